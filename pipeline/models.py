@@ -1,0 +1,127 @@
+"""Typed rows that flow through the pipeline: ingest -> extract -> resolve -> date -> events -> store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Geographic precision of a resolved place, coarse to fine order is irrelevant; these are the labels stored.
+GEO_PRECISIONS = ("settlement", "admin2", "admin1", "country", "other")
+# Temporal precision of a date value.
+DATE_PRECISIONS = ("day", "week", "month", "quarter", "season", "year", "decade", "century", "ref")
+# How an event's date was derived.
+DATE_BASES = ("explicit", "relative", "publication")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input document, before any NLP. `published` is None until given or inferred."""
+
+    article_id: str
+    text: str
+    origin: str
+    source: str
+    url: str | None = None
+    title: str | None = None
+    published: date | None = None
+    published_inferred: bool = False
+    text_hash: str = ""
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not become an article, with a one-line reason for the user."""
+
+    origin: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry: a settlement, admin region or country with a representative point."""
+
+    place_id: str
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    feature_code: str
+    precision: str
+    population: int = 0
+    geonameid: int | None = None
+    admin1_code: str | None = None
+    admin1: str | None = None
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place name found in the text and, when possible, the place it refers to."""
+
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    confidence: float = 0.0
+    alternatives: tuple[str, ...] = ()
+    how: str = ""
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A temporal expression normalised against the publication date.
+
+    `value` uses TIMEX3 notation (2022-09-09, 2022-09, 2022, 2022-W36, PRESENT_REF ...);
+    `day` is the first calendar day the value covers (None for values with no calendar anchor).
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str
+    precision: str
+    basis: str
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something reported as happening at a place on a date: one map point."""
+
+    event_id: str
+    article_id: str
+    source: str
+    url: str | None
+    title: str | None
+    published_date: str | None
+    published_inferred: bool
+    event_date: str | None
+    date_precision: str
+    date_text: str
+    date_basis: str
+    date_value: str
+    place_text: str
+    place_name: str
+    geonameid: int | None
+    place_id: str
+    country_code: str
+    admin1: str | None
+    feature_code: str
+    geo_precision: str
+    lat: float
+    lon: float
+    sentence: str
+    start_char: int
+    end_char: int
+    event_type: str
+    confidence: float
+    alternatives: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article: Article
+    places: tuple[PlaceMention, ...]
+    dates: tuple[DateMention, ...]
+    events: tuple[Event, ...]

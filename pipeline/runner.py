@@ -1,0 +1,80 @@
+"""One pipeline run over files and folders into the database, with a count of what became of each input."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import store
+from .extract import Extractor
+from .ingest import Ingestor
+from .models import Article, Rejection
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    events: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"{self.read} read: {self.stored} stored ({self.events} events), "
+                f"{self.duplicates} skipped as duplicates, {len(self.rejected)} rejected")
+
+
+class Runner:
+    """Ingest, skip what is already stored, extract, and store each article in its own transaction."""
+
+    def __init__(self, db: Path, source: str | None = None, published: date | None = None,
+                 extractor: Extractor | None = None):
+        self.conn = store.connect(db)
+        self.ingestor = Ingestor(source=source, published=published)
+        self._extractor = extractor
+
+    @property
+    def extractor(self) -> Extractor:
+        if self._extractor is None:
+            self._extractor = Extractor()
+        return self._extractor
+
+    def run(self, paths: list[str], run_date: date, progress: bool = False) -> Summary:
+        run_id = uuid.uuid4().hex[:12]
+        summary = Summary()
+        articles: list[Article] = []
+        for item in self.ingestor.read(paths):
+            summary.read += 1
+            if isinstance(item, Rejection):
+                store.save_rejection(self.conn, item, run_id)
+                summary.rejected.append((item.origin, item.reason))
+            else:
+                articles.append(item)
+        if not articles:
+            return summary
+        bar = tqdm(total=len(articles), unit="article", disable=not progress, leave=False)
+        for extraction in self.extractor.extract(self._new(articles, run_id, summary, bar), run_date):
+            unresolved = [m for m in extraction.places if m.place is None]
+            store.save_article(self.conn, extraction.article, list(extraction.events), unresolved, run_id)
+            summary.stored += 1
+            summary.events += len(extraction.events)
+            bar.update()
+        bar.close()
+        return summary
+
+    def _new(self, articles: list[Article], run_id: str, summary: Summary, bar) -> Iterator[Article]:
+        """Articles not stored before nor earlier in this run; duplicates are logged and counted."""
+        seen: dict[str, str] = {}
+        for article in articles:
+            earlier = seen.get(article.text_hash) or store.find_duplicate(self.conn, article)
+            if earlier:
+                store.save_duplicate(self.conn, article.origin, earlier, run_id)
+                summary.duplicates += 1
+                bar.update()
+                continue
+            seen[article.text_hash] = article.article_id
+            yield article

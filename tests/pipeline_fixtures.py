@@ -1,0 +1,64 @@
+"""Session fixtures for pipeline tests: the real model, the real gazetteer index, the seed article."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline import config
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "articles" / "kharkiv-counteroffensive.txt"
+
+
+@pytest.fixture(scope="session")
+def gazetteer_path() -> Path:
+    """The index built by the set-up; built here if a test run starts without it."""
+    from pipeline.gazetteer import Gazetteer, GazetteerMissing, build
+
+    try:
+        Gazetteer(config.GAZETTEER_DB)
+    except GazetteerMissing:
+        build(config.GAZETTEER_DB)
+    return config.GAZETTEER_DB
+
+
+@pytest.fixture(scope="session")
+def gazetteer(gazetteer_path):
+    from pipeline.gazetteer import Gazetteer
+
+    return Gazetteer(gazetteer_path)
+
+
+@pytest.fixture(scope="session")
+def extractor(gazetteer_path):
+    from pipeline.extract import Extractor
+
+    return Extractor(gazetteer_path)
+
+
+@pytest.fixture(scope="session")
+def nlp(extractor):
+    return extractor.nlp
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_extraction(extractor, seed_text):
+    from pipeline.models import Article
+
+    article = Article(article_id="seed", text=seed_text, origin=str(SEED), source="test")
+    return next(extractor.extract([article], run_date=date(2030, 1, 1)))
+
+
+def extract_one(extractor, text: str, published: date | None = None):
+    """Extraction of one hand-made text."""
+    from pipeline.models import Article
+
+    article = Article(article_id="t", text=text, origin="test", source="test", published=published)
+    return next(extractor.extract([article], run_date=date(2030, 1, 1)))

@@ -1,0 +1,32 @@
+"""The GeoNames index: names, kinds of entry, admin-1 regions."""
+from pipeline.gazetteer import normalize_name
+
+
+def test_gazetteer_normalize_name_folds_accents_case_and_punctuation():
+    assert normalize_name("Île-de-France") == "ile de france"
+    assert normalize_name("U.S.") == "us"
+    assert normalize_name("Kyiv\u2019s") == "kyiv's"
+    assert normalize_name("The Hague") == "hague"
+
+
+def test_gazetteer_countries_are_entries_with_points(gazetteer):
+    ukraine = [p for p, _ in gazetteer.lookup("Ukraine") if p.precision == "country"]
+    assert ukraine and ukraine[0].country_code == "UA" and ukraine[0].geonameid == 690791
+    assert [p.country_code for p, _ in gazetteer.lookup("U.S.") if p.precision == "country"] == ["US"]
+
+
+def test_gazetteer_admin1_linked_to_geonames_codes(gazetteer):
+    kharkiv = gazetteer.in_admin1("UA", "07")
+    assert kharkiv is not None and kharkiv.precision == "admin1" and kharkiv.name == "Kharkivska"
+    assert abs(kharkiv.lat - 49.8) < 1 and abs(kharkiv.lon - 36.4) < 1
+    assert gazetteer.in_admin1("ES", "51").name == "Andalusia"  # not one of its provinces
+
+
+def test_gazetteer_alternate_names_and_admin1_names_of_settlements(gazetteer):
+    [(kupyansk, is_main)] = [(p, m) for p, m in gazetteer.lookup("Kupiansk") if p.precision == "settlement"]
+    assert kupyansk.name == "Kupyansk" and not is_main and kupyansk.admin1 == "Kharkivska"
+
+
+def test_gazetteer_macro_regions(gazetteer):
+    [(donbas, _)] = gazetteer.lookup("Donbas")
+    assert donbas.precision == "other" and donbas.country_code == "UA"

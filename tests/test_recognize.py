@@ -1,0 +1,28 @@
+"""Finding place-name spans that the small spaCy model misses or mislabels."""
+from datetime import date
+
+from pipeline_fixtures import extract_one
+
+
+def spans(extractor, text):
+    return [(m.text, m.how) for m in extract_one(extractor, text, date(2022, 9, 10)).places]
+
+
+def test_recognize_all_caps_dateline(extractor):
+    found = spans(extractor, "LVIV, UKRAINE - OCTOBER 3: Sirens sounded across the city.")
+    assert ("LVIV", "dateline") in found and ("UKRAINE", "dateline") in found
+
+
+def test_recognize_region_phrase_after_possessive(extractor):
+    found = spans(extractor, "Russian troops are pulling back from key areas in Ukraine\u2019s Kharkiv region.")
+    assert ("Kharkiv region", "region-phrase") in found
+
+
+def test_recognize_state_owned_is_not_a_region(extractor):
+    found = [t for t, _ in spans(extractor, "Russia state-owned media outlet Tass announced it.")]
+    assert "Russia state" not in found and "Russia" in found
+
+
+def test_recognize_demonyms_are_not_places(extractor):
+    found = [t for t, _ in spans(extractor, "Ukrainian soldiers and Russian forces clashed near Izyum.")]
+    assert found == ["Izyum"]

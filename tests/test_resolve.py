@@ -1,0 +1,37 @@
+"""Choosing the right GeoNames entry for a place name, given the rest of the article."""
+from datetime import date
+
+from pipeline_fixtures import extract_one
+
+
+def places(extractor, text):
+    return {m.text: m.place for m in extract_one(extractor, text, date(2022, 10, 1)).places}
+
+
+def test_resolve_country_name_is_the_country_not_a_town(extractor):
+    found = places(extractor, "Ukraine and Russia met in talks.")
+    assert found["Ukraine"].precision == "country" and found["Ukraine"].country_code == "UA"
+    assert found["Russia"].precision == "country" and found["Russia"].country_code == "RU"
+
+
+def test_resolve_qualifier_after_comma_picks_the_matching_place(extractor):
+    assert places(extractor, "A storm hit Naples, Florida, on Monday.")["Naples"].country_code == "US"
+    assert places(extractor, "Protesters gathered in Paris, Texas, on Monday.")["Paris"].admin1_code == "TX"
+    assert places(extractor, "Tourists returned to Paris on Monday.")["Paris"].country_code == "FR"
+
+
+def test_resolve_region_phrase_is_the_admin1_region(extractor):
+    found = places(extractor, "Floods swept through Sindh province and the Kherson region.")
+    assert found["Sindh province"].precision == "admin1" and found["Sindh province"].country_code == "PK"
+    assert found["Kherson region"].precision == "admin1" and found["Kherson region"].country_code == "UA"
+
+
+def test_resolve_article_context_disambiguates(extractor):
+    text = "Shelling hit Kharkiv and Izyum. Later, troops reached Balakliya."
+    assert places(extractor, text)["Balakliya"].admin1_code == "07"
+
+
+def test_resolve_keeps_alternatives_considered(extractor):
+    mention = [m for m in extract_one(extractor, "Troops entered Balakliya.", date(2022, 9, 10)).places][0]
+    assert mention.place.geonameid == 712926
+    assert any("Balakliia" in a for a in mention.alternatives)
