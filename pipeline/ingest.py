@@ -132,8 +132,9 @@ class Ingestor:
     def _from_html(self, path: Path, html: str, flags: tuple[str, ...]) -> object:
         import trafilatura  # imported here: a second or two of start-up that only HTML input needs
 
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=True)
-        if not doc or not (doc.get("text") or "").strip():
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        doc = extracted.as_dict() if extracted is not None else {}
+        if not (doc.get("text") or "").strip():
             return _reject(path, "no article text found in the HTML")
         record = {"text": doc["text"], "title": doc.get("title"), "url": doc.get("url"),
                   "source": doc.get("sitename"), "published": doc.get("date")}
