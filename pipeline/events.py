@@ -49,7 +49,7 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
         if mention.place is None:
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or _is_actor_or_modifier(span):
+        if span is None or _is_actor_or_modifier(span, mention.place.precision == "country"):
             continue
         sent = span.sent
         if (sent.start, mention.place.place_id) in seen:
@@ -60,7 +60,7 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
     return events
 
 
-def _is_actor_or_modifier(span: Span) -> bool:
+def _is_actor_or_modifier(span: Span, is_country: bool) -> bool:
     root = span.root
     head = root.head
     if root.dep_ in ("compound", "poss", "nmod", "amod") and head.lower_ not in PLACE_NOUNS and head.pos_ in ("NOUN", "PROPN"):
@@ -69,12 +69,8 @@ def _is_actor_or_modifier(span: Span) -> bool:
         if head.lemma_ in SPEECH_VERBS:
             return True
         # A country as the subject of a clause is nearly always its government or army acting.
-        return len(span) == 1 and span.text[0].isupper() and _looks_like_country(span)
+        return is_country
     return False
-
-
-def _looks_like_country(span: Span) -> bool:
-    return span.ent_type_ == "GPE" and not any(t.lower_ in PLACE_NOUNS for t in span)
 
 
 def _governing_date(doc: Doc, place: Span, candidates: list[DateMention]) -> DateMention | None:

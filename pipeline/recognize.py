@@ -24,6 +24,7 @@ LOCATIVE_PREPS = {"in", "into", "to", "from", "near", "around", "across", "at", 
 # A settlement this large found by the gazetteer alone is taken as a place; smaller ones need spaCy's word.
 SCAN_MIN_POPULATION = 5_000
 SHOUTED_MIN_POPULATION = 100_000
+BIG_CITY_POPULATION = 500_000
 RELABEL_MIN_POPULATION = 100_000
 MAX_NAME_TOKENS = 4
 
@@ -53,15 +54,19 @@ class PlaceSpan:
 def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     """All place-name spans in the document, non-overlapping, in text order."""
     text = doc.text
-    found: list[PlaceSpan] = []
-    found += _region_phrases(text, gazetteer)
-    found += _datelines(text)
-    for ent in doc.ents:
-        span = _from_entity(ent, gazetteer)
-        if span:
-            found.append(span)
-    taken = _covered(found)
-    found += _gazetteer_scan(doc, gazetteer, taken)
+    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text)
+    ents = _split_at_line_breaks(doc.ents)
+    found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in map(_trim, ents)
+              if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
+    # Scan twice: towns found in the first pass tell which countries the article is about.
+    countries = _countries_named(found, gazetteer)
+    for _ in range(2):
+        found += _gazetteer_scan(doc, gazetteer, _covered(found), countries)
+        countries |= _countries_named(found, gazetteer)
+        taken = _covered(found)
+        found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner-relabelled") for e in map(_trim, ents)
+                  if e is not None and e.label_ in RELABEL_LABELS and e.start_char not in taken
+                  and _is_place_here(e, gazetteer, countries)]
     return _without_overlaps(found)
 
 
@@ -87,17 +92,34 @@ def _datelines(text: str) -> list[PlaceSpan]:
     return out
 
 
-def _from_entity(ent: Span, gazetteer: Gazetteer) -> PlaceSpan | None:
-    span = _trim(ent)
-    if span is None:
-        return None
-    if ent.label_ in PLACE_LABELS:
-        if span.root.dep_ == "amod" and not gazetteer.lookup(span.text):
-            return None  # a demonym such as "Ukrainian troops" labelled GPE
-        return PlaceSpan(span.start_char, span.end_char, span.text, "ner")
-    if ent.label_ in RELABEL_LABELS and _is_place_here(span, gazetteer):
-        return PlaceSpan(span.start_char, span.end_char, span.text, "ner-relabelled")
-    return None
+def _split_at_line_breaks(ents) -> list[Span]:
+    """An entity never runs across a line break (a title and the line below it are two things)."""
+    out = []
+    for ent in ents:
+        start = ent.start
+        for t in ent:
+            if "\n" in t.text_with_ws:
+                out.append(Span(ent.doc, start, t.i if t.is_space else t.i + 1, label=ent.label_))
+                start = t.i + 1
+        out.append(Span(ent.doc, start, ent.end, label=ent.label_))
+    return [s for s in out if len(s) and not s[0].is_space]
+
+
+def _countries_named(spans: list[PlaceSpan], gazetteer: Gazetteer) -> set[str]:
+    """Countries the article's recognised places point at: the scan trusts names in those countries more."""
+    out = set()
+    for s in spans:
+        places = [p for p, _ in gazetteer.lookup(s.text)]
+        countries = [p for p in places if p.precision == "country"]
+        if countries or places:
+            out.add((countries or places)[0].country_code)
+    return out
+
+
+def _plausible_name(span: Span, gazetteer: Gazetteer) -> bool:
+    if not span.text[0].isupper():
+        return False  # "north-west", "west coast": directions, not names
+    return not (span.root.dep_ == "amod" and not gazetteer.lookup(span.text))  # "Ukrainian troops"
 
 
 def _trim(ent: Span) -> Span | None:
@@ -107,27 +129,34 @@ def _trim(ent: Span) -> Span | None:
         start += 1
     if end - 1 > start and ent.doc[end - 1].tag_ == "POS":
         end -= 1
-    return ent.doc[start:end] if end > start else None
+    return Span(ent.doc, start, end, label=ent.label_) if end > start else None
 
 
-def _is_place_here(span: Span, gazetteer: Gazetteer) -> bool:
-    """A mislabelled span is a place when it is a strong gazetteer match used the way places are used."""
-    places = [p for p, _ in gazetteer.lookup(span.text)]
-    if not places:
+def _is_place_here(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:
+    """A mislabelled span is a place when the gazetteer knows it well and it is used the way places are."""
+    if len(span) > MAX_NAME_TOKENS:
         return False
-    strong = any(p.precision in ("country", "admin1", "other") or p.population >= RELABEL_MIN_POPULATION
-                 for p in places)
     prev = span.doc[span.start - 1].lower_ if span.start > 0 else ""
-    placelike_use = prev in LOCATIVE_PREPS or span.root.dep_ in ("dobj", "pobj", "poss", "appos")
-    return strong and placelike_use and len(span) <= MAX_NAME_TOKENS
+    dep, head = span.root.dep_, span.root.head.lower_
+    # Where places go: after "in"/"around"/..., as an object ("took Kyiv"), an owner ("Kyiv's"); never an agent ("by Pravda").
+    if not (prev in LOCATIVE_PREPS or dep in ("dobj", "poss", "appos") or (dep == "pobj" and head != "by")):
+        return False
+    for place, is_main in gazetteer.lookup(span.text):
+        if place.precision in ("country", "admin1", "other") or place.population >= RELABEL_MIN_POPULATION:
+            return True
+        # A town by its own name in a country the article is about.
+        if is_main and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
+            return True
+    return False
 
 
 def _covered(spans: list[PlaceSpan]) -> set[int]:
     return {i for s in spans for i in range(s.start, s.end)}
 
 
-def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, taken: set[int]) -> list[PlaceSpan]:
-    """Capitalised proper-noun runs that spaCy did not label but the gazetteer knows well."""
+def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, taken: set[int], countries: set[str]) -> list[PlaceSpan]:
+    """Capitalised proper-noun runs that spaCy did not label but the gazetteer knows well: a country or
+    region by its main name, a large city, or a town in a country the article is already about."""
     blocked = {t.i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for t in ent}
     out = []
     i = 0
@@ -135,7 +164,7 @@ def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, taken: set[int]) -> list[Pla
         match = None
         for n in range(MAX_NAME_TOKENS, 0, -1):
             span = doc[i:i + n]
-            if len(span) == n and _scannable(span, blocked, taken) and _known_well(span, gazetteer):
+            if len(span) == n and _scannable(span, blocked, taken) and _known_well(span, gazetteer, countries):
                 match = span
                 break
         if match is not None:
@@ -155,13 +184,17 @@ def _scannable(span: Span, blocked: set[int], taken: set[int]) -> bool:
     return span[0].pos_ == "PROPN" or span[0].is_upper
 
 
-def _known_well(span: Span, gazetteer: Gazetteer) -> bool:
+def _known_well(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:
     shouted = all(t.is_upper for t in span)
-    floor = SHOUTED_MIN_POPULATION if shouted else SCAN_MIN_POPULATION
+    if len(span.text) < 4 and not shouted:
+        return False  # "La", "Lee": abbreviations and short words match too much
     for place, is_main in gazetteer.lookup(span.text):
-        if place.precision in ("country", "admin1", "other") and (is_main or not shouted):
+        if place.precision in ("country", "admin1", "other"):
+            if is_main:
+                return True
+        elif place.population >= (SHOUTED_MIN_POPULATION if shouted else BIG_CITY_POPULATION):
             return True
-        if place.precision == "settlement" and place.population >= floor:
+        elif not shouted and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
             return True
     return False
 

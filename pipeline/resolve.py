@@ -151,10 +151,11 @@ def _fits(place: Place, qualifier: set[tuple[str, str | None]]) -> bool:
 
 
 def _prefer_cities_over_city_regions(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
-    """Kyiv, Moscow, Paris are also admin units of the same name; a bare name means the city."""
-    cities = {(p.country_code, normalize_name(p.name)) for p, _ in found if p.precision == "settlement"}
+    """Kyiv, Moscow, Paris are also admin units of the same name around them; a bare name means the city."""
+    cities = {(p.country_code, p.admin1_code, normalize_name(p.name)) for p, _ in found if p.precision == "settlement"}
     return [(p, m) for p, m in found
-            if not (p.precision in ("admin1", "admin2") and (p.country_code, normalize_name(p.name)) in cities)]
+            if not (p.precision in ("admin1", "admin2")
+                    and (p.country_code, p.admin1_code, normalize_name(p.name)) in cities)]
 
 
 def _variants(name: str) -> list[str]:

@@ -32,6 +32,6 @@ def test_resolve_article_context_disambiguates(extractor):
 
 
 def test_resolve_keeps_alternatives_considered(extractor):
-    mention = [m for m in extract_one(extractor, "Troops entered Balakliya.", date(2022, 9, 10)).places][0]
+    mention = [m for m in extract_one(extractor, "Troops entered Balakliya, Ukraine, on Friday.", date(2022, 9, 10)).places][0]
     assert mention.place.geonameid == 712926
     assert any("Balakliia" in a for a in mention.alternatives)
