@@ -28,12 +28,38 @@ def prepare(text: str) -> str:
     return text.translate(_SAME_LENGTH)
 
 
+_SENTENCE_END = {".", "!", "?", '"', "'", ")", ":"}
+
+
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a blank line, and after a line that ends a sentence or shouts a headline.
+
+    Without this the parser glues photo captions, headlines and the next paragraph into one sentence,
+    and a date in one dates places in the others."""
+    for tok in doc[:-1]:
+        if not (tok.is_space and "\n" in tok.text) and "\n" not in tok.whitespace_:
+            continue
+        nxt = doc[tok.i + 1]
+        prev = tok if not tok.is_space else doc[tok.i - 1] if tok.i else tok
+        line_start = prev.i
+        while line_start > 0 and "\n" not in doc[line_start - 1].text_with_ws:
+            line_start -= 1
+        shouted = doc[line_start:prev.i + 1].text.isupper()
+        if "\n\n" in tok.text_with_ws or prev.text in _SENTENCE_END or shouted:
+            nxt.is_sent_start = True
+    return doc
+
+
 def load(model: str = SPACY_MODEL) -> Language:
-    """Load the English model; the lemmatizer is kept because event types read verb lemmas."""
+    """Load the English model with our line-break rule before the parser; the lemmatizer is kept
+    because event types read verb lemmas."""
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as exc:
         raise ModelMissing(f"spaCy model {model!r} is not installed; run `pip install -r requirements.txt`") from exc
+    nlp.add_pipe("line_breaks", before="parser")
+    return nlp
 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:

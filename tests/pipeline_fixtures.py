@@ -9,7 +9,7 @@ import pytest
 from pipeline import config
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "data" / "articles" / "kharkiv-counteroffensive.txt"
+SEED = ROOT / "data" / "articles" / "fox-news" / "kharkiv-counteroffensive.txt"
 
 
 @pytest.fixture(scope="session")
