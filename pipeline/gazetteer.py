@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .models import Place
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -196,9 +196,7 @@ def _load_countries() -> list[dict]:
         gn = json.load(f)
     with open(_package_file("countrystatecity_countries", "data", "countries.json"), encoding="utf-8") as f:
         csc = {c["iso2"]: c for c in json.load(f)}
-    aliases = defaultdict(list)
-    for row in _read_tsv(DATA / "aliases.tsv"):
-        aliases[row["country_code"]].append(row["alias"])
+    aliases = _aliases()
     out = []
     for iso, c in gn.items():
         point = csc.get(iso)
@@ -209,7 +207,7 @@ def _load_countries() -> list[dict]:
             "lat": float(point["latitude"]), "lon": float(point["longitude"]), "country_code": iso,
             "feature_code": "PCLI", "precision": "country", "population": c.get("population") or 0,
             "capital": c.get("capital") or "",
-            "names": [c["name"], point["name"], point.get("native") or "", *aliases.get(iso, [])],
+            "names": [c["name"], point["name"], point.get("native") or "", *aliases.get(f"country:{iso}", [])],
         })
     return out
 
@@ -220,6 +218,7 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
     for city in cities:
         by_name[(city["countrycode"], normalize_name(city["name"]))][city["admin1code"]] += 1
     nearest = _NearestCity(cities)
+    aliases = _aliases()
     root = _package_file("countrystatecity_countries", "data", "by-country")
     us_states = _us_state_ids()
     out = []
@@ -249,7 +248,8 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
                 "place_id": f"a1:{cc}.{state['state_code']}", "geonameid": geonameid, "name": name,
                 "lat": lat, "lon": lon, "country_code": cc, "admin1_code": code, "admin1": name, "feature_code": "ADM1", "precision": "admin1",
                 "population": sum(votes.values()), "type": state.get("type"),
-                "names": [name, state.get("native") or "", _strip_region_word(name)],
+                "names": [name, state.get("native") or "", _strip_region_word(name),
+                          *aliases.get(f"admin1:{cc}.{state['state_code']}", [])],
             })
     return _demote_subdivisions(out)
 
@@ -309,6 +309,13 @@ def _load_macro_regions() -> list[dict]:
             "lat": float(row["lat"]), "lon": float(row["lon"]), "country_code": row["country_code"],
             "feature_code": "RGN", "precision": "other", "population": 0, "names": names,
         })
+    return out
+
+
+def _aliases() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in _read_tsv(DATA / "aliases.tsv"):
+        out[row["place"]].append(row["alias"])
     return out
 
 

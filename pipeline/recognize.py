@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
 from .gazetteer import REGION_WORDS, Gazetteer
@@ -77,6 +78,8 @@ def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
         # "Ukraine's Kharkiv region": the region's name is the longest tail the gazetteer knows.
         for k in range(len(words)):
             name = " ".join(words[k:])
+            if words[k].lower() in STOP_WORDS:
+                continue  # "The state", "This county": no name at all
             if "'" not in name and gazetteer.lookup(name):
                 start = m.end(1) - len(name)
                 out.append(PlaceSpan(start, m.end(), text[start:m.end()], "region-phrase", m.group(2).lower()))
@@ -117,8 +120,8 @@ def _countries_named(spans: list[PlaceSpan], gazetteer: Gazetteer) -> set[str]:
 
 
 def _plausible_name(span: Span, gazetteer: Gazetteer) -> bool:
-    if not span.text[0].isupper():
-        return False  # "north-west", "west coast": directions, not names
+    if len(span.text) < 2 or not span.text[0].isupper():
+        return False  # "north-west", "west coast": directions, not names; "D" of "D-Ohio"
     return not (span.root.dep_ == "amod" and not gazetteer.lookup(span.text))  # "Ukrainian troops"
 
 
