@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, normalize_name
@@ -18,11 +18,16 @@ from .recognize import PlaceSpan
 KIND_SCORE = {"country": 3.0, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
 QUALIFIER_BONUS = 4.0
 CONTEXT_COUNTRY_BONUS = 1.5
-CONTEXT_ADMIN1_BONUS = 1.0
+# Each other name of the article that may lie in the same admin-1 region adds this, up to MAX_SUPPORT names.
+SUPPORT_BONUS = 0.6
+MAX_SUPPORT = 3
+SUPPORT_READINGS = 4
 MAIN_NAME_BONUS = 0.3
 CAPITAL_BONUS = 0.3
 # Below this score a bare gazetteer hit (a village that shares a word with the text) is not trusted.
 MIN_SCORE = 0.9
+# A city this big is what its name means, even where a region of its country has the same name.
+BIG_CITY = 300_000
 # Spelling variants of transliterated names that alternate-name lists often lack (Balakliia / Balakliya).
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
@@ -44,19 +49,22 @@ class Resolver:
     def resolve(self, text: str, spans: list[PlaceSpan]) -> list[PlaceMention]:
         candidates = [self._candidates(s) for s in spans]
         qualifiers = self._qualifiers(text, spans, candidates)
-        # First pass without context gives the article's countries and regions; the second uses them.
-        first = [self._rank(c, q, Counter(), Counter()) for c, q in zip(candidates, qualifiers)]
+        names = [normalize_name(s.text) for s in spans]
+        # First pass without context: each name's likely readings. Names whose likely readings share a
+        # region support each other ("Gainesville" and "Georgia"); the top readings give the countries.
+        first = [self._rank(c, q, Counter(), {}) for c, q in zip(candidates, qualifiers)]
+        readers: dict[tuple[str, str], set[str]] = defaultdict(set)
         countries: Counter[str] = Counter()
-        regions: Counter[tuple[str, str]] = Counter()
-        for ranked in first:
+        for name, ranked in zip(names, first):
+            for s in ranked[:SUPPORT_READINGS]:
+                if s.place.admin1_code:
+                    readers[(s.place.country_code, s.place.admin1_code)].add(name)
             if ranked and ranked[0].score >= MIN_SCORE:
-                top = ranked[0].place
-                countries[top.country_code] += 1
-                if top.admin1_code:
-                    regions[(top.country_code, top.admin1_code)] += 1
+                countries[ranked[0].place.country_code] += 1
         mentions = []
-        for span, cands, qual in zip(spans, candidates, qualifiers):
-            mentions.append(self._mention(span, self._rank(cands, qual, countries, regions)))
+        for span, name, cands, qual in zip(spans, names, candidates, qualifiers):
+            support = {key: len(who - {name}) for key, who in readers.items()}
+            mentions.append(self._mention(span, self._rank(cands, qual, countries, support)))
         return mentions
 
     # ------------------------------------------------------------ candidates
@@ -115,9 +123,8 @@ class Resolver:
 
     # ------------------------------------------------------------ ranking
 
-    def _rank(self, candidates, qualifier, countries: Counter, regions: Counter) -> list[_Scored]:
+    def _rank(self, candidates, qualifier, countries: Counter, support: dict) -> list[_Scored]:
         total_c = sum(countries.values()) or 1
-        total_r = sum(regions.values()) or 1
         ranked = []
         for place, is_main in candidates:
             score = KIND_SCORE.get(place.precision) or _size_score(place.population)
@@ -125,8 +132,8 @@ class Resolver:
             if qualifier and _fits(place, qualifier):
                 score += QUALIFIER_BONUS
             score += CONTEXT_COUNTRY_BONUS * countries[place.country_code] / total_c
-            if place.admin1_code and place.precision != "admin1":
-                score += CONTEXT_ADMIN1_BONUS * regions[(place.country_code, place.admin1_code)] / total_r
+            if place.admin1_code:
+                score += SUPPORT_BONUS * min(MAX_SUPPORT, support.get((place.country_code, place.admin1_code), 0))
             ranked.append(_Scored(place, score))
         ranked.sort(key=lambda s: -s.score)
         return ranked
@@ -151,11 +158,16 @@ def _fits(place: Place, qualifier: set[tuple[str, str | None]]) -> bool:
 
 
 def _prefer_cities_over_city_regions(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
-    """Kyiv, Moscow, Paris are also admin units of the same name around them; a bare name means the city."""
-    cities = {(p.country_code, p.admin1_code, normalize_name(p.name)) for p, _ in found if p.precision == "settlement"}
-    return [(p, m) for p, m in found
-            if not (p.precision in ("admin1", "admin2")
-                    and (p.country_code, p.admin1_code, normalize_name(p.name)) in cities)]
+    """Kyiv, Paris, Washington, New York are also admin units of the same name; a bare name means the
+    city when the city lies in that unit or is a big one of the same country."""
+    cities = [p for p, _ in found if p.precision == "settlement"]
+
+    def shadowed(region: Place) -> bool:
+        name = normalize_name(region.name)
+        return any(c.country_code == region.country_code and normalize_name(c.name) == name
+                   and (c.admin1_code == region.admin1_code or c.population >= BIG_CITY) for c in cities)
+
+    return [(p, m) for p, m in found if not (p.precision in ("admin1", "admin2") and shadowed(p))]
 
 
 def _variants(name: str) -> list[str]:
