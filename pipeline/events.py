@@ -49,7 +49,7 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
         if mention.place is None:
             continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or _is_actor_or_modifier(span, mention.place.precision == "country"):
+        if span is None or mention.how == "embedded" or _is_actor_or_modifier(span, mention.place.precision == "country"):
             continue
         sent = span.sent
         if (sent.start, mention.place.place_id) in seen:

@@ -56,7 +56,7 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     """All place-name spans in the document, non-overlapping, in text order."""
     text = doc.text
     found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text)
-    ents = _split_at_line_breaks(doc.ents)
+    ents = _split_entities(doc.ents)
     found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in map(_trim, ents)
               if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
     # Scan twice: towns found in the first pass tell which countries the article is about.
@@ -68,6 +68,9 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
         found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner-relabelled") for e in map(_trim, ents)
                   if e is not None and e.label_ in RELABEL_LABELS and e.start_char not in taken
                   and _is_place_here(e, gazetteer, countries)]
+    taken = _covered(found)
+    found += [s for e in ents if e.label_ in ("ORG", "FAC") and e.start_char not in taken
+              for s in _embedded(e, gazetteer, countries)]
     return _without_overlaps(found)
 
 
@@ -95,13 +98,16 @@ def _datelines(text: str) -> list[PlaceSpan]:
     return out
 
 
-def _split_at_line_breaks(ents) -> list[Span]:
-    """An entity never runs across a line break (a title and the line below it are two things)."""
+def _split_entities(ents) -> list[Span]:
+    """An entity never runs across a line break or a comma: "Dublin, Ohio" is a town and its state."""
     out = []
     for ent in ents:
         start = ent.start
         for t in ent:
-            if "\n" in t.text_with_ws:
+            if t.text == ",":
+                out.append(Span(ent.doc, start, t.i, label=ent.label_))
+                start = t.i + 1
+            elif "\n" in t.text_with_ws:
                 out.append(Span(ent.doc, start, t.i if t.is_space else t.i + 1, label=ent.label_))
                 start = t.i + 1
         out.append(Span(ent.doc, start, ent.end, label=ent.label_))
@@ -140,9 +146,11 @@ def _is_place_here(span: Span, gazetteer: Gazetteer, countries: set[str]) -> boo
     if len(span) > MAX_NAME_TOKENS:
         return False
     prev = span.doc[span.start - 1].lower_ if span.start > 0 else ""
-    dep, head = span.root.dep_, span.root.head.lower_
-    # Where places go: after "in"/"around"/..., as an object ("took Kyiv"), an owner ("Kyiv's"); never an agent ("by Pravda").
-    if not (prev in LOCATIVE_PREPS or dep in ("dobj", "poss", "appos") or (dep == "pobj" and head != "by")):
+    dep, head = span.root.dep_, span.root.head
+    # Where places go: after "in"/"around"/..., as an object ("took Kyiv"), an owner ("Kyiv's"), a modifier
+    # of a common noun ("an Alexandria man"); never an agent ("by Pravda").
+    if not (prev in LOCATIVE_PREPS or dep in ("dobj", "poss", "appos") or (dep == "pobj" and head.lower_ != "by")
+            or (dep == "compound" and head.pos_ == "NOUN")):
         return False
     for place, is_main in gazetteer.lookup(span.text):
         if place.precision in ("country", "admin1", "other") or place.population >= RELABEL_MIN_POPULATION:
@@ -151,6 +159,26 @@ def _is_place_here(span: Span, gazetteer: Gazetteer, countries: set[str]) -> boo
         if is_main and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
             return True
     return False
+
+
+def _embedded(ent: Span, gazetteer: Gazetteer, countries: set[str]) -> list[PlaceSpan]:
+    """Places named inside an organisation: "the Ohio Department of Transportation", "Security Service of Ukraine"."""
+    ent = _trim(ent)
+    if ent is None or len(ent) < 2:
+        return []
+    tokens = list(ent)
+    spans = []
+    for n in range(min(MAX_NAME_TOKENS, len(tokens) - 1), 0, -1):
+        head = ent[:n]
+        if all(t.is_title for t in head) and _known_well(head, gazetteer, countries):
+            spans.append(head)
+            break
+    of = [t.i for t in tokens if t.lower_ == "of"]
+    if of and of[-1] + 1 < ent.end:
+        tail = ent.doc[of[-1] + 1:ent.end]
+        if len(tail) <= MAX_NAME_TOKENS and all(t.is_title for t in tail) and _known_well(tail, gazetteer, countries):
+            spans.append(tail)
+    return [PlaceSpan(s.start_char, s.end_char, s.text, "embedded") for s in spans]
 
 
 def _covered(spans: list[PlaceSpan]) -> set[int]:
