@@ -26,10 +26,12 @@ FULL_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def same_value(gold: str, predicted: str) -> bool:
     """Compare at the gold's granularity: a gold day needs the day; a gold TIME value needs its date part."""
-    if gold is None:
+    if gold is None or predicted is None:
         return False
     gold_date = gold.split("T")[0]
-    return predicted == gold or (predicted == gold_date and gold_date != "")
+    # Decades and centuries are written both ways in TimeML corpora: "197" and "197X", "19" and "19XX".
+    return predicted == gold or (predicted == gold_date and gold_date != "") or (
+        gold.rstrip("X") == predicted.rstrip("X") and gold[:2].isdigit() and len(gold.rstrip("X")) < 4)
 
 
 def f1(p: float, r: float) -> float:
