@@ -1,273 +1,500 @@
-"""Temporal expressions -> TIMEX3 values, anchored on the article's publication date, never on today.
+"""Temporal expressions in news text -> TIMEX3 values, anchored on the publication date, never on today.
 
-Our own rules find and normalise the forms news uses (weekdays, "Sept. 1", "earlier this year",
-datelines with typos); dateparser reads the explicit dates spaCy finds that the rules do not know.
-Durations ("3 days") and sets ("nightly") are not dates of events and are not returned.
+Our own rules find and normalise what news writes (weekdays, "Sept. 1", "earlier this year", all-caps
+datelines with typos): dateparser's `search_dates` over a whole article gives false hits, moves weekdays
+a week back and cannot read vague phrases. dateparser only reads spaCy DATE spans no rule understood.
+Durations ("3 days") and sets ("nightly") are not dates of events and are never returned.
+
+Speed: each rule's regex starts with a required core word ("friday", "2019", "ago") and runs
+case-sensitively over a lower-cased copy, so Python's `re` skips ahead by first character; the optional
+words before a core ("last", "in", "earlier") are read back from the core by small `...$` regexes.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from .models import DateMention
 
-MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-          "september": 9, "october": 10, "november": 11, "december": 12}
-MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-              "oct": 10, "nov": 11, "dec": 12}
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "several": 3, "few": 3}
-# A month name written with a typo ("SEPTEMER") is still a month when it is this close to one.
-MAX_MONTH_TYPOS = 1
+_MONTHS = {name: n for n, name in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                             "august", "september", "october", "november", "december"), 1)}
+_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+         "nov": 11, "dec": 12}
+# Real words one typo away from a month name: "Match 3" is not March 3.
+_NOT_MONTHS = {"match", "marsh", "marco", "marcy"}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9), "winter": ("WI", 12)}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2}
+_SHIFT = {"last": -1, "past": -1, "this": 0, "the": 0, "next": 1, "coming": 1}
 
-_WORD_MONTH = r"(?P<mon>[A-Za-z]{3,10})\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
-_WD = "|".join(WEEKDAYS)
-PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(rx, re.IGNORECASE)) for name, rx in [
-    ("iso", r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
-    ("numeric", r"\b(?P<month>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4})\b"),
-    ("month_day", rf"\b{_WORD_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?"),
-    ("day_month", rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_WORD_MONTH}(?:,?\s+{_YEAR}\b)?"),
-    ("month_year", rf"\b{_WORD_MONTH},?\s+{_YEAR}\b"),
-    ("month", rf"\b(?P<lead>in|since|until|by|during|early|late|mid-?|last|this|next|of|from)\s+{_WORD_MONTH}\b"),
-    ("weekday", rf"\b(?:(?P<lead>last|next|this|on|earlier|early|late|later)\s+)?(?P<wd>{_WD})\b"
-                r"(?:\s+(?:morning|afternoon|evening|night))?(?!s)"),
-    ("ago", r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+"
-            r"(?P<unit>day|week|month|year)s?\s+ago\b"),
-    ("deictic", r"\b(?P<word>yesterday|today|tomorrow|tonight)\b"),
-    ("this_unit", r"\b(?:(?P<mod>earlier|later)\s+)?(?P<which>last|this|next|past|coming)\s+(?P<unit>week|month|year)\b"),
-    ("decade", r"\b(?:the\s+)?(?P<dec>(?:19|20)\d)0s\b"),
-    ("season", rf"\b(?P<lead>this|last|next|the|in|early|late)\s+(?P<season>spring|summer|autumn|fall|winter)"
-               rf"(?:\s+(?:of\s+)?{_YEAR})?\b"),
-    ("quarter", rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of\s+{_YEAR})?\b"),
-    ("year", r"\b(?P<lead>in|since|by|during|until|from|before|after|of|early|late|mid-)\s+(?P<year>(?:19|20)\d{2})\b(?!\s*(?:%|percent|people|troops))"),
-    ("present", r"\b(?:now|currently|at present|at the moment)\b"),
-    ("past", r"\b(?:recently|lately|in recent (?:days|weeks|months))\b"),
-]]
-_FUTURE_CUE = re.compile(r"\b(?:will|shall|'ll|scheduled|plans? to|planned|due to|is set to|are set to|expected to)\b",
-                         re.IGNORECASE)
-_SENTENCE_START = re.compile(r"[.!?\n]\s")
-_HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_WD = "|".join(_WEEKDAYS)
+_NUM = "|".join(sorted(_NUMBERS, key=len, reverse=True)).replace(" ", r"\s+")
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d%]|[.,]\d)\b"
+_MOD = (r"(?P<mod>\b(?:earlier|later|early|mid|late)[-\s]+"
+        r"|\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+)")
+_PREP = r"(?:\b(?P<prep>in|since|until|till|during|before|after|through|throughout|by|from|between)\s+)"
+_c = re.compile
+
+# Looked for right after a core.
+_YEAR_AFTER = _c(rf",?\s+(?:of\s+)?{_YEAR}")
+_MON_AFTER = _c(r"\s+(?:of\s+)?(?P<mon>[a-z]{3,10})\b(?:\.(?=,?\s+\d{4}))?")
+_DIGIT_AFTER = _c(r"[.,\s]*\d")
+_PART_OF_DAY = _c(r"\s+(?:morning|afternoon|evening|night)\b")
+_DURATION_AFTER = _c(r"\s+(?:\S+\s+)?(?:days?|weeks?|months?|years?|decades?|hours?)\b")
+_COUNTED = _c(r"\s+(?!(?:as|was|has|is|his|its|this|thus)\b)[a-z]+s\b|\s+(?:people|men|women|children)\b")
+# Looked for right before a core (each ends in `$`, searched in a window that ends at the core).
+_MON_BEFORE = _c(rf"(?:\b(?:{_WD}),?\s+)?\b(?P<mon>[a-z]{{3,10}})(?:\.\s*|\s+)$")
+_DAY_LEAD = _c(rf"(?:\b(?:{_WD}),?\s+)?(?:\bthe\s+)?$")
+_MONTH_LEAD = _c(rf"{_PREP}?(?P<rest>{_MOD}?(?:\b(?P<which>last|this|next)\s+)?)$")
+_WD_LEAD = _c(r"(?:\b(?P<lead>last|next|this|coming|past|every|each)|\b(?:earlier|early|later|late)(?:\s+on)?)\s+$")
+_AGO_LEAD = _c(rf"(?:\b(?P<n>\d+|{_NUM}|a\s+few|few|several|some|many)\s+)?"
+               r"\b(?P<unit>day|week|month|year|decade)s?\s+$")
+_MOD_LEAD = _c(rf"{_MOD}$")
+_YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?$")
+_DECADE_LEAD = _c(r"(?:\bthe\s+)?(?:\b(?:early|mid|late)[-\s]+)?$")
+_SEASON_LEAD = _c(r"\b(?P<lead>this|last|next|the|early|mid|late)[-\s]+$")
+_THE = _c(r"\bthe\s+$")
+_NAME_BEFORE = _c(r"[A-Z][a-z]+\s+$")
+_MEDIA_BEFORE = _c(r"\b(?:usa|russia)\s+$")
+
+_FUTURE_CUE = _c(r"\b(?:will|would|shall|won['’]t|going\s+to|plans?\s+to|planned|scheduled|expected|forecast"
+                 r"|set\s+to|due\s+(?:on|by|at))\b|['’]ll\b")
+_REPORTING = _c(r"\b(?:said|says|told|announced|reported|added|stated)\b")
+_CLAUSE_BREAK = _c(r"[.;:!?\n]|,\s")
+# spaCy spans: a bare month or year is read here, a span naming neither (or a duration, set, age) skipped.
+_NOT_A_DATE = _c(r"\b(?:every|each|daily|nightly|weekly|monthly|annual(?:ly)?|hourly|old|ago|hours?|minutes?"
+                 r"|days|weeks|months|years|decades|a\.m\.|p\.m\.)\b", re.IGNORECASE)
+_HAS_DATE_WORD = _c(rf"\b(?:{'|'.join([*_MONTHS, *_ABBR])})\b|\b(?:1[89]|20)\d\d\b", re.IGNORECASE)
+_BARE = _c(rf"(?:the\s+)?(?:(?P<mon>{'|'.join([*_MONTHS, *_ABBR])})\.?|{_YEAR})", re.IGNORECASE)
 
 
 def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]] = ()) -> list[DateMention]:
-    """All temporal expressions of the text, non-overlapping, normalised against `published`."""
-    found: list[DateMention] = []
-    for name, pattern in PATTERNS:
-        for m in pattern.finditer(text):
-            mention = _normalise(name, m, text, published)
-            if mention is not None:
-                found.append(mention)
+    """Every temporal expression, sorted and non-overlapping; spaCy's spans only fill gaps the rules left."""
+    found = list(_scan(text, published, _RULES))
     found += _from_candidates(text, published, candidates, found)
-    return _without_overlaps(found)
+    chosen: list[DateMention] = []
+    for d in sorted(found, key=lambda d: (d.start - d.end, d.start)):  # longest first: "Sept. 1, 2022" wins
+        if all(d.end <= c.start or d.start >= c.end for c in chosen):
+            chosen.append(d)
+    return sorted(chosen, key=lambda d: d.start)
 
 
 def infer_published(text: str) -> date | None:
-    """The latest fully explicit date in the text (datelines and captions included), or None."""
-    days = [m.day for m in find_dates(text, date(1900, 1, 1)) if m.basis == "explicit" and m.precision == "day"]
+    """The latest fully explicit date (day, month and year) anywhere in the text, captions included."""
+    days = [d.day for d in _scan(text, date(2000, 1, 1), _FULL_DATE_RULES) if d.basis == "explicit"]
     return max(days) if days else None
 
 
-# ---------------------------------------------------------------- normalisation per pattern
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ"); keep offsets aligned
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
 
 
-def _normalise(name: str, m: re.Match, text: str, anchor: date) -> DateMention | None:
-    g = m.groupdict()
-    if name in ("iso", "numeric"):
-        return _day(m, _safe_date(int(g["year"]), int(g["month"]), int(g["day"])), "explicit")
-    if name in ("month_day", "day_month"):
-        month = month_number(g["mon"])
-        if month is None or (g["mon"].lower() == "may" and not g.get("year") and name == "month_day"
-                             and not g["mon"][0].isupper()):
-            return None
-        day = int(g["day"])
-        if g.get("year"):
-            return _day(m, _safe_date(int(g["year"]), month, day), "explicit")
-        return _day(m, _nearest_year(anchor, month, day), "relative")
-    if name == "month_year":
-        month = month_number(g["mon"])
-        if month is None:
-            return None
-        return _mention(m, f"{int(g['year']):04d}-{month:02d}", "month", "explicit", date(int(g["year"]), month, 1))
-    if name == "month":
-        month = month_number(g["mon"], typos=0)
-        if month is None or (g["mon"].lower() == "may" and not g["mon"][0].isupper()):
-            return None
-        year = _month_year(anchor, month, g["lead"].lower())
-        start = m.start("mon") if g["lead"].lower() in ("in", "since", "until", "by", "during", "of", "from") else m.start()
-        return _mention(m, f"{year:04d}-{month:02d}", "month", "relative", date(year, month, 1), start=start)
-    if name == "weekday":
-        return _weekday(m, text, anchor)
-    if name == "ago":
-        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
-        return _shifted(m, anchor, g["unit"].lower(), -n)
-    if name == "deictic":
-        offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[g["word"].lower()]
-        return _day(m, anchor + timedelta(days=offset), "relative")
-    if name == "this_unit":
-        shift = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[g["which"].lower()]
-        if g["which"].lower() == "past" and not g["mod"]:
-            return None  # "the past week" is a duration
-        return _shifted(m, anchor, g["unit"].lower(), shift, unit_precision=True)
-    if name == "decade":
-        return _mention(m, f"{g['dec']}X", "decade", "explicit", date(int(g["dec"]) * 10, 1, 1))
-    if name == "season":
-        return _season(m, anchor)
-    if name == "quarter":
-        year = int(g["year"]) if g.get("year") else anchor.year
-        q = ORDINALS[g["ord"].lower()]
-        return _mention(m, f"{year}-Q{q}", "quarter", "explicit" if g.get("year") else "relative",
-                        date(year, 3 * q - 2, 1))
-    if name == "year":
-        year = int(g["year"])
-        return _mention(m, f"{year:04d}", "year", "explicit", date(year, 1, 1), start=m.start("year"))
-    if name == "present":
-        return _mention(m, "PRESENT_REF", "ref", "relative", None)
-    if name == "past":
-        return _mention(m, "PAST_REF", "ref", "relative", None)
-    return None
+def _scan(text: str, anchor: date, rules) -> Iterable[DateMention]:
+    low = _lower(text)
+    for pattern, handler in rules:
+        for m in pattern.finditer(low):
+            s = m.start()
+            if s and low[s - 1].isalnum() and low[s].isalnum():
+                continue  # inside a word: "Chicago" holds no "ago"
+            mention = handler(m, text, anchor)
+            if mention is not None:
+                yield mention
 
 
-def month_number(word: str, typos: int = MAX_MONTH_TYPOS) -> int | None:
-    """'Sept' -> 9, 'SEPTEMER' -> 9 (one letter missing), 'Monday' -> None."""
-    w = word.lower().rstrip(".")
-    if w in MONTHS:
-        return MONTHS[w]
-    if w in MONTH_ABBR:
-        return MONTH_ABBR[w]
-    if typos and len(w) >= 5:
-        for name, number in MONTHS.items():
-            if len(name) >= 5 and _edit_distance_at_most_one(w, name):
-                return number
-    return None
+def _lead(pattern: re.Pattern, low: str, pos: int) -> re.Match | None:
+    return pattern.search(low, max(0, pos - 40), pos)
 
 
-def _edit_distance_at_most_one(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    i = 0
-    while i < len(a) and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1:] or (len(a) == len(b) and a[i + 1:] == b[i + 1:])
+# ---------------------------------------------------------------- values
 
 
-def _weekday(m: re.Match, text: str, anchor: date) -> DateMention:
-    wd = WEEKDAYS.index(m.group("wd").lower())
-    lead = (m.group("lead") or "").lower()
-    back = (anchor.weekday() - wd) % 7
-    if lead == "next" or (lead not in ("last", "earlier") and back and _future_context(text, m.start())):
-        ahead = (wd - anchor.weekday()) % 7 or 7
-        day = anchor + timedelta(days=ahead)
-    else:
-        day = anchor - timedelta(days=back or (7 if lead == "last" else 0))
-    start = m.start("wd") if lead in ("on", "earlier", "early", "late", "later") else m.start()
-    return _day(m, day, "relative", start=start)
+def _out(text: str, start: int, end: int, value: str, precision: str, basis: str, day: date | None) -> DateMention:
+    return DateMention(start, end, text[start:end], value, precision, basis, day)
 
 
-def _future_context(text: str, pos: int) -> bool:
-    """A weekday in a clause about the future ("will meet on Tuesday") is the coming one."""
-    window = text[max(0, pos - 80):pos]
-    starts = list(_SENTENCE_START.finditer(window))
-    clause = window[starts[-1].end():] if starts else window
-    return bool(_FUTURE_CUE.search(clause))
+def _day_out(text: str, start: int, end: int, day: date | None, basis: str) -> DateMention | None:
+    return None if day is None else _out(text, start, end, day.isoformat(), "day", basis, day)
 
 
-def _shifted(m: re.Match, anchor: date, unit: str, n: int, unit_precision: bool = False) -> DateMention:
-    if unit == "day":
-        return _day(m, anchor + timedelta(days=n), "relative")
-    if unit == "week":
-        day = anchor + timedelta(weeks=n)
-        if not unit_precision:
-            return _day(m, day, "relative")
-        year, week, _ = day.isocalendar()
-        monday = day - timedelta(days=day.weekday())
-        return _mention(m, f"{year}-W{week:02d}", "week", "relative", monday)
-    if unit == "month":
-        total = anchor.year * 12 + anchor.month - 1 + n
-        year, month = divmod(total, 12)
-        return _mention(m, f"{year:04d}-{month + 1:02d}", "month", "relative", date(year, month + 1, 1))
-    year = anchor.year + n
-    return _mention(m, f"{year:04d}", "year", "relative", date(year, 1, 1))
-
-
-def _season(m: re.Match, anchor: date) -> DateMention:
-    code = SEASONS[m.group("season").lower()]
-    lead = m.group("lead").lower()
-    if m.group("year"):
-        year, basis = int(m.group("year")), "explicit"
-    else:
-        shift = {"last": -1, "next": 1}.get(lead, 0)
-        year, basis = anchor.year + shift, "relative"
-    start = m.start("season") if lead in ("the", "in") and not m.group("year") else m.start()
-    return _mention(m, f"{year}-{code}", "season", basis, date(year, SEASON_START[code], 1), start=start)
-
-
-def _nearest_year(anchor: date, month: int, day: int) -> date | None:
-    """A month and day without a year: the occurrence nearest the anchor, the past weighing half as much."""
-    options = [d for d in (_safe_date(anchor.year + k, month, day) for k in (-1, 0, 1)) if d]
-    if not options:
-        return None
-    return min(options, key=lambda d: (anchor - d).days if d <= anchor else 2 * (d - anchor).days)
-
-
-def _month_year(anchor: date, month: int, lead: str) -> int:
-    if lead == "last":
-        return anchor.year - 1 if month >= anchor.month else anchor.year
-    if lead == "next":
-        return anchor.year + 1 if month <= anchor.month else anchor.year
-    return _nearest_year(anchor, month, 1).year
-
-
-def _from_candidates(text: str, anchor: date, candidates, found: list[DateMention]) -> list[DateMention]:
-    """spaCy DATE spans with a year that no rule matched: dateparser reads them."""
-    import dateparser
-
-    taken = [(d.start, d.end) for d in found]
-    out = []
-    for start, end in candidates:
-        span = text[start:end]
-        if any(s < end and start < e for s, e in taken) or not _HAS_YEAR.search(span):
-            continue
-        settings = {"RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day), "REQUIRE_PARTS": ["year"],
-                    "PREFER_DATES_FROM": "current_period"}
-        parsed = dateparser.parse(span, languages=["en"], settings=settings)
-        if parsed is not None:
-            if re.fullmatch(r"\D*(?:19|20)\d{2}\D*", span) and not re.search(r"[A-Za-z]{3}", span.replace(span.strip(), "")):
-                out.append(DateMention(start, end, span, f"{parsed.year:04d}", "year", "explicit", date(parsed.year, 1, 1)))
-    return out
+def _month_out(text: str, start: int, end: int, first: date, basis: str) -> DateMention:
+    return _out(text, start, end, f"{first.year:04d}-{first.month:02d}", "month", basis, first)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
-        return date(year, month, day) if year >= 1 else None
+        return date(year, month, day)
     except ValueError:
         return None
 
 
-def _day(m: re.Match, day: date | None, basis: str, start: int | None = None) -> DateMention | None:
-    if day is None:
+def _month_span(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _month(token: str, fuzzy: bool = False) -> int | None:
+    """'Sept' -> 9, 'SEPTEMER' -> 9 (fuzzy), 'may' -> None (a verb unless capitalised)."""
+    word, capital = token.lower(), token[:1].isupper()
+    if word in _MONTHS:
+        return _MONTHS[word] if capital or word not in ("may", "march") else None
+    if word in _ABBR:
+        return _ABBR[word] if capital else None
+    if fuzzy and capital and len(word) >= 5 and word not in _NOT_MONTHS:
+        allowed = 1 if len(word) < 8 else 2
+        for name, number in _MONTHS.items():
+            if len(name) >= 5 and name[0] == word[0] and _edits(word, name) <= allowed:
+                return number
+    return None
+
+
+def _edits(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _future(low: str, pos: int) -> bool:
+    """Is the expression in a clause about the future ("will meet on Tuesday", not "said Tuesday")?"""
+    window = low[max(0, pos - 100):pos]
+    clause = window[max((b.end() for b in _CLAUSE_BREAK.finditer(window)), default=0):]
+    cues = list(_FUTURE_CUE.finditer(clause))
+    return bool(cues) and not _REPORTING.search(clause, cues[-1].end())
+
+
+def _weight(low: str, pos: int, prep: str | None = None) -> float:
+    """News mostly reports the past: prefer it, unless the clause speaks of the future; "since" is past."""
+    if prep == "since":
+        return float("inf")
+    return 1.0 if _future(low, pos) else 2.0
+
+
+def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float) -> date | None:
+    """First day of the occurrence nearest the anchor (a year back, this year, a year on); a day ahead
+    costs `future_weight` days behind."""
+    best: tuple[float, date] | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        span = interval(year)
+        if span is None:
+            continue
+        first, last = span
+        if first <= anchor <= last:
+            cost = 0.0
+        else:
+            cost = (anchor - last).days if last < anchor else future_weight * (first - anchor).days
+        if best is None or cost < best[0]:
+            best = (cost, first)
+    return best[1] if best else None
+
+
+def _shifted(text: str, start: int, end: int, anchor: date, unit: str, n: int) -> DateMention | None:
+    """The anchor moved by n units, at that unit's precision: "last week" -> 2022-W35."""
+    if unit == "day":
+        return _day_out(text, start, end, anchor + timedelta(days=n), "relative")
+    if unit == "week":
+        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=n)
+        year, week, _ = monday.isocalendar()
+        return _out(text, start, end, f"{year}-W{week:02d}", "week", "relative", monday)
+    if unit == "month":
+        year, month = divmod(anchor.year * 12 + anchor.month - 1 + n, 12)
+        return _month_out(text, start, end, date(year, month + 1, 1), "relative")
+    if unit == "quarter":
+        year, q = divmod(anchor.year * 4 + (anchor.month - 1) // 3 + n, 4)
+        return _out(text, start, end, f"{year}-Q{q + 1}", "quarter", "relative", date(year, 3 * q + 1, 1))
+    if unit == "decade":
+        decade = anchor.year // 10 + n
+        return _out(text, start, end, f"{decade}X", "decade", "relative", date(decade * 10, 1, 1))
+    year = anchor.year + n
+    return _out(text, start, end, f"{year:04d}", "year", "relative", date(year, 1, 1))
+
+
+# ---------------------------------------------------------------- rules: (m over the lower-cased text, text, anchor)
+
+
+def _iso(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    return _day_out(text, m.start(), m.end(), _safe_date(int(m["y"]), int(m["mo"]), int(m["d"])), "explicit")
+
+
+def _numeric(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """9/10/2022 is US month-first unless the first number cannot be a month; 10.09.2022 is day-first."""
+    a, b, y = int(m["a"]), int(m["b"]), m["y"]
+    if (m.start() and text[m.start() - 1] in "/.-") or (len(y) == 2 and m["sep"] != "/"):
         return None
-    return _mention(m, day.isoformat(), "day", basis, day, start=start)
+    month, day = (b, a) if m["sep"] == "." or a > 12 else (a, b)
+    day_ = _safe_date(int(y) + (2000 if len(y) == 2 else 0), month, day)
+    return _day_out(text, m.start(), m.end(), day_, "explicit")
 
 
-def _mention(m: re.Match, value: str, precision: str, basis: str, day: date | None,
-             start: int | None = None) -> DateMention:
-    start = m.start() if start is None else start
-    return DateMention(start, m.end(), m.string[start:m.end()], value, precision, basis, day)
+def _day_of_month(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """A day number with a month word before ("Sept. 1", "SEPTEMER 09") or after ("the 9th of September")."""
+    low, start, end, day = m.string, m.start(), m.end(), int(m["day"])
+    before = _lead(_MON_BEFORE, low, start)
+    month = before and _month(text[before.start("mon"):before.end("mon")], fuzzy=True)
+    if month:
+        start = before.start()
+    else:
+        after = _MON_AFTER.match(low, end)
+        month = after and _month(text[after.start("mon"):after.end("mon")], fuzzy=True)
+        if not month:
+            return None
+        start, end = _lead(_DAY_LEAD, low, start).start(), after.end()
+    year = _YEAR_AFTER.match(low, end)
+    if year:
+        return _day_out(text, start, year.end(), _safe_date(int(year["year"]), month, day), "explicit")
+    if not 1 <= day <= 31:
+        return None
+    found = _nearest(anchor, lambda y: (d, d) if (d := _safe_date(y, month, day)) else None, _weight(low, start))
+    return _day_out(text, start, end, found, "relative")
 
 
-def _without_overlaps(found: list[DateMention]) -> list[DateMention]:
-    """Longest first: "Sept. 1, 2022" beats "Sept. 1"; "earlier this year" beats "this year"."""
-    chosen: list[DateMention] = []
-    for d in sorted(found, key=lambda d: (-(d.end - d.start), d.start)):
-        if all(d.end <= c.start or d.start >= c.end for c in chosen):
-            chosen.append(d)
-    return sorted(chosen, key=lambda d: d.start)
+def _month_word(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """'September 2022' (explicit); 'in March', 'since early May', 'last April' (relative). A bare month
+    is left to spaCy's spans: too often a name or a verb."""
+    low, start, end = m.string, m.start(), m.end()
+    month = _month(text[start:end])
+    if month is None:
+        return None
+    end += low.startswith(".", end) and low[start:end] in _ABBR  # "Sept." keeps its dot
+    lead = _lead(_MONTH_LEAD, low, start)
+    year = _YEAR_AFTER.match(low, end)
+    if year:
+        first = lead.start("mod") if lead["mod"] else start
+        return _month_out(text, first, year.end(), date(int(year["year"]), month, 1), "explicit")
+    if _DIGIT_AFTER.match(low, end) or not (lead["prep"] or lead["rest"]):
+        return None  # a day follows (the day rule reads it), or nothing says this is a date
+    which = lead["which"]
+    if which == "last":
+        year_ = anchor.year - (month >= anchor.month)
+    elif which == "next":
+        year_ = anchor.year + (month <= anchor.month)
+    elif which == "this":
+        year_ = anchor.year
+    else:
+        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"])).year
+    return _month_out(text, lead.start("rest"), end, date(year_, month, 1), "relative")
+
+
+def _weekday(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """Bare weekdays are the most recent one, today included (news names today's weekday), unless the
+    clause is about the future; "last Friday" is strictly before the anchor, "next Friday" strictly after."""
+    low = m.string
+    lead_m = _lead(_WD_LEAD, low, m.start())
+    lead = (lead_m and lead_m["lead"]) or ""
+    if lead in ("every", "each"):
+        return None  # a set, not a date
+    start = lead_m.start() if lead_m else m.start()
+    part = _PART_OF_DAY.match(low, m.end())
+    end = part.end() if part else m.end()
+    wd = _WEEKDAYS.index(m["wd"])
+    back, ahead = (anchor.weekday() - wd) % 7, (wd - anchor.weekday()) % 7
+    if lead in ("last", "past"):
+        day = anchor - timedelta(days=back or 7)
+    elif lead in ("next", "coming"):
+        day = anchor + timedelta(days=ahead or 7)
+    elif back and _future(low, start):
+        day = anchor + timedelta(days=ahead)
+    else:
+        day = anchor - timedelta(days=back)
+    return _day_out(text, start, end, day, "relative")
+
+
+def _deictic(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    word = m.group()
+    if text[m.start()] == "T" and word == "today" and _lead(_MEDIA_BEFORE, m.string, m.start()):
+        return None  # USA Today, Russia Today
+    offset = {"yesterday": -1, "tomorrow": 1}.get(word, -1 if word.startswith("last") else 0)
+    return _day_out(text, m.start(), m.end(), anchor + timedelta(days=offset), "relative")
+
+
+def _ago(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    lead = _lead(_AGO_LEAD, m.string, m.start())
+    if lead is None:
+        return None
+    n = re.sub(r"\s+", " ", lead["n"] or "")
+    if n not in _NUMBERS and not n.isdigit():  # "weeks ago", "a few days ago"
+        return _out(text, lead.start(), m.end(), "PAST_REF", "ref", "relative", None)
+    return _shifted(text, lead.start(), m.end(), anchor, lead["unit"], -(int(n) if n.isdigit() else _NUMBERS[n]))
+
+
+def _unit(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """'last week', 'earlier this year', 'the end of the month', 'the weekend'; not 'for the last week'."""
+    low, which, unit = m.string, m["which"], m["unit"]
+    mod = _lead(_MOD_LEAD, low, m.start())
+    if which == "the" and unit != "weekend" and not (mod and mod["mod"].rstrip().endswith("of")):
+        return None
+    if not mod and which in ("last", "next") and _lead(_THE, low, m.start()):
+        return None  # a duration
+    start = mod.start() if mod else m.start()
+    if unit != "weekend":
+        return _shifted(text, start, m.end(), anchor, unit, _SHIFT[which])
+    # TIMEX3 2022-W36-WE; a bare "the weekend" is the last one, or the coming one in a future clause.
+    saturday = anchor + timedelta(days=5 - anchor.weekday())
+    if which == "last" or (which == "the" and anchor.weekday() < 5 and not _future(low, start)):
+        saturday -= timedelta(weeks=1)
+    elif which == "next":
+        saturday += timedelta(weeks=1)
+    year, week, _ = saturday.isocalendar()
+    return _out(text, start, m.end(), f"{year}-W{week:02d}-WE", "week", "relative", saturday)
+
+
+def _decade(m: re.Match, text: str, anchor: date) -> DateMention:
+    if m["dec"]:
+        decade, basis = int(m["dec"]), "explicit"
+    else:  # "the '90s": the latest such decade not after the anchor
+        decade, basis = anchor.year // 100 * 10 + int(m["short"]), "relative"
+        decade -= 10 if decade * 10 > anchor.year else 0
+    start = _lead(_DECADE_LEAD, m.string, m.start()).start()
+    return _out(text, start, m.end(), f"{decade}X", "decade", basis, date(decade * 10, 1, 1))
+
+
+def _century(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    n = int(m["n"])
+    if not 1 <= n <= 21:
+        return None
+    the = _lead(_THE, m.string, m.start())
+    return _out(text, the.start() if the else m.start(), m.end(), f"{n - 1:02d}", "century", "explicit",
+                date(max(100 * (n - 1), 1), 1, 1))
+
+
+def _season(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """'this summer' is the anchor's, 'last winter' the one before; 'the fall of Kherson' is no season."""
+    low, word = m.string, m["season"]
+    lead_m = _lead(_SEASON_LEAD, low, m.start())
+    lead = lead_m["lead"] if lead_m else ""
+    if word == "fall" and not m["year"] and not (lead in ("this", "last", "next")
+                                                 or lead == "the" and not low.startswith(" of ", m.end())):
+        return None
+    if not lead and text[m.start()].isupper() and _lead(_NAME_BEFORE, text, m.start()):
+        return None  # part of a name: "Arab Spring"
+    code, first_month = _SEASONS[word]
+    if m["year"]:
+        year, basis = int(m["year"]), "explicit"
+    else:
+        year, basis = anchor.year - (code == "WI" and anchor.month <= 2) + _SHIFT.get(lead, 0), "relative"
+    start = lead_m.start() if lead_m else m.start()
+    return _out(text, start, m.end(), f"{year}-{code}", "season", basis, date(year, first_month, 1))
+
+
+def _quarter(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    if m["q"] and text[m.start()] != "Q":
+        return None
+    q = int(m["q"]) if m["q"] else _ORDINALS[m["ord"]]
+    the = _lead(_THE, m.string, m.start())
+    start = the.start() if the else m.start()
+    if m["year"]:
+        year, basis = int(m["year"]), "explicit"
+    else:
+        span = lambda y: (date(y, 3 * q - 2, 1), _month_span(y, 3 * q)[1])  # noqa: E731
+        year, basis = _nearest(anchor, span, _weight(m.string, start)).year, "relative"
+    return _out(text, start, m.end(), f"{year}-Q{q}", "quarter", basis, date(year, 3 * q - 2, 1))
+
+
+def _year(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """'in 2019', 'since early 2022', 'mid-2021'; a bare number is a year only when spaCy says so."""
+    lead = _lead(_YEAR_LEAD, m.string, m.start())
+    if (m.start() and text[m.start() - 1] in "$€£.,") or not (lead["prep"] or lead["mod"]):
+        return None
+    if _COUNTED.match(text, m.end()):
+        return None  # "in 2000 homes" counts homes
+    year = int(m["year"])
+    start = lead.start("mod") if lead["mod"] else m.start()
+    return _out(text, start, m.end(), f"{year:04d}", "year", "explicit", date(year, 1, 1))
+
+
+def _ref(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """PRESENT_REF ('now'), PAST_REF ('recently', 'in the past'), FUTURE_REF ('in the coming days')."""
+    words, start = m.group(), m.start()
+    if words.startswith("in"):
+        start += len(words) - len(words[2:].lstrip())  # the preposition is not part of the expression
+        if words.endswith("past") and _DURATION_AFTER.match(m.string, m.end()):
+            return None  # "in the past week" is a duration
+    value = ("FUTURE_REF" if re.search("future|coming|ahead", words) else
+             "PAST_REF" if re.search("past|recent|lately", words) else "PRESENT_REF")
+    return _out(text, start, m.end(), value, "ref", "relative", None)
+
+
+_FULL_DATE_RULES = [
+    (_c(r"(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d\d?)(?P=sep)(?P<d>\d\d?)\b"), _iso),
+    (_c(r"(?P<a>\d\d?)(?P<sep>[/.-])(?P<b>\d\d?)(?P=sep)(?P<y>\d{4}|\d\d)(?![\d/]|\.\d)"), _numeric),
+    (_c(r"(?P<day>\d\d?)(?:st|nd|rd|th)?(?:\s*[-–]\s*\d\d?(?:st|nd|rd|th)?)?\b"), _day_of_month),
+]
+_RULES = _FULL_DATE_RULES + [
+    (_c(rf"(?:{'|'.join([*_MONTHS, *_ABBR])})\b"), _month_word),
+    (_c(rf"(?P<wd>{_WD})\b"), _weekday),
+    (_c(r"(?:yesterday|today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)\b"), _deictic),
+    (_c(r"ago\b"), _ago),
+    (_c(r"(?P<which>last|this|next|the)\s+(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
+    (_c(r"(?P<dec>(?:1\d|20)\d)0s\b|['’](?P<short>\d)0s\b"), _decade),
+    (_c(r"(?P<n>\d\d?)(?:st|nd|rd|th)\s+century\b"), _century),
+    (_c(rf"(?P<season>spring|summer|autumn|fall|winter)\b(?:,?\s+(?:of\s+)?{_YEAR})?"), _season),
+    (_c(rf"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter|q(?P<q>[1-4]))\b"
+        rf"(?:\s+(?:of\s+)?{_YEAR})?"), _quarter),
+    (_c(_YEAR), _year),
+    (_c(r"(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays|these\s+days|recently|lately"
+        r"|recent\s+(?:days|weeks|months|years)|in\s+the\s+past|in\s+the\s+(?:near\s+|distant\s+)?future"
+        r"|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead)\b"), _ref),
+]
+
+
+# ---------------------------------------------------------------- spaCy's spans
+
+
+def _from_candidates(text: str, anchor: date, candidates: Iterable[tuple[int, int]],
+                     found: list[DateMention]) -> list[DateMention]:
+    """spaCy DATE/TIME spans that no rule covered: a bare month or year ("the October rains", "2014"),
+    else dateparser when the span names a month or year and is not a duration, set, age or time."""
+    out: list[DateMention] = []
+    low = _lower(text)
+    for start, end in candidates:
+        span = text[start:end]
+        if not (0 <= start < end <= len(text)) or any(d.start < end and start < d.end for d in found):
+            continue
+        if not _HAS_DATE_WORD.search(span) or _NOT_A_DATE.search(span):
+            continue
+        bare = _BARE.fullmatch(span)
+        if bare and bare["mon"]:
+            month = _month(bare["mon"])
+            first = month and _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start))
+            mention = first and _month_out(text, start, end, first, "relative")
+        elif bare:
+            year = int(bare["year"])
+            mention = _out(text, start, end, f"{year:04d}", "year", "explicit", date(year, 1, 1))
+        else:
+            mention = _parsed(text, start, end, anchor)
+        if mention:
+            out.append(mention)
+    return out
+
+
+def _parsed(text: str, start: int, end: int, anchor: date) -> DateMention | None:
+    span = text[start:end]
+    data = _dateparser(anchor).get_date_data(span)
+    if data.date_obj is None or data.period not in ("day", "week", "month", "year"):
+        return None
+    day, period = data.date_obj.date(), data.period
+    basis = "explicit" if re.search(r"\b\d{4}\b", span) else "relative"
+    first = {"day": day, "week": day - timedelta(days=day.weekday()), "month": day.replace(day=1),
+             "year": date(day.year, 1, 1)}[period]
+    iso_year, week, _ = first.isocalendar()
+    value = {"day": day.isoformat(), "week": f"{iso_year}-W{week:02d}", "month": f"{day.year:04d}-{day.month:02d}",
+             "year": f"{day.year:04d}"}[period]
+    return _out(text, start, end, value, period, basis, first)
+
+
+@lru_cache(maxsize=32)
+def _dateparser(anchor: date):
+    """One English-only parser per anchor: explicit languages skip dateparser's slow detection."""
+    from dateparser.date import DateDataParser  # imported on first need: most articles never get here
+
+    return DateDataParser(languages=["en"], settings={
+        "RELATIVE_BASE": datetime(anchor.year, anchor.month, anchor.day), "PREFER_DATES_FROM": "current_period",
+        "PREFER_DAY_OF_MONTH": "first", "RETURN_TIME_AS_PERIOD": True})

@@ -28,6 +28,13 @@ SHOUTED_MIN_POPULATION = 100_000
 BIG_CITY_POPULATION = 500_000
 RELABEL_MIN_POPULATION = 100_000
 MAX_NAME_TOKENS = 4
+# Words that are names of places somewhere (Cameroon's "North" region) but, standing alone, are generic.
+GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+                 "northeast", "northwest", "southeast", "southwest", "midwest", "city", "center", "centre",
+                 "street", "island", "airport", "county", "state", "region", "village", "town", "university",
+                 "college", "park", "river", "lake", "beach", "hill", "valley", "bay", "port", "capital",
+                 "downtown", "metro", "national", "international", "union", "earth", "world", "heaven", "hope",
+                 "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen"}
 
 _REGION_RE = "|".join(REGION_WORDS)
 REGION_PHRASE = re.compile(
@@ -71,7 +78,7 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     taken = _covered(found)
     found += [s for e in ents if e.label_ in ("ORG", "FAC") and e.start_char not in taken
               for s in _embedded(e, gazetteer, countries)]
-    return _without_overlaps(found)
+    return [s for s in _without_overlaps(found) if s.text.lower() not in GENERIC_WORDS]
 
 
 def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:

@@ -1,0 +1,101 @@
+"""Dateline dashboard: `streamlit run app.py`, reading the database named by DATELINE_DB.
+
+Layout and widgets only: SQL lives in dashboard/queries.py, cached reads in dashboard/data.py,
+the map in dashboard/map.py.
+"""
+import sqlite3
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import assets, data, sidebar, views
+from dashboard.map import build_map
+from dashboard.params import Defaults
+
+st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
+st.title("Dateline")
+st.caption("Events that news articles report, placed on the map and dated from the articles themselves.")
+
+path = data.db_path()
+if not path.exists():
+    st.info(
+        f"**No events database yet** (looked for `{path}`).\n\n"
+        "Run `make demo` to set up and load the sample articles, or "
+        "`python -m pipeline run data/articles` to build it from articles, then reload this page. "
+        "Set `DATELINE_DB` to read another database.",
+        icon="📭",
+    )
+    st.stop()
+
+state = data.db_state(path)
+try:
+    overview = data.load_overview(str(path), state)
+    source_counts = data.load_source_counts(str(path), state) if overview.n_events else {}
+except sqlite3.DatabaseError as error:
+    st.error(f"Could not read the database `{path}`: {error}. Is it a Dateline events database?", icon="🚫")
+    st.stop()
+
+if not overview.n_events:
+    st.info(
+        f"**The database has no events yet** (`{path}`).\n\n"
+        "Run `python -m pipeline run data/articles` (or give it your own files and folders) "
+        "and the events appear here on the next interaction.",
+        icon="📭",
+    )
+    st.stop()
+
+today = date.today()
+defaults = Defaults(overview.first_date or today, overview.last_date or today, tuple(source_counts))
+filters, warnings = sidebar.filters(defaults, source_counts)
+st.sidebar.caption(f"{overview.n_events:,} events in `{path.name}`, {defaults.start} to {defaults.end}.")
+for warning in warnings:
+    st.warning(warning, icon="⚠️")
+
+totals = data.load_totals(str(path), state, filters)
+columns = st.columns(4)
+for column, (label, value) in zip(columns, [("Events", totals.events), ("Articles", totals.articles),
+                                            ("Places", totals.places), ("Sources", totals.sources)]):
+    column.metric(label, f"{value:,}", border=True)
+
+if not totals.events:
+    if filters.sources == ():
+        st.info("**No source is selected.** Pick at least one under *Sources* in the sidebar.", icon="🔎")
+    else:
+        country = "" if filters.include_country else ", or turn on *Show country-level points*"
+        st.info(f"**No events match these filters.** Widen the dates, select more sources{country} in the sidebar.",
+                icon="🔎")
+    st.stop()
+
+rows = data.load_events(str(path), state, filters)
+if totals.events > len(rows):
+    st.warning(
+        f"The map and the table show the newest {len(rows):,} of {totals.events:,} matching events. "
+        "Narrow the dates or sources to see the others; the timeline counts them all.",
+        icon="✂️",
+    )
+
+if assets.missing():
+    st.error(
+        "The map's scripts are missing from `static/vendor/` (the set-up was not run). "
+        "Run `make assets` (`npm ci` then `python -m dashboard.assets`) and reload.",
+        icon="🗺️",
+    )
+else:
+    assets.use_local_assets(st.get_option("server.baseUrlPath"))
+    st_folium(build_map(rows), key="map", height=560, use_container_width=True, returned_objects=[])
+
+st.subheader("Timeline")
+st.altair_chart(views.timeline_chart(data.load_daily_counts(str(path), state, filters)), width="stretch")
+
+st.subheader("Events")
+st.dataframe(
+    views.events_table(rows),
+    hide_index=True,
+    column_config={
+        "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "Link": st.column_config.LinkColumn(display_text="open ↗"),
+        "Sentence": st.column_config.TextColumn(width="large"),
+        "Title": st.column_config.TextColumn(width="medium"),
+    },
+)

@@ -1,0 +1,75 @@
+"""Cached reads of the events database, keyed on the database's state on disk.
+
+The pipeline may be writing while the app runs (WAL mode), so every read opens its own read-only
+connection, and every cached result is keyed on the size and modification time of the database and
+its -wal file: a commit changes them, so new events show on the next interaction, with no TTL.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import closing
+from pathlib import Path
+
+import streamlit as st
+
+from pipeline import config
+from pipeline.store import connect
+
+from . import queries
+from .queries import EventRow, Filters, Overview, Totals
+
+# Markers drawn (and table rows shown) at most, newest first: folium needs ~1.2 ms and 0.4 KB of page
+# per marker, so 5,000 keeps a filter change to a few seconds.
+MAX_EVENTS = 5000
+
+State = tuple[tuple[int, int], ...]
+
+
+def db_path() -> Path:
+    """Read at every run, not at import, so a test (or a restarted shell) can point elsewhere."""
+    return Path(os.environ.get("DATELINE_DB") or config.DATA_DIR / "events.db")
+
+
+def db_state(path: Path) -> State:
+    """(mtime_ns, size) of the database and its WAL; what the caches below are keyed on."""
+    state = []
+    for file in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = file.stat()
+            state.append((stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            state.append((0, 0))
+    return tuple(state)
+
+
+# `state` is part of each cache key only: a new state means the database changed since.
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_overview(path: str, state: State) -> Overview:
+    with closing(connect(path, readonly=True)) as conn:
+        return queries.overview(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_source_counts(path: str, state: State) -> dict[str, int]:
+    with closing(connect(path, readonly=True)) as conn:
+        return queries.source_counts(conn)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_totals(path: str, state: State, filters: Filters) -> Totals:
+    with closing(connect(path, readonly=True)) as conn:
+        return queries.totals(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_events(path: str, state: State, filters: Filters) -> list[EventRow]:
+    with closing(connect(path, readonly=True)) as conn:
+        return queries.events(conn, filters, MAX_EVENTS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_daily_counts(path: str, state: State, filters: Filters) -> list[tuple[str, str, int]]:
+    with closing(connect(path, readonly=True)) as conn:
+        return queries.daily_counts(conn, filters)

@@ -1,0 +1,109 @@
+"""The filters as URL query parameters, so that a copied URL reproduces the view.
+
+`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&country=1`; a parameter
+left out means its default (the data's first or last day, every source, no country-level points), so
+the default view has a clean URL that follows new data. A bad value never raises: it falls back to the
+default and yields a warning for the page to show.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .queries import Filters
+
+FROM, TO, SOURCE, COUNTRY = "from", "to", "source", "country"
+KEYS = (FROM, TO, SOURCE, COUNTRY)
+# `source=` (one empty value) means "no source selected", which differs from leaving `source` out (all).
+NO_SOURCE = ""
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The unfiltered view of the current data."""
+
+    start: date
+    end: date
+    sources: tuple[str, ...]
+
+
+def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filters, list[str]]:
+    """Filters from query parameters (each key to all its values), and one warning per bad value."""
+    warnings: list[str] = []
+    start = _date(params, FROM, defaults.start, warnings)
+    end = _date(params, TO, defaults.end, warnings)
+    if start > end:
+        warnings.append(f"Ignored the date range in the URL: {start} is after {end}. Showing every date.")
+        start, end = defaults.start, defaults.end
+    return Filters(start, end, _sources(params, defaults, warnings), _country(params, warnings)), warnings
+
+
+def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
+    """Query parameters for `filters`: only those that differ from the defaults."""
+    params: dict[str, str | list[str]] = {}
+    if filters.start != defaults.start:
+        params[FROM] = filters.start.isoformat()
+    if filters.end != defaults.end:
+        params[TO] = filters.end.isoformat()
+    if filters.sources is not None and set(filters.sources) != set(defaults.sources):
+        params[SOURCE] = list(filters.sources) or NO_SOURCE
+    if filters.include_country:
+        params[COUNTRY] = "1"
+    return params
+
+
+def _last(params: Mapping[str, Sequence[str]], key: str) -> str | None:
+    """The last value given for `key`, as `st.query_params[key]` would read it."""
+    values = params.get(key) or []
+    return values[-1] if values else None
+
+
+def _date(params, key: str, default: date, warnings: list[str]) -> date:
+    raw = _last(params, key)
+    if raw is None:
+        return default
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        shown = f"from {default}" if key == FROM else f"up to {default}"
+        warnings.append(f"Ignored {key}={quote(raw)} in the URL: not a date like 2022-09-30. Showing {shown}.")
+        return default
+
+
+def _sources(params, defaults: Defaults, warnings: list[str]) -> tuple[str, ...] | None:
+    values = list(params.get(SOURCE) or [])
+    if not values:
+        return None
+    if values == [NO_SOURCE]:
+        return ()
+    known = set(defaults.sources)
+    unknown = [v for v in values if v not in known]
+    chosen = tuple(dict.fromkeys(v for v in values if v in known))
+    if unknown:
+        listed = ", ".join(quote(v) for v in unknown)
+        fallback = "" if chosen else " Showing every source."
+        warnings.append(f"Ignored unknown source{'s' if len(unknown) > 1 else ''} in the URL: {listed}.{fallback}")
+    if not chosen or set(chosen) == known:
+        return None
+    return chosen
+
+
+def _country(params, warnings: list[str]) -> bool:
+    raw = _last(params, COUNTRY)
+    if raw is None or raw.strip().lower() in _FALSE:
+        return False
+    if raw.strip().lower() in _TRUE:
+        return True
+    warnings.append(f"Ignored {COUNTRY}={quote(raw)} in the URL: use 1 or 0. Country-level points are hidden.")
+    return False
+
+
+def quote(value: str, limit: int = 60) -> str:
+    """A URL value made inert for Streamlit markdown (the warnings are markdown): cut short, quoted, and
+    every ASCII punctuation character backslash-escaped, so no link, image, code, HTML, LaTeX or colour
+    directive can come out of it."""
+    value = "".join(c if c.isprintable() else " " for c in value[:limit]) + ("…" if len(value) > limit else "")
+    return "“" + "".join("\\" + c if c.isascii() and not c.isalnum() and c != " " else c for c in value) + "”"

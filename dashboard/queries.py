@@ -1,0 +1,154 @@
+"""Every read the dashboard makes, as parameterised SQL over a read-only connection.
+
+Filtering happens here, in SQLite, so the app never loads more rows than it shows. User values only
+ever travel as `?` parameters; the SQL text is built from fixed fragments and placeholder counts.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the sidebar selects. `sources=None` means every source (no condition at all, so events
+    whose source is NULL still show); an empty tuple means none."""
+
+    start: date
+    end: date
+    sources: tuple[str, ...] | None = None
+    include_country: bool = False
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The whole database at a glance: what the filters' defaults and the empty states need."""
+
+    n_events: int
+    first_date: date | None
+    last_date: date | None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Counts over the filtered events (not capped)."""
+
+    events: int
+    articles: int
+    places: int
+    sources: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event as the map popup and the table show it."""
+
+    event_id: str
+    event_date: str | None
+    date_precision: str
+    date_text: str
+    date_basis: str
+    date_value: str
+    published_date: str | None
+    published_inferred: bool
+    place_text: str
+    place_name: str
+    country_code: str
+    admin1: str | None
+    geo_precision: str
+    lat: float
+    lon: float
+    source: str
+    title: str | None
+    url: str | None
+    sentence: str
+    event_type: str
+
+
+# Text columns may be NULL in rows from older or foreign writers; the views expect strings.
+_TEXT_COLUMNS = {"date_precision", "date_text", "date_basis", "date_value", "place_text", "place_name",
+                 "country_code", "geo_precision", "source", "sentence", "event_type"}
+_ROW_COLUMNS = ", ".join(
+    f"COALESCE({f.name}, '') AS {f.name}" if f.name in _TEXT_COLUMNS else f.name for f in fields(EventRow)
+)
+# Newest first; ties broken by publication and id so the order (and the marker cap) is stable.
+_NEWEST_FIRST = "ORDER BY event_date DESC, published_date DESC, event_id"
+
+
+def _has_events_table(conn: sqlite3.Connection) -> bool:
+    """A database file may exist before the pipeline has created its schema (or be empty)."""
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+    ).fetchone() is not None
+
+
+def overview(conn: sqlite3.Connection) -> Overview:
+    if not _has_events_table(conn):
+        return Overview(0, None, None)
+    n, first, last = conn.execute("SELECT COUNT(*), MIN(event_date), MAX(event_date) FROM events").fetchone()
+    return Overview(n, _to_date(first), _to_date(last))
+
+
+def source_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Events per named source, by name; the sidebar shows these next to each choice."""
+    rows = conn.execute(
+        "SELECT source, COUNT(*) FROM events WHERE source IS NOT NULL GROUP BY source ORDER BY source"
+    )
+    return {source: n for source, n in rows}
+
+
+def where(filters: Filters) -> tuple[str, list]:
+    """The WHERE clause and its parameters for `filters`."""
+    clauses = ["event_date >= ?", "event_date <= ?"]
+    params: list = [filters.start.isoformat(), filters.end.isoformat()]
+    if filters.sources is not None:
+        if filters.sources:
+            clauses.append(f"source IN ({', '.join('?' for _ in filters.sources)})")
+            params.extend(filters.sources)
+        else:
+            clauses.append("0")
+    if not filters.include_country:
+        clauses.append("(geo_precision IS NULL OR geo_precision <> 'country')")
+    return "WHERE " + " AND ".join(clauses), params
+
+
+def totals(conn: sqlite3.Connection, filters: Filters) -> Totals:
+    sql, params = where(filters)
+    row = conn.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT article_id), COUNT(DISTINCT place_id), COUNT(DISTINCT source)"
+        f" FROM events {sql}",
+        params,
+    ).fetchone()
+    return Totals(*row)
+
+
+def events(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[EventRow]:
+    """The newest `limit` events matching `filters`."""
+    sql, params = where(filters)
+    rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM events {sql} {_NEWEST_FIRST} LIMIT ?", [*params, limit])
+    return [_event_row(r) for r in rows]
+
+
+def daily_counts(conn: sqlite3.Connection, filters: Filters) -> list[tuple[str, str, int]]:
+    """(day, source, events) for the timeline, over every matching event (not capped)."""
+    sql, params = where(filters)
+    rows = conn.execute(
+        f"SELECT event_date, COALESCE(source, ''), COUNT(*) FROM events {sql}"
+        " GROUP BY event_date, source ORDER BY event_date, source",
+        params,
+    )
+    return [tuple(r) for r in rows]
+
+
+def _event_row(row: sqlite3.Row) -> EventRow:
+    values = dict(zip(row.keys(), row))
+    values["published_inferred"] = bool(values["published_inferred"])  # stored as 0/1
+    return EventRow(**values)
+
+
+def _to_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None

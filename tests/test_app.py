@@ -1,0 +1,317 @@
+"""The dashboard without a browser: the script under Streamlit's AppTest, and its modules one by one."""
+from __future__ import annotations
+
+import re
+from contextlib import closing
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import folium
+import pytest
+from folium.plugins import MarkerCluster
+from streamlit.testing.v1 import AppTest
+
+from dashboard import assets, data, params, queries
+from dashboard.map import OSM_TILES, build_map, group_by_place, highlight, popup_html, safe_url, tile_layer
+from dashboard.params import Defaults
+from dashboard.queries import Filters
+from dashboard.sidebar import COUNTRY, FROM, SOURCES, TO
+from pipeline.models import Article, Event
+from pipeline.store import connect, save_article
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ALL = Filters(date(2022, 1, 1), date(2022, 12, 31), None, include_country=True)
+DEFAULT_VISIBLE = 6  # the fixture's 7 events less its one country-level point
+
+
+def run_app(db, monkeypatch, query: dict | None = None) -> AppTest:
+    monkeypatch.setenv("DATELINE_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def table(app: AppTest):
+    return app.dataframe[0].value
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+
+def test_app_shows_every_event_but_country_points_by_default(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    assert not app.exception
+    assert app.title[0].value == "Dateline"
+    assert len(table(app)) == DEFAULT_VISIBLE
+    assert app.metric[0].value == str(DEFAULT_VISIBLE)
+    assert app.date_input(key=FROM).value == date(2022, 9, 1)
+    assert app.date_input(key=TO).value == date(2022, 10, 1)
+    assert app.multiselect(key=SOURCES).value == ["Harbour Post", "Meridian Wire", "Northern Ledger"]
+    assert not app.warning and not app.error
+    assert list(table(app)["Date"].dt.date) == sorted(table(app)["Date"].dt.date, reverse=True)
+    assert app.query_params == {}  # the default view has a clean URL
+
+
+def test_source_filter_narrows_the_table_and_the_url(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    app.multiselect(key=SOURCES).set_value(["Northern Ledger"]).run()
+    assert not app.exception
+    assert set(table(app)["Source"]) == {"Northern Ledger"}
+    assert len(table(app)) == 2
+    assert app.query_params["source"] == "Northern Ledger"
+
+
+def test_country_toggle_shows_country_level_points(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    app.toggle(key=COUNTRY).set_value(True).run()
+    assert len(table(app)) == DEFAULT_VISIBLE + 1
+    assert "country" in set(table(app)["Place precision"])
+    assert app.query_params["country"] == "1"
+
+
+def test_query_params_set_the_filters(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"from": "2022-09-08", "to": "2022-09-10",
+                                           "source": ["Harbour Post", "Meridian Wire"], "country": "1"})
+    assert not app.exception and not app.warning
+    assert app.date_input(key=FROM).value == date(2022, 9, 8)
+    assert app.date_input(key=TO).value == date(2022, 9, 10)
+    assert app.multiselect(key=SOURCES).value == ["Harbour Post", "Meridian Wire"]
+    assert app.toggle(key=COUNTRY).value is True
+    shown = table(app)
+    assert len(shown) == 4  # Kharkiv twice, Ukraine (country level), the hostile one
+    assert all(date(2022, 9, 8) <= d <= date(2022, 9, 10) for d in shown["Date"].dt.date)
+
+
+@pytest.mark.parametrize("query, mentions", [
+    ({"from": "yesterday"}, "from="),
+    ({"to": "2022-13-45"}, "to="),
+    ({"from": "2022-09-30", "to": "2022-09-01"}, "after"),
+    ({"source": "' OR 1=1 --"}, "unknown source"),
+    ({"country": "maybe"}, "country="),
+    ({"to": "2020-01-01"}, "after"),
+])
+def test_bad_query_params_warn_and_fall_back(events_db, monkeypatch, query, mentions):
+    app = run_app(events_db, monkeypatch, query)
+    assert not app.exception and not app.error
+    assert any(mentions in w.value for w in app.warning), [w.value for w in app.warning]
+    assert len(table(app)) == DEFAULT_VISIBLE
+
+
+def test_dates_outside_the_data_are_fine(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"from": "2020-01-01", "to": "2030-12-31"})
+    assert not app.exception and not app.warning
+    assert app.date_input(key=FROM).value == date(2020, 1, 1)
+    assert len(table(app)) == DEFAULT_VISIBLE
+    assert app.query_params == {"from": "2020-01-01", "to": "2030-12-31"}
+
+
+def test_warning_quotes_url_values_inertly(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"from": "[x](javascript:alert(1))"})
+    text = app.warning[0].value
+    assert "](" not in text and "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text
+
+
+def test_filters_matching_nothing_say_what_to_do(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"from": "2022-09-02", "to": "2022-09-05"})
+    assert not app.exception
+    assert "No events match" in app.info[0].value
+    assert not app.dataframe
+    app = run_app(events_db, monkeypatch, {"source": ""})
+    assert "No source is selected" in app.info[0].value
+
+
+def test_no_database_says_how_to_make_one(tmp_path, monkeypatch):
+    app = run_app(tmp_path / "missing.db", monkeypatch)
+    assert not app.exception
+    message = app.info[0].value
+    assert "make demo" in message and "python -m pipeline run data/articles" in message
+
+
+def test_empty_database_says_how_to_fill_it(empty_db, monkeypatch):
+    app = run_app(empty_db, monkeypatch)
+    assert not app.exception
+    assert "no events yet" in app.info[0].value
+    assert "python -m pipeline run" in app.info[0].value
+
+
+def test_new_events_show_on_the_next_interaction(fresh_events_db, monkeypatch):
+    app = run_app(fresh_events_db, monkeypatch)
+    assert len(table(app)) == DEFAULT_VISIBLE
+    with closing(connect(fresh_events_db)) as conn:  # the pipeline writing while the app runs
+        article = Article("late", "text", "late.txt", "Late Wire", published=date(2022, 10, 5), text_hash="late")
+        event = Event("late-1", "late", "Late Wire", None, "Late", "2022-10-05", False, "2022-10-05", "day",
+                      "", "publication", "2022-10-05", "Kyiv", "Kyiv", 703448, "geonames:703448", "UA", "Kyiv",
+                      "PPLC", "settlement", 50.45, 30.52, "Kyiv is quiet.", 0, 4, "other", 0.8)
+        save_article(conn, article, [event], [], run_id="test")
+    app.run()
+    assert len(table(app)) == DEFAULT_VISIBLE + 1  # new day and new source: defaults followed the data
+    assert "Late Wire" in app.multiselect(key=SOURCES).value
+
+
+def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
+    monkeypatch.setattr(data, "MAX_EVENTS", 2)
+    app = run_app(fresh_events_db, monkeypatch)
+    assert len(table(app)) == 2 and app.metric[0].value == str(DEFAULT_VISIBLE)
+    assert "newest 2 of 6 matching events" in app.warning[0].value
+
+
+def test_map_component_gets_local_scripts_only(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
+    args = component.proto.json_args
+    links = re.findall(r'"(?:js|css)_links": \[([^\]]*)\]', args)
+    assert links and all("/app/static/vendor/" in url for group in links for url in re.findall(r'"([^"]+)"', group))
+    assert "cdn" not in args.lower()
+
+
+# --- queries ---------------------------------------------------------------------------------------
+
+
+def test_filters_are_parameters_not_sql():
+    injection = "' OR 1=1 --"
+    sql, args = queries.where(Filters(date(2022, 9, 1), date(2022, 9, 30), (injection, "B"), False))
+    assert injection not in sql and "2022" not in sql
+    assert sql.count("?") == len(args) == 4
+    assert args == ["2022-09-01", "2022-09-30", injection, "B"]
+
+
+def test_injected_source_matches_nothing(events_db):
+    with closing(connect(events_db, readonly=True)) as conn:
+        hostile_filter = Filters(ALL.start, ALL.end, ("' OR 1=1 --",), True)
+        assert queries.events(conn, hostile_filter, 100) == []
+        assert queries.totals(conn, hostile_filter).events == 0
+        assert queries.daily_counts(conn, hostile_filter) == []
+
+
+def test_queries_filter_in_sql(events_db):
+    with closing(connect(events_db, readonly=True)) as conn:
+        assert queries.overview(conn) == queries.Overview(7, date(2022, 9, 1), date(2022, 10, 1))
+        assert queries.source_counts(conn) == {"Harbour Post": 4, "Meridian Wire": 1, "Northern Ledger": 2}
+        every = queries.events(conn, ALL, 100)
+        assert [e.event_date for e in every] == sorted((e.event_date for e in every), reverse=True)
+        assert len(queries.events(conn, ALL, 3)) == 3
+        no_country = Filters(ALL.start, ALL.end, None, False)
+        assert all(e.geo_precision != "country" for e in queries.events(conn, no_country, 100))
+        assert queries.totals(conn, no_country) == queries.Totals(events=6, articles=4, places=5, sources=3)
+        september_8_to_9 = Filters(date(2022, 9, 8), date(2022, 9, 9), ("Harbour Post",), True)
+        assert [(e.place_name, e.event_date) for e in queries.events(conn, september_8_to_9, 100)] == [
+            ("Kharkiv", "2022-09-09"), ("Kharkiv", "2022-09-08")]
+        assert queries.daily_counts(conn, september_8_to_9) == [("2022-09-08", "Harbour Post", 1),
+                                                                ("2022-09-09", "Harbour Post", 1)]
+        assert queries.totals(conn, Filters(ALL.start, ALL.end, (), True)).events == 0
+
+
+def test_overview_of_a_database_without_schema(tmp_path):
+    path = tmp_path / "blank.db"
+    path.touch()
+    with closing(connect(path, readonly=True)) as conn:
+        assert queries.overview(conn) == queries.Overview(0, None, None)
+
+
+# --- query parameters ------------------------------------------------------------------------------
+
+DEFAULTS = Defaults(date(2022, 9, 1), date(2022, 10, 1), ("A", "B", "C"))
+
+
+def test_params_round_trip():
+    chosen = Filters(date(2022, 9, 5), date(2022, 9, 20), ("B", "C"), True)
+    encoded = params.encode(chosen, DEFAULTS)
+    assert encoded == {"from": "2022-09-05", "to": "2022-09-20", "source": ["B", "C"], "country": "1"}
+    as_url = {k: v if isinstance(v, list) else [v] for k, v in encoded.items()}
+    assert params.parse(as_url, DEFAULTS) == (chosen, [])
+    assert params.encode(Filters(DEFAULTS.start, DEFAULTS.end), DEFAULTS) == {}
+    assert params.parse({"source": [""]}, DEFAULTS)[0].sources == ()
+
+
+def test_params_keep_known_sources_and_warn_about_the_rest():
+    filters, warnings = params.parse({"source": ["B", "<b>Z</b>"]}, DEFAULTS)
+    assert filters.sources == ("B",)
+    assert len(warnings) == 1 and "“\\<b\\>Z\\<\\/b\\>”" in warnings[0]
+
+
+# --- the map -------------------------------------------------------------------------------------
+
+
+def hostile_row(events_db):
+    with closing(connect(events_db, readonly=True)) as conn:
+        return next(e for e in queries.events(conn, ALL, 100) if e.source == "Meridian Wire")
+
+
+def test_popup_escapes_everything_from_the_article(events_db, hostile):
+    popup = popup_html([hostile_row(events_db)])
+    assert "<script" not in popup and "<img" not in popup and "<svg" not in popup and "<b>bold" not in popup
+    assert escape(hostile["title"]) in popup
+    assert escape("<script>alert('sentence')</script> ${alert(2)}") in popup
+    assert f"<mark>{escape(hostile['place_text'])}</mark>" in popup  # the place as written, highlighted
+    assert "javascript:" not in popup and "<a " not in popup  # a javascript: url is no link
+
+
+def test_rendered_map_carries_no_live_markup_from_articles(events_db):
+    with closing(connect(events_db, readonly=True)) as conn:
+        rows = queries.events(conn, ALL, 100)
+    assets.use_local_assets()
+    page = build_map(rows).get_root().render()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<svg" not in page
+    assert "`" not in page  # no template literal anywhere, so `${alert(2)}` in a sentence stays text
+    assert not re.search(r"(cdn\.jsdelivr|cdnjs|code\.jquery|bootstrapcdn)", page)
+    assert "/app/static/vendor/leaflet/leaflet.js" in page
+
+
+def test_same_place_is_one_marker_listing_newest_first(events_db):
+    with closing(connect(events_db, readonly=True)) as conn:
+        rows = queries.events(conn, ALL, 100)
+    groups = group_by_place(rows)
+    kharkiv = next(g for g in groups if g[0].place_name == "Kharkiv")
+    assert [r.event_date for r in kharkiv] == ["2022-09-09", "2022-09-08"]
+    html = popup_html(kharkiv)
+    assert "2 events here" in html and html.index("2022-09-09") < html.index("2022-09-08")
+    assert "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)" in html
+    assert '<a href="https://harbour.example/kharkiv"' in html
+    assert len(groups) == len(rows) - 1
+
+
+def test_highlight_and_links():
+    assert highlight("Shelling hit kharkiv today.", "Kharkiv") == "Shelling hit <mark>kharkiv</mark> today."
+    assert highlight("a < b in Lyman", "Lyman") == "a &lt; b in <mark>Lyman</mark>"
+    assert highlight("nothing here", "Lyman") == "nothing here"
+    assert safe_url("https://x.example/a?b=1") == "https://x.example/a?b=1"
+    for url in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//x.example", "/local", None):
+        assert safe_url(url) is None
+
+
+def test_tiles_come_from_dateline_tiles(monkeypatch):
+    monkeypatch.delenv("DATELINE_TILES", raising=False)
+    assert tile_layer().tiles == OSM_TILES and "OpenStreetMap" in tile_layer().options["attribution"]
+    monkeypatch.setenv("DATELINE_TILES", "https://tiles.intranet.example/{z}/{x}/{y}.png")
+    layer = tile_layer()
+    assert layer.tiles == "https://tiles.intranet.example/{z}/{x}/{y}.png"
+    assert layer.options["attribution"] == "Tiles: tiles.intranet.example"
+
+
+def test_assets_install_copies_from_node_modules(tmp_path):
+    node_modules = tmp_path / "node_modules"
+    for src in assets.FILES:
+        target = node_modules / src
+        if src.endswith("images"):
+            target.mkdir(parents=True)
+            (target / "layers.png").write_bytes(b"png")
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(src)
+    vendor = tmp_path / "vendor"
+    assets.install(node_modules, vendor)
+    assert assets.missing(vendor) == []
+    assert (vendor / "leaflet" / "leaflet.js").read_text() == "leaflet/dist/leaflet.js"
+    with pytest.raises(FileNotFoundError, match="npm ci"):
+        assets.install(tmp_path / "nowhere", vendor)
+
+
+def test_use_local_assets_points_folium_at_the_app(monkeypatch):
+    for cls in (folium.Map, MarkerCluster):
+        monkeypatch.setattr(cls, "default_js", cls.default_js)
+        monkeypatch.setattr(cls, "default_css", cls.default_css)
+    assets.use_local_assets("/dateline/")
+    assert folium.Map.default_js == [("leaflet", "/dateline/app/static/vendor/leaflet/leaflet.js")]
+    assets.use_local_assets()
+    assert folium.Map.default_js == [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
