@@ -196,30 +196,28 @@ def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, taken: set[int], countries: 
     """Capitalised proper-noun runs that spaCy did not label but the gazetteer knows well: a country or
     region by its main name, a large city, or a town in a country the article is already about."""
     blocked = {t.i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for t in ent}
+    # Which tokens may be part of a name, decided once per token (slicing spans per position is slow).
+    ok = [t.i not in blocked and t.idx not in taken and not t.is_stop and t.is_alpha
+          and (t.is_title or (t.is_upper and len(t) > 2)) for t in doc]
     out = []
     i = 0
     while i < len(doc):
+        run = 0
+        while run < MAX_NAME_TOKENS and i + run < len(doc) and ok[i + run]:
+            run += 1
         match = None
-        for n in range(MAX_NAME_TOKENS, 0, -1):
-            span = doc[i:i + n]
-            if len(span) == n and _scannable(span, blocked, taken) and _known_well(span, gazetteer, countries):
-                match = span
-                break
+        if run and (doc[i].pos_ == "PROPN" or doc[i].is_upper):
+            for n in range(run, 0, -1):
+                span = doc[i:i + n]
+                if _known_well(span, gazetteer, countries):
+                    match = span
+                    break
         if match is not None:
             out.append(PlaceSpan(match.start_char, match.end_char, match.text, "gazetteer"))
             i = match.end
         else:
             i += 1
     return out
-
-
-def _scannable(span: Span, blocked: set[int], taken: set[int]) -> bool:
-    for t in span:
-        if t.i in blocked or t.idx in taken or t.is_stop or not t.is_alpha:
-            return False
-        if not (t.is_title or (t.is_upper and len(t) > 2)):
-            return False
-    return span[0].pos_ == "PROPN" or span[0].is_upper
 
 
 def _known_well(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:
