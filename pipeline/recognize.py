@@ -38,7 +38,7 @@ GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "east
 
 _REGION_RE = "|".join(REGION_WORDS)
 REGION_PHRASE = re.compile(
-    rf"\b((?:[A-Z][\w'-]+)(?: [A-Z][\w'-]+){{0,2}}) ({_REGION_RE})\b(?!-)", re.UNICODE
+    rf"\b((?:[A-Z][\w'-]+)(?: (?:(?:de|del|la|of) )?[A-Z][\w'-]+){{0,2}}) ({_REGION_RE})\b(?!-)", re.UNICODE
 )
 # "KHARKIV, UKRAINE - SEPTEMBER 09:" or "LVIV, Ukraine, Oct. 3 (Wire) -": a line that opens with a place.
 DATELINE = re.compile(

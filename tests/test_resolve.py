@@ -35,3 +35,9 @@ def test_resolve_keeps_alternatives_considered(extractor):
     mention = [m for m in extract_one(extractor, "Troops entered Balakliya, Ukraine, on Friday.", date(2022, 9, 10)).places][0]
     assert mention.place.geonameid == 712926
     assert any("Balakliia" in a for a in mention.alternatives)
+
+
+def test_resolve_region_phrase_with_lowercase_particle(extractor):
+    found = places(extractor, "Hurricane Ian made landfall in Cuba's Pinar del R\u00edo province on Tuesday.")
+    region = found["Pinar del R\u00edo province"]
+    assert region.precision == "admin1" and region.country_code == "CU"
