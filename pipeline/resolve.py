@@ -28,6 +28,8 @@ CAPITAL_BONUS = 0.3
 MIN_SCORE = 0.9
 # A city this big is what its name means, even where a region of its country has the same name.
 BIG_CITY = 300_000
+SMALL_TOWN = 10_000
+ALT_NAME_PENALTY = 0.5
 # Spelling variants of transliterated names that alternate-name lists often lack (Balakliia / Balakliya).
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
@@ -129,6 +131,8 @@ class Resolver:
         for place, is_main in candidates:
             score = KIND_SCORE.get(place.precision) or _size_score(place.population)
             score += MAIN_NAME_BONUS * is_main + CAPITAL_BONUS * (place.feature_code == "PPLC")
+            if not is_main and place.precision == "settlement" and place.population < SMALL_TOWN:
+                score -= ALT_NAME_PENALTY  # small towns' alternate-name lists are full of other places' names
             if qualifier and _fits(place, qualifier):
                 score += QUALIFIER_BONUS
             score += CONTEXT_COUNTRY_BONUS * countries[place.country_code] / total_c
