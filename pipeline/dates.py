@@ -38,6 +38,8 @@ _MOD = (r"(?P<mod>\b(?:earlier|later|early|mid|late)[-\s]+"
         r"|\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+)")
 _PREP = r"(?:\b(?P<prep>in|since|until|till|during|before|after|through|throughout|by|from|between)\s+)"
 _c = re.compile
+# A bare four-digit number this close to the publication year is read as a year.
+BARE_YEAR_RANGE = 30
 
 # Looked for right after a core.
 _YEAR_AFTER = _c(rf",?\s+(?:of\s+)?{_YEAR}")
@@ -172,10 +174,11 @@ def _future(low: str, pos: int) -> bool:
 
 
 def _weight(low: str, pos: int, prep: str | None = None) -> float:
-    """News mostly reports the past: prefer it, unless the clause speaks of the future; "since" is past."""
+    """News mostly reports the past: prefer it, unless the clause speaks of the future (then the next
+    occurrence); "since" is past."""
     if prep == "since":
         return float("inf")
-    return 1.0 if _future(low, pos) else 2.0
+    return 0.0 if _future(low, pos) else 2.0
 
 
 def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float) -> date | None:
@@ -399,10 +402,12 @@ def _quarter(m: re.Match, text: str, anchor: date) -> DateMention | None:
 
 
 def _year(m: re.Match, text: str, anchor: date) -> DateMention | None:
-    """'in 2019', 'since early 2022', 'mid-2021'; a bare number is a year only when spaCy says so."""
+    """'in 2019', 'since early 2022', 'mid-2021', and a bare '2014' near the publication year."""
     lead = _lead(_YEAR_LEAD, m.string, m.start())
-    if (m.start() and text[m.start() - 1] in "$€£.,") or not (lead["prep"] or lead["mod"]):
+    if m.start() and text[m.start() - 1] in "$€£.,#:/-":
         return None
+    if not (lead["prep"] or lead["mod"]) and abs(int(m["year"]) - anchor.year) > BARE_YEAR_RANGE:
+        return None  # a bare number far from the article's year is more likely a count or a code
     if _COUNTED.match(text, m.end()):
         return None  # "in 2000 homes" counts homes
     year = int(m["year"])
@@ -422,6 +427,33 @@ def _ref(m: re.Match, text: str, anchor: date) -> DateMention | None:
     return _out(text, start, m.end(), value, "ref", "relative", None)
 
 
+# Holidays on a fixed day (month, day), by the first word; Thanksgiving is computed.
+_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new": (1, 1), "halloween": (10, 31),
+             "valentine": (2, 14), "boxing": (12, 26)}
+
+
+def _holiday(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """Christmas, New Year's Day/Eve, Halloween, Valentine's Day, Boxing Day, Thanksgiving: nearest occurrence."""
+    words = m.group()
+    first = re.match(r"[a-z]+", words).group()
+    if first in ("new", "valentine", "boxing") and not re.search(r"(?:eve|day)$", words):
+        return None  # "new year's resolutions", "boxing match"
+    eve = words.endswith("eve")
+
+    def day_of(year: int) -> tuple[date, date]:
+        if first == "thanksgiving":  # fourth Thursday of November
+            nov1 = date(year, 11, 1)
+            d = nov1 + timedelta(days=(3 - nov1.weekday()) % 7 + 21)
+        else:
+            d = date(year, *_HOLIDAYS[first])
+        if eve:  # the evening before; New Year's Eve closes the year before its day
+            d -= timedelta(days=1)
+        return d, d
+
+    found = _nearest(anchor, day_of, _weight(m.string, m.start()))
+    return _day_out(text, m.start(), m.end(), found, "relative")
+
+
 _FULL_DATE_RULES = [
     (_c(r"(?P<y>\d{4})(?P<sep>[-/])(?P<mo>\d\d?)(?P=sep)(?P<d>\d\d?)\b"), _iso),
     (_c(r"(?P<a>\d\d?)(?P<sep>[/.-])(?P<b>\d\d?)(?P=sep)(?P<y>\d{4}|\d\d)(?![\d/]|\.\d)"), _numeric),
@@ -439,9 +471,12 @@ _RULES = _FULL_DATE_RULES + [
     (_c(rf"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter|q(?P<q>[1-4]))\b"
         rf"(?:\s+(?:of\s+)?{_YEAR})?"), _quarter),
     (_c(_YEAR), _year),
-    (_c(r"(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays|these\s+days|recently|lately"
-        r"|recent\s+(?:days|weeks|months|years)|in\s+the\s+past|in\s+the\s+(?:near\s+|distant\s+)?future"
+    (_c(r"(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays|these\s+days|recently"
+        r"|lately|recent\s+(?:days|weeks|months|years)|in\s+the\s+past"
+        r"|(?:in\s+)?the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future"
         r"|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead)\b"), _ref),
+    (_c(r"(?:christmas|xmas|new\s+year['’]?s|halloween|valentine['’]?s|boxing|thanksgiving)"
+        r"(?:\s+(?:eve|day))?\b"), _holiday),
 ]
 
 
@@ -450,13 +485,17 @@ _RULES = _FULL_DATE_RULES + [
 
 def _from_candidates(text: str, anchor: date, candidates: Iterable[tuple[int, int]],
                      found: list[DateMention]) -> list[DateMention]:
-    """spaCy DATE/TIME spans that no rule covered: a bare month or year ("the October rains", "2014"),
+    """spaCy DATE/TIME spans that no rule covered (beyond a bare year): a bare month or year ("the October rains"),
     else dateparser when the span names a month or year and is not a duration, set, age or time."""
     out: list[DateMention] = []
     low = _lower(text)
     for start, end in candidates:
         span = text[start:end]
-        if not (0 <= start < end <= len(text)) or any(d.start < end and start < d.end for d in found):
+        if not (0 <= start < end <= len(text)):
+            continue
+        # A rule's bare year inside a longer span ("September the 9th, 2022") does not keep the span out.
+        if any(d.start < end and start < d.end and not (d.precision == "year" and start <= d.start and d.end <= end)
+               for d in found):
             continue
         if not _HAS_DATE_WORD.search(span) or _NOT_A_DATE.search(span):
             continue

@@ -220,7 +220,7 @@ def test_dates_candidates_fill_gaps_the_rules_leave():
     ("Sep-2022", "2022-09", "month"),
 ])
 def test_dates_candidates_in_unknown_formats_go_to_dateparser(text, value, precision):
-    assert find_dates(text, SAT) == []
+    assert all(m.precision == "year" for m in find_dates(text, SAT))  # the rules alone see a year at most
     m = one(text, candidates=[(0, len(text))])
     assert (m.value, m.precision, m.basis) == (value, precision, "explicit")
 
@@ -278,3 +278,34 @@ def test_dates_seed_article_with_spacy_spans_adds_no_durations():
     text = SEED.read_text(encoding="utf-8")
     spans = [(text.index(s), text.index(s) + len(s)) for s in ("nightly", "3 DAYS", "a few more", "Sept. 1")]
     assert find_dates(text, SAT, spans) == find_dates(text, SAT)
+
+
+@pytest.mark.parametrize("text,anchor,value", [
+    ("We met on Christmas Eve.", date(2014, 12, 10), "2014-12-24"),
+    ("Happy xmas!", date(2014, 12, 27), "2014-12-25"),
+    ("Parties on New Year's Eve", date(2014, 12, 10), "2014-12-31"),
+    ("Thanksgiving dinner", date(2014, 12, 1), "2014-11-27"),
+    ("Halloween parade", date(2013, 11, 2), "2013-10-31"),
+])
+def test_dates_holidays_are_their_nearest_day(text, anchor, value):
+    assert one(text, anchor=anchor).value == value
+
+
+def test_dates_new_years_resolutions_are_not_a_date():
+    assert find_dates("New Year's resolutions are hard.", SAT) == []
+
+
+def test_dates_future_references():
+    assert one("Prices will rise in the near future.").value == "FUTURE_REF"
+
+
+def test_dates_bare_year_near_publication_is_a_year_far_one_is_not():
+    assert one("The 2014 election was close.", anchor=date(2015, 3, 1)).value == "2014"
+    assert find_dates("Flight 1492 landed.", date(2015, 3, 1)) == []
+    assert find_dates("About 2000 troops crossed.", date(2015, 3, 1)) == []
+
+
+def test_dates_month_in_a_future_clause_is_the_coming_one():
+    text = "Colonel Collins will be named commander of the shuttle for a mission in December."
+    assert one(text, anchor=date(1998, 3, 4)).value == "1998-12"
+    assert one("The mission flew in December.", anchor=date(1998, 3, 4)).value == "1997-12"
