@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -63,7 +64,7 @@ _THE = _c(r"\bthe\s+$")
 _NAME_BEFORE = _c(r"[A-Z][a-z]+\s+$")
 _MEDIA_BEFORE = _c(r"\b(?:usa|russia)\s+$")
 
-_FUTURE_CUE = _c(r"\b(?:will|would|shall|won['’]t|going\s+to|plans?\s+to|planned|scheduled|expected|forecast"
+_FUTURE_CUE = _c(r"(?<!-)\b(?:will|would|shall|won['’]t|going\s+to|plans?\s+to|planned|scheduled|expected|forecast"
                  r"|set\s+to|due\s+(?:on|by|at))\b|['’]ll\b")
 _REPORTING = _c(r"\b(?:said|says|told|announced|reported|added|stated)\b")
 _CLAUSE_BREAK = _c(r"[.;:!?\n]|,\s")
@@ -74,10 +75,22 @@ _HAS_DATE_WORD = _c(rf"\b(?:{'|'.join([*_MONTHS, *_ABBR])})\b|\b(?:1[89]|20)\d\d
 _BARE = _c(rf"(?:the\s+)?(?:(?P<mon>{'|'.join([*_MONTHS, *_ABBR])})\.?|{_YEAR})", re.IGNORECASE)
 
 
-def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]] = ()) -> list[DateMention]:
-    """Every temporal expression, sorted and non-overlapping; spaCy's spans only fill gaps the rules left."""
-    found = list(_scan(text, published, _RULES))
-    found += _from_candidates(text, published, candidates, found)
+PAST_CLAUSE_WEIGHT = 4.0
+# The tense of the clause at a character offset ("past", "future" or None), from the dependency parse.
+Tense = Callable[[int], "str | None"]
+_TENSE: ContextVar[Tense | None] = ContextVar("tense", default=None)
+
+
+def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]] = (),
+               tense: Tense | None = None) -> list[DateMention]:
+    """Every temporal expression, sorted and non-overlapping; spaCy's spans only fill gaps the rules left.
+    `tense`, when given, says which way a date without a year or week points; else the words around it do."""
+    token = _TENSE.set(tense)
+    try:
+        found = list(_scan(text, published, _RULES))
+        found += _from_candidates(text, published, candidates, found)
+    finally:
+        _TENSE.reset(token)
     chosen: list[DateMention] = []
     for d in sorted(found, key=lambda d: (d.start - d.end, d.start)):  # longest first: "Sept. 1, 2022" wins
         if all(d.end <= c.start or d.start >= c.end for c in chosen):
@@ -166,7 +179,12 @@ def _edits(a: str, b: str) -> int:
 
 
 def _future(low: str, pos: int) -> bool:
-    """Is the expression in a clause about the future ("will meet on Tuesday", not "said Tuesday")?"""
+    """Is the expression in a clause about the future ("will meet on Tuesday", not "said Tuesday")?
+    The parse's tense decides when there is one; else the words before it in the clause."""
+    oracle = _TENSE.get()
+    said = oracle(pos) if oracle else None
+    if said:
+        return said == "future"
     window = low[max(0, pos - 100):pos]
     clause = window[max((b.end() for b in _CLAUSE_BREAK.finditer(window)), default=0):]
     cues = list(_FUTURE_CUE.finditer(clause))
@@ -178,7 +196,11 @@ def _weight(low: str, pos: int, prep: str | None = None) -> float:
     occurrence); "since" is past."""
     if prep == "since":
         return float("inf")
-    return 0.0 if _future(low, pos) else 2.0
+    if _future(low, pos):
+        return 0.0
+    oracle = _TENSE.get()
+    # A past-tense clause leans further back, but not all the way: "declared a dividend payable Dec. 15".
+    return PAST_CLAUSE_WEIGHT if oracle and oracle(pos) == "past" else 2.0
 
 
 def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float) -> date | None:

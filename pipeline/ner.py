@@ -5,7 +5,8 @@ the small model finds more places that way (FACTS.md), and offsets stay valid fo
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -65,3 +66,39 @@ def load(model: str = SPACY_MODEL) -> Language:
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[Doc]:
     """Parse texts in batches, in order."""
     return nlp.pipe((prepare(t) for t in texts), batch_size=batch_size)
+
+
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+MAX_HEAD_STEPS = 6
+
+
+def clause_tense(doc: Doc) -> Callable[[int], str | None]:
+    """Tense of the clause governing the token at a character offset: "past" (told, had gone), "future"
+    (will meet) or None (present, or no verb found). Dates without a year read it ("in December")."""
+    starts = [t.idx for t in doc]
+
+    def tense(offset: int) -> str | None:
+        i = bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        token = doc[i]
+        for _ in range(MAX_HEAD_STEPS):
+            if token.pos_ in ("VERB", "AUX"):
+                return _verb_tense(token)
+            if token.head is token:
+                return None
+            token = token.head
+        return None
+
+    return tense
+
+
+def _verb_tense(verb) -> str | None:
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.lower_ in _FUTURE_AUX for a in auxes):
+        return "future"
+    if verb.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+        return "past"  # "has retaken": done by now
+    return None

@@ -309,3 +309,12 @@ def test_dates_month_in_a_future_clause_is_the_coming_one():
     text = "Colonel Collins will be named commander of the shuttle for a mission in December."
     assert one(text, anchor=date(1998, 3, 4)).value == "1998-12"
     assert one("The mission flew in December.", anchor=date(1998, 3, 4)).value == "1997-12"
+
+
+def test_dates_parse_tense_decides_the_year_of_a_month():
+    text = "The company bought the stores in February."
+    past = lambda offset: "past"  # noqa: E731  (what ner.clause_tense says for this clause)
+    future = lambda offset: "future"  # noqa: E731
+    anchor = date(1989, 10, 30)
+    assert find_dates(text, anchor, tense=past)[0].value == "1989-02"
+    assert find_dates(text, anchor, tense=future)[0].value == "1990-02"

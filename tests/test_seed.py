@@ -78,3 +78,4 @@ def test_seed_event_rows_are_complete(seed_extraction):
         assert e.geo_precision in ("settlement", "admin2", "admin1", "country", "other")
         assert -90 <= e.lat <= 90 and -180 <= e.lon <= 180
     assert len({e.event_id for e in seed_extraction.events}) == len(seed_extraction.events)
+
