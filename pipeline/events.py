@@ -19,7 +19,7 @@ SPEECH_VERBS = {"say", "announce", "claim", "warn", "accuse", "deny", "state", "
 # Nouns that a place may modify and still be the place ("Kharkiv region", "the Kyiv suburbs").
 PLACE_NOUNS = {"region", "oblast", "province", "state", "county", "district", "area", "areas", "city", "town",
                "village", "border", "outskirts", "suburbs", "coast", "port", "capital", "front", "centre",
-               "center", "airport", "streets", "street", "border", "territory", "countryside"}
+               "center", "airport", "streets", "street", "territory", "countryside"}
 # Coarse event types from the governing verb's lemma; a later issue refines this into a full taxonomy.
 EVENT_TYPES = {
     "battle": {"fight", "clash", "battle", "attack", "assault", "storm", "ambush", "advance", "counterattack"},

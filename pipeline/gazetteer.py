@@ -91,24 +91,6 @@ class Gazetteer:
         ).fetchall()
         return self._rows_to_places(rows)[0] if rows else None
 
-    def country(self, country_code: str) -> Place | None:
-        rows = self._conn.execute(
-            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1, feature_code,"
-            " precision, population FROM places WHERE precision = 'country' AND country_code = ?",
-            (country_code,),
-        ).fetchall()
-        return self._rows_to_places(rows)[0] if rows else None
-
-    def settlements_in(self, country_code: str, min_population: int) -> tuple[Place, ...]:
-        """Settlements of a country above a size, for fuzzy matching of typo'd datelines."""
-        rows = self._conn.execute(
-            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1_code, admin1, feature_code,"
-            " precision, population FROM places WHERE precision = 'settlement' AND country_code = ?"
-            " AND population >= ?",
-            (country_code, min_population),
-        ).fetchall()
-        return self._rows_to_places(rows)
-
 
 # ---------------------------------------------------------------- building the index
 

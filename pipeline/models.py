@@ -4,11 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Geographic precision of a resolved place, coarse to fine order is irrelevant; these are the labels stored.
+# The labels stored on every row, and checked by the tests.
 GEO_PRECISIONS = ("settlement", "admin2", "admin1", "country", "other")
-# Temporal precision of a date value.
 DATE_PRECISIONS = ("day", "week", "month", "quarter", "season", "year", "decade", "century", "ref")
-# How an event's date was derived.
 DATE_BASES = ("explicit", "relative", "publication")
 
 
