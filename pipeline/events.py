@@ -1,7 +1,7 @@
 """Turn place and date mentions into event rows: where something happened, and when.
 
 A place becomes an event location unless the parse says it is an actor ("Moscow said", "Russia will
-withdraw") or a modifier ("the U.K. Defense Ministry", "Kyiv's hopes"). Its date is the temporal
+withdraw", "claims made by Moscow") or a modifier ("the U.K. Defense Ministry", "Kyiv's hopes"). Its date is the temporal
 expression closest to it in the dependency tree of the same sentence, else the publication date.
 """
 from __future__ import annotations
@@ -65,6 +65,8 @@ def _is_actor_or_modifier(span: Span, is_country: bool) -> bool:
     head = root.head
     if root.dep_ in ("compound", "poss", "nmod", "amod") and head.lower_ not in PLACE_NOUNS and head.pos_ in ("NOUN", "PROPN"):
         return True
+    if root.dep_ == "pobj" and head.dep_ == "agent":
+        return True  # "claims made by Moscow": the doer, not the place
     if root.dep_ in ("nsubj", "nsubjpass"):
         if head.lemma_ in SPEECH_VERBS:
             return True

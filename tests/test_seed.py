@@ -81,3 +81,9 @@ def test_seed_event_rows_are_complete(seed_extraction):
         assert -90 <= e.lat <= 90 and -180 <= e.lon <= 180
     assert len({e.event_id for e in seed_extraction.events}) == len(seed_extraction.events)
 
+
+
+def test_seed_actors_are_not_event_locations(seed_extraction):
+    places = {e.place_name for e in seed_extraction.events}
+    assert "Moscow" not in places  # "claims made by Moscow"
+    assert {"Kupyansk", "Balakliya", "Izyum", "Kyiv"} <= places
