@@ -24,10 +24,9 @@ SCHEMA_VERSION = "7"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
-REGION_WORDS = (
-    "region", "oblast", "province", "state", "county", "district", "governorate", "prefecture",
-    "department", "territory", "municipality", "parish", "voivodeship", "canton", "krai", "republic",
-)
+ADMIN1_WORDS = ("region", "oblast", "province", "state", "governorate", "prefecture", "territory",
+                "voivodeship", "canton", "krai", "republic")
+REGION_WORDS = ADMIN1_WORDS + ("county", "district", "department", "municipality", "parish")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _NON_WORD = re.compile(r"[^\w' ]+")
 _SPACES = re.compile(r"\s+")

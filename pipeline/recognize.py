@@ -36,7 +36,9 @@ GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "east
                  "downtown", "metro", "national", "international", "union", "earth", "world", "heaven", "hope",
                  "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen"}
 
-_REGION_RE = "|".join(REGION_WORDS)
+# "Kharkiv region" and "Laurel County"; words that also name offices ("Police Department") only in lower case.
+_CAPITALISED_REGION_WORDS = ("region", "oblast", "province", "state", "governorate", "prefecture", "county", "parish")
+_REGION_RE = "|".join([*(w.capitalize() for w in _CAPITALISED_REGION_WORDS), *REGION_WORDS])
 REGION_PHRASE = re.compile(
     rf"\b((?:[A-Z][\w'-]+)(?: (?:(?:de|del|la|of) )?[A-Z][\w'-]+){{0,2}}) ({_REGION_RE})\b(?!-)", re.UNICODE
 )
@@ -92,7 +94,7 @@ def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
                 continue  # "The state", "This county": no name at all
             if "'" not in name and gazetteer.lookup(name):
                 start = m.end(1) - len(name)
-                out.append(PlaceSpan(start, m.end(), text[start:m.end()], "region-phrase", m.group(2).lower()))
+                out.append(PlaceSpan(start, m.end(), text[start:m.end()], "region-phrase", m.group(2)))
                 break
     return out
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, normalize_name
+from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
 from .models import Place, PlaceMention
 from .recognize import PlaceSpan
 
@@ -85,13 +85,15 @@ class Resolver:
         return _prefer_cities_over_city_regions(found)
 
     def _region_candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
-        """'Kharkiv region': an admin region of that name, or the region around the city of that name."""
+        """'Kharkiv region': an admin region of that name, or the admin-1 region around the city of that
+        name. 'Laurel County' is only ever a region of that name: a county is not its state."""
         name = span.text[: -len(span.region_word)].strip()
+        climb = span.region_word.lower() in ADMIN1_WORDS
         out: dict[str, tuple[Place, bool]] = {}
         for place, is_main in self.gazetteer.lookup(span.text) + self.gazetteer.lookup(name):
             if place.precision in ("admin1", "admin2", "other"):
                 out.setdefault(place.place_id, (place, is_main))
-            elif place.precision == "settlement" and place.admin1_code:
+            elif climb and place.precision == "settlement" and place.admin1_code:
                 region = self.gazetteer.in_admin1(place.country_code, place.admin1_code)
                 if region:
                     # Sized like the city, so "Donetsk region" favours Ukraine's Donetsk over Russia's.
@@ -153,8 +155,8 @@ class Resolver:
 
 
 def _size_score(population: int) -> float:
-    """0.6 for a hamlet, about 2.0 for a city of a million."""
-    return 2.0 * math.log10(max(population, 10) + 10) / 6.5
+    """About 0.5 for a hamlet, 2.4 for a city of a million: size breaks ties, context can outweigh it."""
+    return 2.6 * math.log10(max(population, 10) + 10) / 6.5
 
 
 def _fits(place: Place, qualifier: set[tuple[str, str | None]]) -> bool:

@@ -41,3 +41,10 @@ def test_resolve_region_phrase_with_lowercase_particle(extractor):
     found = places(extractor, "Hurricane Ian made landfall in Cuba's Pinar del R\u00edo province on Tuesday.")
     region = found["Pinar del R\u00edo province"]
     assert region.precision == "admin1" and region.country_code == "CU"
+
+
+def test_resolve_county_is_never_its_state(extractor):
+    mentions = extract_one(extractor, "Deputies in Laurel County, Kentucky, arrested two men.", date(2009, 3, 1)).places
+    laurel = [m for m in mentions if m.text.startswith("Laurel")]
+    assert laurel and laurel[0].text == "Laurel County"
+    assert laurel[0].place is None or laurel[0].place.precision in ("admin2", "other")
