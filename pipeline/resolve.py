@@ -15,7 +15,7 @@ from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
 from .models import Place, PlaceMention
 from .recognize import PlaceSpan
 
-KIND_SCORE = {"country": 3.0, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
+KIND_SCORE = {"country": 3.6, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
 QUALIFIER_BONUS = 4.0
 CONTEXT_COUNTRY_BONUS = 1.5
 # Each other name of the article that may lie in the same admin-1 region adds this, up to MAX_SUPPORT names.
@@ -28,6 +28,7 @@ CAPITAL_BONUS = 0.3
 MIN_SCORE = 0.9
 # A city this big is what its name means, even where a region of its country has the same name.
 BIG_CITY = 300_000
+CITY = 100_000
 SMALL_TOWN = 10_000
 ALT_NAME_PENALTY = 0.5
 # Spelling variants of transliterated names that alternate-name lists often lack (Balakliia / Balakliya).
@@ -171,7 +172,7 @@ def _prefer_cities_over_city_regions(found: list[tuple[Place, bool]]) -> list[tu
     def shadowed(region: Place) -> bool:
         name = normalize_name(region.name)
         return any(c.country_code == region.country_code and normalize_name(c.name) == name
-                   and (c.admin1_code == region.admin1_code or c.population >= BIG_CITY) for c in cities)
+                   and c.population >= (CITY if c.admin1_code == region.admin1_code else BIG_CITY) for c in cities)
 
     return [(p, m) for p, m in found if not (p.precision in ("admin1", "admin2") and shadowed(p))]
 
