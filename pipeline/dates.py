@@ -61,6 +61,7 @@ _YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?$")
 _DECADE_LEAD = _c(r"(?:\bthe\s+)?(?:\b(?:early|mid|late)[-\s]+)?$")
 _SEASON_LEAD = _c(r"\b(?P<lead>this|last|next|the|early|mid|late)[-\s]+$")
 _THE = _c(r"\bthe\s+$")
+_SPELLED_LEAD = _c(r"\b(?:in|since|by|until|year|of)\s+$")
 _NAME_BEFORE = _c(r"[A-Z][a-z]+\s+$")
 _MEDIA_BEFORE = _c(r"\b(?:usa|russia)\s+$")
 
@@ -449,6 +450,31 @@ def _ref(m: re.Match, text: str, anchor: date) -> DateMention | None:
     return _out(text, start, m.end(), value, "ref", "relative", None)
 
 
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def _word_number(tens: str | None, unit: str | None) -> int:
+    """'ninety', 'six' -> 96; 'eleven', None -> 11; None, 'five' -> 5."""
+    if tens in _TEENS:
+        return 10 + _TEENS.index(tens)
+    return (20 + 10 * _TENS.index(tens) if tens else 0) + (1 + _UNITS.index(unit) if unit else 0)
+
+
+def _spelled_year(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """Years as broadcast transcripts write them: 'nineteen ninety-six', 'two thousand and one'."""
+    if _COUNTED.match(text, m.end()):
+        return None  # "two thousand troops", "nineteen twenty-somethings"
+    if m["century"]:
+        year = (1900 if m["century"] == "nineteen" else 2000) + _word_number(m["tens"], m["unit"])
+    elif _lead(_SPELLED_LEAD, m.string, m.start()):
+        year = 2000 + _word_number(m["tens2"], m["unit2"])
+    else:
+        return None  # a bare "two thousand" is a number
+    return _out(text, m.start(), m.end(), f"{year}", "year", "explicit", date(year, 1, 1))
+
+
 # Holidays on a fixed day (month, day), by the first word; Thanksgiving is computed.
 _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new": (1, 1), "halloween": (10, 31),
              "valentine": (2, 14), "boxing": (12, 26)}
@@ -497,6 +523,9 @@ _RULES = _FULL_DATE_RULES + [
         r"|lately|recent\s+(?:days|weeks|months|years)|in\s+the\s+past"
         r"|(?:in\s+)?the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future"
         r"|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead)\b"), _ref),
+    (_c(rf"(?P<century>nineteen|twenty)\s+(?P<tens>{'|'.join(_TEENS + _TENS)})(?:[-\s](?P<unit>{'|'.join(_UNITS)}))?\b"
+        rf"|two\s+thousand(?:\s+(?:and\s+)?(?:(?P<tens2>{'|'.join(_TEENS + _TENS)})(?:[-\s])?)?(?P<unit2>{'|'.join(_UNITS)})?)?\b"),
+     _spelled_year),
     (_c(r"(?:christmas|xmas|new\s+year['’]?s|halloween|valentine['’]?s|boxing|thanksgiving)"
         r"(?:\s+(?:eve|day))?\b"), _holiday),
 ]

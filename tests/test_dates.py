@@ -318,3 +318,17 @@ def test_dates_parse_tense_decides_the_year_of_a_month():
     anchor = date(1989, 10, 30)
     assert find_dates(text, anchor, tense=past)[0].value == "1989-02"
     assert find_dates(text, anchor, tense=future)[0].value == "1990-02"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Prices rose in nineteen ninety-six.", "1996"),
+    ("It happened in nineteen seventy-nine.", "1979"),
+    ("by the year two thousand", "2000"),
+    ("in two thousand and one", "2001"),
+])
+def test_dates_spelled_out_years(text, value):
+    assert one(text, anchor=date(1998, 3, 1)).value == value
+
+
+def test_dates_spelled_out_numbers_that_count_are_not_years():
+    assert find_dates("Police said two thousand people marched.", date(1998, 3, 1)) == []
