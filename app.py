@@ -1,7 +1,7 @@
 """Dateline dashboard: `streamlit run app.py`, reading the database named by DATELINE_DB.
 
-Layout and widgets only: SQL lives in dashboard/queries.py, cached reads in dashboard/data.py,
-the map in dashboard/map.py.
+Layout and widgets only: SQL lives in dashboard/queries.py (places.py for the map, export.py for the
+downloads, unresolved.py), cached reads in dashboard/data.py, the map in dashboard/map.py.
 """
 import sqlite3
 from datetime import date
@@ -67,14 +67,6 @@ if not totals.events:
                 icon="🔎")
     st.stop()
 
-rows = data.load_events(str(path), state, filters)
-if totals.events > len(rows):
-    st.warning(
-        f"The map and the table show the newest {len(rows):,} of {totals.events:,} matching events. "
-        "Narrow the dates or sources to see the others; the timeline counts them all.",
-        icon="✂️",
-    )
-
 if assets.missing():
     st.error(
         "The map's scripts are missing from `static/vendor/` (the set-up was not run). "
@@ -83,12 +75,19 @@ if assets.missing():
     )
 else:
     assets.use_local_assets(st.get_option("server.baseUrlPath"))
-    st_folium(build_map(rows), key="map", height=560, use_container_width=True, returned_objects=[])
+    places = data.load_places(str(path), state, filters)
+    st_folium(build_map(places), key="map", height=560, use_container_width=True, returned_objects=[])
+    st.caption(f"One marker per place ({len(places):,} places); its popup lists up to "
+               f"{data.POPUP_EVENTS} of its events, newest first.")
 
 st.subheader("Timeline")
 st.altair_chart(views.timeline_chart(data.load_daily_counts(str(path), state, filters)), width="stretch")
 
 st.subheader("Events")
+rows = data.load_events(str(path), state, filters)
+if totals.events > len(rows):
+    st.caption(f"The table shows the newest {len(rows):,} of {totals.events:,} matching events; "
+               "the map, the timeline, the counts and the downloads cover them all.")
 st.dataframe(
     views.events_table(rows),
     hide_index=True,
@@ -99,3 +98,19 @@ st.dataframe(
         "Title": st.column_config.TextColumn(width="medium"),
     },
 )
+download_csv, download_geojson = st.columns(2)
+download_csv.download_button(
+    f"Download {totals.events:,} events as CSV", key="download_csv", on_click="ignore", icon="⬇️",
+    data=lambda: data.export_csv(str(path), filters), file_name="dateline-events.csv", mime="text/csv",
+)
+download_geojson.download_button(
+    f"Download {totals.events:,} events as GeoJSON", key="download_geojson", on_click="ignore", icon="⬇️",
+    data=lambda: data.export_geojson(str(path), filters), file_name="dateline-events.geojson",
+    mime="application/geo+json",
+)
+
+unresolved = data.load_unresolved(str(path), state, filters)
+with st.expander(f"Unresolved places ({len(unresolved):,})"):
+    st.caption("Place names found in the matching sources' articles published in the date range that the "
+               "gazetteer could not place on the map.")
+    st.dataframe(views.unresolved_table(unresolved), hide_index=True)

@@ -15,12 +15,16 @@ import streamlit as st
 from pipeline import config
 from pipeline.store import connect
 
-from . import queries
+from . import export, places, queries, unresolved
+from .places import PlaceRow
 from .queries import EventRow, Filters, Overview, Totals
+from .unresolved import UnresolvedRow
 
-# Markers drawn (and table rows shown) at most, newest first: folium needs ~1.2 ms and 0.4 KB of page
-# per marker, so 5,000 keeps a filter change to a few seconds.
+# Table rows shown at most, newest first (the map, timeline, counts and downloads cover every event):
+# a data grid of more rows is slow to send and no one reads it.
 MAX_EVENTS = 5000
+# Events listed in a place's popup, newest first; every popup ships with the page, so this bounds its size.
+POPUP_EVENTS = 3
 
 State = tuple[tuple[int, int], ...]
 
@@ -73,3 +77,28 @@ def load_events(path: str, state: State, filters: Filters) -> list[EventRow]:
 def load_daily_counts(path: str, state: State, filters: Filters) -> list[tuple[str, str, int]]:
     with closing(connect(path, readonly=True)) as conn:
         return queries.daily_counts(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_places(path: str, state: State, filters: Filters) -> list[PlaceRow]:
+    with closing(connect(path, readonly=True)) as conn:
+        return places.places(conn, filters, POPUP_EVENTS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_unresolved(path: str, state: State, filters: Filters) -> list[UnresolvedRow]:
+    with closing(connect(path, readonly=True)) as conn:
+        return unresolved.unresolved(conn, filters)
+
+
+# Downloads run when clicked, on a thread of their own, and are not cached: a file per click.
+
+
+def export_csv(path: str, filters: Filters) -> bytes:
+    with closing(connect(path, readonly=True)) as conn:
+        return export.csv_bytes(conn, filters)
+
+
+def export_geojson(path: str, filters: Filters) -> bytes:
+    with closing(connect(path, readonly=True)) as conn:
+        return export.geojson_bytes(conn, filters)

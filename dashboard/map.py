@@ -1,4 +1,5 @@
-"""The folium map: clustered circle markers coloured by event type, one per location, with popups.
+"""The folium map: one clustered marker per place, sized and labelled by its event count and coloured by
+its most frequent event type; clusters add up the events of their places.
 
 Every string that comes from an article (titles, sentences, places, dates as written, sources, URLs)
 is untrusted. It is HTML-escaped here, and it reaches the page only as JSON data, never inside
@@ -19,6 +20,7 @@ import folium
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
+from .places import PlaceRow
 from .queries import EventRow
 
 TILES_ENV = "DATELINE_TILES"
@@ -41,9 +43,6 @@ EVENT_COLOURS = {
     "disaster": "#bcbd22",
 }
 OTHER_COLOUR = "#7f7f7f"
-
-# Events closer than this (in degrees, ~1 m) share a marker.
-_SAME_PLACE_DIGITS = 5
 
 _BASIS_TEXT = {"relative": "relative to publication", "explicit": "as written"}
 
@@ -118,26 +117,22 @@ def event_html(row: EventRow) -> str:
     )
 
 
-def popup_html(rows: Sequence[EventRow]) -> str:
-    """The popup of one location: its events, newest first (`rows` come newest first)."""
-    count = f"<div class='dl-count'>{len(rows)} events here</div>" if len(rows) > 1 else ""
-    return f"<div class='dl-popup'>{count}{''.join(event_html(r) for r in rows)}</div>"
+def popup_html(place: PlaceRow) -> str:
+    """The popup of one place: its newest events, newest first, and how many more there are."""
+    shown = len(place.events)
+    count = f"<div class='dl-count'>{place.n_events:,} events here</div>" if place.n_events > 1 else ""
+    more = place.n_events - shown
+    rest = (f"<div class='dl-more'>and {more:,} more; narrow the dates or sources, or see the table</div>"
+            if more > 0 else "")
+    return f"<div class='dl-popup'>{count}{''.join(event_html(r) for r in place.events)}{rest}</div>"
 
 
-def tooltip_html(rows: Sequence[EventRow]) -> str:
-    place = html.escape(rows[0].place_name or rows[0].place_text or "unnamed place")
-    latest = html.escape(rows[0].event_date or "undated")
-    if len(rows) == 1:
-        return f"{place} · {latest}"
-    return f"{place} · {len(rows)} events, latest {latest}"
-
-
-def group_by_place(rows: Iterable[EventRow]) -> list[list[EventRow]]:
-    """Events at the same coordinates, in first-seen order (so newest first when `rows` are)."""
-    groups: dict[tuple[float, float], list[EventRow]] = {}
-    for row in rows:
-        groups.setdefault((round(row.lat, _SAME_PLACE_DIGITS), round(row.lon, _SAME_PLACE_DIGITS)), []).append(row)
-    return list(groups.values())
+def tooltip_html(place: PlaceRow) -> str:
+    name = html.escape(place.name or "unnamed place")
+    latest = html.escape(place.newest_date or "undated")
+    if place.n_events == 1:
+        return f"{name} · {latest}"
+    return f"{name} · {place.n_events:,} events, latest {latest}"
 
 
 def js_json(value) -> str:
@@ -150,9 +145,12 @@ def js_json(value) -> str:
     return text
 
 
-class EventMarkers(folium.MacroElement):
-    """Circle markers with popup and tooltip, built in the browser from one JSON array and added to
-    the parent MarkerCluster in one call (`addLayers`): smaller and faster than one folium object each."""
+class PlaceMarkers(folium.MacroElement):
+    """One marker per place, built in the browser from one JSON array and added to the parent
+    MarkerCluster in one call (`addLayers`): smaller and faster than one folium object each.
+
+    The icon is a disc sized by the place's event count with the count in it; the colour comes from
+    our own palette and the count is a number, so no article text reaches the icon's markup."""
 
     _template = Template(
         """
@@ -160,6 +158,7 @@ class EventMarkers(folium.MacroElement):
         <style>
           .dl-popup { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2933; }
           .dl-count { font-weight: 600; margin-bottom: 6px; color: #52606d; }
+          .dl-more { margin-top: 8px; color: #52606d; font-style: italic; }
           .dl-event + .dl-event { border-top: 1px solid #e4e7eb; margin-top: 8px; padding-top: 8px; }
           .dl-when { font-size: 14px; }
           .dl-how, .dl-muted { color: #616e7c; font-size: 12px; }
@@ -168,14 +167,21 @@ class EventMarkers(folium.MacroElement):
           .dl-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }
           .dl-sentence { margin: 6px 0 0; padding: 4px 8px; border-left: 3px solid #cbd2d9; background: #f5f7fa; }
           .dl-sentence mark { background: #ffe58f; padding: 0 1px; }
+          .dl-place div { width: 100%; height: 100%; border-radius: 50%; border: 1.5px solid #fff; opacity: .9;
+                          box-sizing: border-box; color: #fff; font: 600 11px/1 system-ui, sans-serif;
+                          display: flex; align-items: center; justify-content: center;
+                          box-shadow: 0 0 2px rgba(0,0,0,.5); }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
         (function (group, points) {
             var markers = points.map(function (p) {
-                return L.circleMarker([p[0], p[1]], {
-                    radius: p[3], color: "#ffffff", weight: 1.5, fillColor: p[2], fillOpacity: 0.9
-                }).bindTooltip(p[4]).bindPopup(p[5], {
+                var size = p[3];
+                var icon = L.divIcon({
+                    className: "dl-place", iconSize: [size, size],
+                    html: "<div style='background:" + p[2] + "'>" + (p[6] > 1 ? p[6] : "") + "</div>"
+                });
+                return L.marker([p[0], p[1]], {icon: icon, events: p[6]}).bindTooltip(p[4]).bindPopup(p[5], {
                     maxWidth: 380, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40]
                 });
             });
@@ -185,13 +191,24 @@ class EventMarkers(folium.MacroElement):
         """
     )
 
-    def __init__(self, groups: Sequence[Sequence[EventRow]]):
+    def __init__(self, places: Sequence[PlaceRow]):
         super().__init__()
-        self._name = "EventMarkers"
+        self._name = "PlaceMarkers"
         self.points = js_json([
-            [g[0].lat, g[0].lon, colour(g[0].event_type), _radius(len(g)), tooltip_html(g), popup_html(g)]
-            for g in groups
+            [p.lat, p.lon, colour(p.event_type), _diameter(p.n_events), tooltip_html(p), popup_html(p), p.n_events]
+            for p in places
         ])
+
+
+# A cluster shows the events of its places (not the number of places), with markercluster's own styles.
+CLUSTER_ICON = """
+function (cluster) {
+    var n = cluster.getAllChildMarkers().reduce(function (sum, m) { return sum + m.options.events; }, 0);
+    var size = n < 100 ? "small" : n < 1000 ? "medium" : "large";
+    return L.divIcon({html: "<div><span>" + n + "</span></div>", iconSize: L.point(40, 40),
+                      className: "marker-cluster marker-cluster-" + size});
+}
+"""
 
 
 class Legend(folium.MacroElement):
@@ -235,21 +252,22 @@ def tile_layer() -> folium.TileLayer:
     return folium.TileLayer(tiles=url, attr=attribution, max_zoom=MAX_ZOOM)
 
 
-def build_map(rows: Sequence[EventRow]) -> folium.Map:
-    """A map of `rows` (newest first), fitted to their bounds."""
+def build_map(places: Sequence[PlaceRow]) -> folium.Map:
+    """A map of `places`, fitted to their bounds."""
     fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
     tile_layer().add_to(fmap)
-    groups = group_by_place(rows)
-    if groups:
-        cluster = MarkerCluster(show_coverage_on_hover=False, max_cluster_radius=40)
-        cluster.add_child(EventMarkers(groups))
+    if places:
+        cluster = MarkerCluster(show_coverage_on_hover=False, max_cluster_radius=40,
+                                icon_create_function=CLUSTER_ICON)
+        cluster.add_child(PlaceMarkers(places))
         cluster.add_to(fmap)
-        fmap.add_child(Legend(g[0].event_type for g in groups))  # a marker takes its newest event's colour
-        lats = [g[0].lat for g in groups]
-        lons = [g[0].lon for g in groups]
+        fmap.add_child(Legend(p.event_type for p in places))
+        lats = [p.lat for p in places]
+        lons = [p.lon for p in places]
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
     return fmap
 
 
-def _radius(n_events: int) -> float:
-    return round(6 + 2 * math.log2(n_events), 1)
+def _diameter(n_events: int) -> int:
+    """Pixels: 14 for one event, growing with the log of the count (20 at 16 events, 41 at 100,000)."""
+    return round(14 + 1.6 * math.log2(n_events))

@@ -69,11 +69,11 @@ class EventRow:
 # Text columns may be NULL in rows from older or foreign writers; the views expect strings.
 _TEXT_COLUMNS = {"date_precision", "date_text", "date_basis", "date_value", "place_text", "place_name",
                  "country_code", "geo_precision", "source", "sentence", "event_type"}
-_ROW_COLUMNS = ", ".join(
+ROW_COLUMNS = ", ".join(
     f"COALESCE({f.name}, '') AS {f.name}" if f.name in _TEXT_COLUMNS else f.name for f in fields(EventRow)
 )
 # Newest first; ties broken by publication and id so the order (and the marker cap) is stable.
-_NEWEST_FIRST = "ORDER BY event_date DESC, published_date DESC, event_id"
+NEWEST_FIRST = "ORDER BY event_date DESC, published_date DESC, event_id"
 
 
 def _has_events_table(conn: sqlite3.Connection) -> bool:
@@ -126,8 +126,8 @@ def totals(conn: sqlite3.Connection, filters: Filters) -> Totals:
 def events(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[EventRow]:
     """The newest `limit` events matching `filters`."""
     sql, params = where(filters)
-    rows = conn.execute(f"SELECT {_ROW_COLUMNS} FROM events {sql} {_NEWEST_FIRST} LIMIT ?", [*params, limit])
-    return [_event_row(r) for r in rows]
+    rows = conn.execute(f"SELECT {ROW_COLUMNS} FROM events {sql} {NEWEST_FIRST} LIMIT ?", [*params, limit])
+    return [event_row(r) for r in rows]
 
 
 def daily_counts(conn: sqlite3.Connection, filters: Filters) -> list[tuple[str, str, int]]:
@@ -141,8 +141,9 @@ def daily_counts(conn: sqlite3.Connection, filters: Filters) -> list[tuple[str, 
     return [tuple(r) for r in rows]
 
 
-def _event_row(row: sqlite3.Row) -> EventRow:
-    values = dict(zip(row.keys(), row))
+def event_row(row: sqlite3.Row, skip: int = 0) -> EventRow:
+    """The EventRow in `row`'s columns after the first `skip` (which a caller selected for itself)."""
+    values = dict(zip(row.keys()[skip:], tuple(row)[skip:]))
     values["published_inferred"] = bool(values["published_inferred"])  # stored as 0/1
     return EventRow(**values)
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .map import safe_url
 from .queries import EventRow
+from .unresolved import UnresolvedRow
 
 TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision", "Source", "Type",
                  "Title", "Sentence", "Link"]
@@ -51,3 +52,8 @@ def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:
         ],
         columns=TABLE_COLUMNS,
     )
+
+
+def unresolved_table(rows: Sequence[UnresolvedRow]) -> pd.DataFrame:
+    return pd.DataFrame([[r.place_text, r.mentions, r.articles] for r in rows],
+                        columns=["Place as written", "Mentions", "Articles"])

@@ -1,6 +1,9 @@
 """The dashboard without a browser: the script under Streamlit's AppTest, and its modules one by one."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from contextlib import closing
 from datetime import date
@@ -12,8 +15,9 @@ import pytest
 from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
-from dashboard import assets, data, params, queries
-from dashboard.map import OSM_TILES, build_map, group_by_place, highlight, popup_html, safe_url, tile_layer
+from dashboard import assets, data, export, params, queries
+from dashboard.map import OSM_TILES, build_map, highlight, popup_html, safe_url, tile_layer
+from dashboard.places import places
 from dashboard.params import Defaults
 from dashboard.queries import Filters
 from dashboard.sidebar import COUNTRY, FROM, SOURCES, TO
@@ -153,7 +157,8 @@ def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
     monkeypatch.setattr(data, "MAX_EVENTS", 2)
     app = run_app(fresh_events_db, monkeypatch)
     assert len(table(app)) == 2 and app.metric[0].value == str(DEFAULT_VISIBLE)
-    assert "newest 2 of 6 matching events" in app.warning[0].value
+    assert any("table shows the newest 2 of 6 matching events" in c.value for c in app.caption)
+    assert not app.warning
 
 
 def test_map_component_gets_local_scripts_only(events_db, monkeypatch):
@@ -233,13 +238,17 @@ def test_params_keep_known_sources_and_warn_about_the_rest():
 # --- the map -------------------------------------------------------------------------------------
 
 
-def hostile_row(events_db):
-    with closing(connect(events_db, readonly=True)) as conn:
-        return next(e for e in queries.events(conn, ALL, 100) if e.source == "Meridian Wire")
+def all_places(db, filters=ALL, per_place=20):
+    with closing(connect(db, readonly=True)) as conn:
+        return places(conn, filters, per_place)
+
+
+def hostile_place(events_db):
+    return next(p for p in all_places(events_db) if p.events[0].source == "Meridian Wire")
 
 
 def test_popup_escapes_everything_from_the_article(events_db, hostile):
-    popup = popup_html([hostile_row(events_db)])
+    popup = popup_html(hostile_place(events_db))
     assert "<script" not in popup and "<img" not in popup and "<svg" not in popup and "<b>bold" not in popup
     assert escape(hostile["title"]) in popup
     assert escape("<script>alert('sentence')</script> ${alert(2)}") in popup
@@ -248,10 +257,8 @@ def test_popup_escapes_everything_from_the_article(events_db, hostile):
 
 
 def test_rendered_map_carries_no_live_markup_from_articles(events_db):
-    with closing(connect(events_db, readonly=True)) as conn:
-        rows = queries.events(conn, ALL, 100)
     assets.use_local_assets()
-    page = build_map(rows).get_root().render()
+    page = build_map(all_places(events_db)).get_root().render()
     assert "<script>alert" not in page and "<img src=x" not in page and "<svg" not in page
     assert "`" not in page  # no template literal anywhere, so `${alert(2)}` in a sentence stays text
     assert not re.search(r"(cdn\.jsdelivr|cdnjs|code\.jquery|bootstrapcdn)", page)
@@ -259,16 +266,59 @@ def test_rendered_map_carries_no_live_markup_from_articles(events_db):
 
 
 def test_same_place_is_one_marker_listing_newest_first(events_db):
-    with closing(connect(events_db, readonly=True)) as conn:
-        rows = queries.events(conn, ALL, 100)
-    groups = group_by_place(rows)
-    kharkiv = next(g for g in groups if g[0].place_name == "Kharkiv")
-    assert [r.event_date for r in kharkiv] == ["2022-09-09", "2022-09-08"]
+    found = all_places(events_db)
+    assert len(found) == 6  # 7 events on 6 places
+    kharkiv = next(p for p in found if p.name == "Kharkiv")
+    assert kharkiv.n_events == 2 and kharkiv.newest_date == "2022-09-09"
+    assert kharkiv.event_type == "battle"  # one battle, one strike: the tie goes to the newer
     html = popup_html(kharkiv)
     assert "2 events here" in html and html.index("2022-09-09") < html.index("2022-09-08")
     assert "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)" in html
-    assert '<a href="https://harbour.example/kharkiv"' in html
-    assert len(groups) == len(rows) - 1
+    assert '<a href="https://harbour.example/kharkiv"' in html and "more" not in html
+
+
+def _add_events(db: Path, article_id: str, source: str, days: list[str], place: str, lat: float, lon: float,
+                event_type: str = "battle") -> None:
+    with closing(connect(db)) as conn:
+        article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source,
+                          published=date(2022, 9, 30), text_hash=f"hash-{article_id}")
+        events = [Event(f"{article_id}-{i}", article_id, source, None, f"Title {article_id}", "2022-09-30", False,
+                        day, "day", "", "publication", day, place, place, None, f"geonames:{place}", "XX", None,
+                        "PPL", "settlement", lat, lon, f"Event {i} in {place}.", 0, len(place),
+                        event_type if i else "strike", 0.5)
+                  for i, day in enumerate(days)]
+        save_article(conn, article, events, [], run_id="test")
+
+
+def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh_events_db, monkeypatch):
+    _add_events(fresh_events_db, "tri", "Harbour Post", ["2022-09-03", "2022-09-21", "2022-09-12"], "Triville",
+                10.0, 20.0)
+    app = run_app(fresh_events_db, monkeypatch)
+    assert not app.exception
+    [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
+    script = json.loads(component.proto.json_args)["script"]
+    assert script.count("Triville · 3 events, latest 2022-09-21") == 1  # one marker's tooltip
+    [triville] = [p for p in all_places(fresh_events_db) if p.name == "Triville"]
+    assert (triville.n_events, triville.newest_date, triville.event_type) == (3, "2022-09-21", "battle")
+    html = popup_html(triville)
+    assert "3 events here" in html
+    assert html.index("2022-09-21") < html.index("2022-09-12") < html.index("2022-09-03")
+
+
+def test_counts_over_5000_events_are_right_and_popups_are_capped(tmp_path):
+    db = tmp_path / "many.db"
+    days = [f"2022-{m:02d}-{d:02d}" for m in range(1, 11) for d in range(1, 29)]  # 280 days
+    for n in range(25):  # 25 places × 200 events = 5,000 events
+        _add_events(db, f"a{n}", f"Source {n % 3}", [days[(n + i) % len(days)] for i in range(200)], f"P{n}",
+                    n, -n, event_type="movement")
+    found = all_places(db, Filters(date(2022, 1, 1), date(2022, 12, 31)), per_place=20)
+    assert len(found) == 25 and sum(p.n_events for p in found) == 5000
+    assert all(p.n_events == 200 and len(p.events) == 20 and p.event_type == "movement" for p in found)
+    assert "and 180 more" in popup_html(found[0])
+    narrow = Filters(date(2022, 1, 1), date(2022, 12, 31), ("Source 0",))
+    assert sum(p.n_events for p in all_places(db, narrow)) == 9 * 200  # sources of n = 0, 3, …, 24
+    with closing(connect(db, readonly=True)) as conn:
+        assert queries.totals(conn, narrow).events == 1800
 
 
 def test_highlight_and_links():
@@ -315,3 +365,71 @@ def test_use_local_assets_points_folium_at_the_app(monkeypatch):
     assert folium.Map.default_js == [("leaflet", "/dateline/app/static/vendor/leaflet/leaflet.js")]
     assets.use_local_assets()
     assert folium.Map.default_js == [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
+
+
+# --- downloads and unresolved places -------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The download buttons' deferred callables by file name, as the app registered them."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    registered, add_deferred = {}, MediaFileManager.add_deferred
+
+    def record(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        registered[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    return registered
+
+
+def test_downloads_hold_exactly_the_filtered_events(events_db, monkeypatch, downloads):
+    app = run_app(events_db, monkeypatch, {"source": ["Harbour Post", "Meridian Wire"]})
+    assert not app.exception
+    assert [b.label for b in app.get("download_button")] == ["Download 4 events as CSV",
+                                                            "Download 4 events as GeoJSON"]
+    lines = downloads["dateline-events.csv"]().decode().splitlines()
+    assert lines[0].split(",")[:3] == ["event_id", "event_date", "date_precision"]
+    assert [line.split(",")[0] for line in lines[1:]] == ["mw-1-1", "hp-1-1", "hp-1-2", "hp-2-1"]  # newest first
+    collection = json.loads(downloads["dateline-events.geojson"]())
+    assert collection["type"] == "FeatureCollection"
+    assert [f["properties"]["event_id"] for f in collection["features"]] == ["mw-1-1", "hp-1-1", "hp-1-2", "hp-2-1"]
+    quito = collection["features"][0]
+    assert quito["geometry"] == {"type": "Point", "coordinates": [-78.51, -0.22]}
+    assert quito["properties"]["sentence"].startswith("Crowds gathered in <img")  # data, kept as written
+
+
+def test_csv_download_is_every_matching_event_and_defuses_formulas(fresh_events_db):
+    _add_events(fresh_events_db, "f", "=HYPERLINK(\"x\")", ["2022-09-05"] * 3, "-Place", 1.0, -2.5)
+    with closing(connect(fresh_events_db, readonly=True)) as conn:
+        text = export.csv_bytes(conn, ALL).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 10  # not capped: all 7 fixture events and the 3 new ones
+    new = [r for r in rows if r["article_id"] == "f"]
+    assert {r["source"] for r in new} == {"'=HYPERLINK(\"x\")"} and {r["place_name"] for r in new} == {"'-Place"}
+    assert {r["lon"] for r in new} == {"-2.5"}  # numbers stay numbers
+
+
+def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
+    from pipeline.models import PlaceMention
+
+    with closing(connect(fresh_events_db)) as conn:
+        for article_id, source, published, names in [
+            ("u-1", "Harbour Post", date(2022, 9, 12), ["Atlantis", "Atlantis", "<b>Lemuria</b>"]),
+            ("u-2", "Northern Ledger", date(2022, 9, 14), ["Atlantis"]),
+            ("u-3", "Harbour Post", date(2021, 1, 1), ["Mu"]),  # outside the data's dates
+        ]:
+            article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, published=published,
+                              text_hash=f"hash-{article_id}")
+            mentions = [PlaceMention(i * 10, i * 10 + len(n), n, None) for i, n in enumerate(names)]
+            save_article(conn, article, [], mentions, run_id="test")
+    app = run_app(fresh_events_db, monkeypatch)
+    [expander] = [e for e in app.expander if e.label.startswith("Unresolved places")]
+    assert expander.label == "Unresolved places (2)"
+    shown = expander.dataframe[0].value
+    assert shown.values.tolist() == [["Atlantis", 3, 2], ["<b>Lemuria</b>", 1, 1]]
+    app = run_app(fresh_events_db, monkeypatch, {"source": "Northern Ledger"})
+    [expander] = [e for e in app.expander if e.label.startswith("Unresolved places")]
+    assert expander.dataframe[0].value.values.tolist() == [["Atlantis", 1, 1]]

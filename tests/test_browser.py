@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 MAP_FRAME = "iframe[title*='st_folium']"
-MARKERS = ".marker-cluster, path.leaflet-interactive"
+MARKERS = ".marker-cluster, .dl-place"
 
 
 def _free_port() -> int:
@@ -123,8 +123,8 @@ def test_popup_shows_hostile_article_text_as_text(page, hostile):
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(MARKERS).first.wait_for(timeout=60_000)
     popup = frame.locator(".leaflet-popup-content")
-    # Quito stands alone, so the hostile event is a bare circle marker; find it by clicking through them.
-    markers = frame.locator("path.leaflet-interactive")
+    # Quito stands alone, so the hostile event is a bare place marker; find it by clicking through them.
+    markers = frame.locator(".dl-place")
     for i in range(markers.count()):
         markers.nth(i).click()
         popup.wait_for(timeout=5_000)

@@ -1,0 +1,290 @@
+"""How fast the dashboard draws at 1,000, 10,000 and 100,000 events, next to the old one-marker-per-event map.
+
+Builds synthetic events databases with the pipeline's own store (real schema): events concentrated on
+3,000 settlements sampled from the real gazetteer (`data/gazetteer.db`, population ≥ 1,000, Zipf-like
+weights so a few places carry many events), 6 sources of unequal size, dates over 2023. Serves each
+with `streamlit run app.py` on 127.0.0.1 and drives Debian's chromium (playwright; every non-local
+request refused) to measure: navigation until the map's clusters show; a filter change (one source
+removed in the sidebar) until the map shows the new clusters; bytes the page received (HTTP and the
+websocket that carries the map to its iframe); the server's resident memory. The old approach, one
+marker per event with folium's FastMarkerCluster, is measured on the 100,000-event data for comparison.
+
+    .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--timeout 120]
+
+Prints a table and writes bench/results/app_render.json. Databases are cached under the system temp dir.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.models import Article, Event  # noqa: E402
+from pipeline.store import connect, save_article  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "app_render.json"
+CACHE = Path(tempfile.gettempdir()) / "dateline-bench"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MAP_FRAME = "iframe[title*='st_folium']"
+DRAWN = ".marker-cluster, .dl-place, .leaflet-marker-icon"
+N_PLACES = 3000
+SOURCES = {"Harbour Post": 30, "Northern Ledger": 25, "Meridian Wire": 20, "Coastal Times": 12,
+           "Valley Courier": 8, "Desert Gazette": 5}
+TYPES = ["battle", "strike", "territory", "movement", "protest", "arrest", "diplomacy", "statement", "disaster"]
+EVENTS_PER_ARTICLE = 10
+
+# The old map: every matching event as one point of a FastMarkerCluster, same filter widget, local assets.
+LEGACY_APP = '''
+import sqlite3, sys
+import folium, streamlit as st
+from folium.plugins import FastMarkerCluster
+from streamlit_folium import st_folium
+sys.path.insert(0, {root!r})
+from dashboard import assets, data
+from dashboard.map import tile_layer
+assets.use_local_assets()
+path = str(data.db_path())
+conn = sqlite3.connect(f"file:{{path}}?mode=ro", uri=True)
+names = [r[0] for r in conn.execute("SELECT DISTINCT source FROM events ORDER BY source")]
+chosen = st.sidebar.multiselect("Sources", names, default=names)
+marks = ", ".join("?" for _ in chosen) or "NULL"
+points = conn.execute(f"SELECT lat, lon FROM events WHERE source IN ({{marks}})", chosen).fetchall()
+fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None)
+tile_layer().add_to(fmap)  # the same (refused) tiles as the app; it also gives the map its maxZoom
+# The default callback needs Font Awesome markers (a CDN plugin the app does not serve): plain circles.
+callback = "function (row) {{ return L.circleMarker(new L.LatLng(row[0], row[1]), {{radius: 6}}); }}"
+FastMarkerCluster([list(p) for p in points], callback=callback).add_to(fmap)
+st_folium(fmap, key="map", height=560, use_container_width=True, returned_objects=[])
+'''
+
+
+@dataclass
+class Result:
+    approach: str
+    events: int
+    places: int
+    to_clusters_s: float | None
+    filter_redraw_s: float | None
+    http_bytes: int
+    websocket_bytes: int
+    server_rss_mb: float
+    server_peak_rss_mb: float
+
+
+def build_db(n_events: int, seed: int = 7) -> Path:
+    """A database of `n_events` synthetic events (cached: the same seed gives the same data)."""
+    path = CACHE / f"events-{n_events}.db"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    with sqlite3.connect(ROOT / "data" / "gazetteer.db") as gazetteer:
+        pool = gazetteer.execute(
+            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1, feature_code FROM places"
+            " WHERE precision = 'settlement' AND population >= 1000 ORDER BY place_id").fetchall()
+    places = rng.sample(pool, N_PLACES)
+    weights = [1 / (rank + 1) ** 0.8 for rank in range(N_PLACES)]
+    sources, source_weights = list(SOURCES), list(SOURCES.values())
+    first = date(2023, 1, 1)
+    tmp = path.with_suffix(".partial")
+    for leftover in CACHE.glob(tmp.name + "*"):
+        leftover.unlink()
+    conn = connect(tmp)
+    for a in range(n_events // EVENTS_PER_ARTICLE):
+        source = rng.choices(sources, source_weights)[0]
+        published = first + timedelta(days=rng.randrange(365))
+        article = Article(f"a{a}", f"text {a}", f"a{a}.txt", source, f"https://news.example/{a}",
+                          f"Officials report developments in the region, day {a}", published, False, f"h{a}")
+        events = []
+        for i in range(EVENTS_PER_ARTICLE):
+            pid, gid, name, lat, lon, cc, admin1, fcode = rng.choices(places, weights)[0]
+            day = max(first, published - timedelta(days=rng.randrange(5))).isoformat()
+            kind = rng.choice(TYPES)
+            sentence = (f"Local officials said that {name} saw a {kind} on that day, according to several "
+                        f"witnesses who spoke to reporters from {source} on condition of anonymity.")
+            events.append(Event(f"a{a}-{i}", article.article_id, source, article.url, article.title,
+                                published.isoformat(), False, day, "day", "Monday", "relative", day, name, name,
+                                gid, pid, cc, admin1, fcode, "settlement", lat, lon, sentence, 0, len(name),
+                                kind, 0.8))
+        save_article(conn, article, events, [], run_id="bench")
+    conn.close()
+    os.replace(tmp, path)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of `pid` in MB, from /proc."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return tuple(round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM"))
+
+
+class Server:
+    """`streamlit run script` on a free local port, reading `db`."""
+
+    def __init__(self, script: Path, db: Path, timeout: float):
+        self.port = _free_port()
+        env = {**os.environ, "DATELINE_DB": str(db)}
+        env.pop("DATELINE_TILES", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}/"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"streamlit did not start for {script}")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def measure(browser, server: Server, approach: str, n_events: int, n_places: int, timeout_s: float) -> Result:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
+               else route.abort())
+    received = {"http": 0, "ws": 0}
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.loadingFinished", lambda e: received.__setitem__("http", received["http"] + e["encodedDataLength"]))
+    cdp.on("Network.webSocketFrameReceived",
+           lambda e: received.__setitem__("ws", received["ws"] + len(e["response"]["payloadData"])))
+    timeout_ms = timeout_s * 1000
+    to_clusters = redraw = None
+    try:
+        start = time.monotonic()
+        page.goto(server.url)
+        page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=timeout_ms)
+        to_clusters = time.monotonic() - start
+        page.wait_for_timeout(1500)  # let the rest of the page settle before the filter change
+        frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
+        before = _labels(frame)
+        start = time.monotonic()
+        page.locator("[data-testid='stSidebar'] button[aria-label^='Remove ']").first.click()
+        deadline = start + timeout_s
+        while time.monotonic() < deadline:
+            frame = page.locator(MAP_FRAME).last.element_handle().content_frame()
+            now = _labels(frame)
+            if now and now != before:
+                redraw = time.monotonic() - start
+                break
+            page.wait_for_timeout(25)
+        page.wait_for_timeout(500)
+    except Exception as error:  # a timeout is a result too: recorded as None
+        print(f"  {approach} {n_events:,}: {type(error).__name__}: {str(error).splitlines()[0]}", file=sys.stderr)
+    finally:
+        rss, peak = _rss_mb(server.process.pid)
+        context.close()
+    return Result(approach, n_events, n_places, _round(to_clusters), _round(redraw), received["http"],
+                  received["ws"], rss, peak)
+
+
+def _labels(frame) -> str:
+    if frame is None:
+        return ""
+    return frame.evaluate(f"() => Array.from(document.querySelectorAll({json.dumps(DRAWN)}))"
+                          ".map(e => e.textContent).join('|')")
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _n_places(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM (SELECT DISTINCT place_id, lat, lon FROM events)").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per measurement")
+    args = parser.parse_args()
+    results: list[Result] = []
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as legacy_dir:
+        legacy = Path(legacy_dir) / "legacy_app.py"
+        legacy.write_text(LEGACY_APP.format(root=str(ROOT)))
+        (Path(legacy_dir) / "static").symlink_to(ROOT / "static")  # served beside the script, as for app.py
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        runs = [("places", ROOT / "app.py", n) for n in args.sizes]
+        runs.append(("per-event FastMarkerCluster", legacy, max(args.sizes)))
+        for approach, script, n in runs:
+            t = time.monotonic()
+            db = build_db(n)
+            print(f"{approach} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
+            server = Server(script, db, args.timeout)
+            try:
+                measure(browser, server, approach, n, 0, args.timeout)  # warm-up: imports, first compile
+                results.append(measure(browser, server, approach, n, _n_places(db), args.timeout))
+            finally:
+                server.stop()
+        browser.close()
+    _report(results)
+
+
+def _report(results: list[Result]) -> None:
+    header = f"{'approach':<29} {'events':>8} {'places':>7} {'clusters s':>10} {'filter s':>9} " \
+             f"{'HTTP MB':>8} {'WS MB':>7} {'RSS MB':>7} {'peak MB':>8}"
+    print(header)
+    for r in results:
+        print(f"{r.approach:<29} {r.events:>8,} {r.places:>7,} {_show(r.to_clusters_s):>10} {_show(r.filter_redraw_s):>9} "
+              f"{r.http_bytes / 1e6:>8.2f} {r.websocket_bytes / 1e6:>7.2f} {r.server_rss_mb:>7.0f} {r.server_peak_rss_mb:>8.0f}")
+    new = next((r for r in results if r.approach == "places" and r.events == results[-1].events), None)
+    old = results[-1]
+    ratios = {}
+    if new and new is not old:
+        for field in ("to_clusters_s", "filter_redraw_s", "websocket_bytes", "server_peak_rss_mb"):
+            a, b = getattr(old, field), getattr(new, field)
+            ratios[field] = round(a / b, 2) if a and b else None
+        print(f"old / new at {old.events:,} events: {ratios}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"results": [asdict(r) for r in results], "old_over_new": ratios}, indent=2))
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _show(value: float | None) -> str:
+    return "timeout" if value is None else f"{value:.2f}"
+
+
+if __name__ == "__main__":
+    main()
