@@ -33,6 +33,12 @@ _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 
 _SHIFT = {"last": -1, "past": -1, "this": 0, "the": 0, "next": 1, "coming": 1}
 
 _WD = "|".join(_WEEKDAYS)
+# How messages abbreviate days ("this sat", "tmrw"); abbreviated weekdays count only after last/this/next/on.
+_WD_ABBR = {"mon": "monday", "tues": "tuesday", "tue": "tuesday", "wed": "wednesday", "thurs": "thursday",
+            "thur": "thursday", "thu": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday"}
+_INFORMAL = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2morrow": "tomorrow", "tdy": "today",
+             "2day": "today", "yday": "yesterday", "tonite": "tonight", "last nite": "last night"}
+_INFORMAL_RE = "|".join(k.replace(" ", r"\s+") for k in _INFORMAL)
 _NUM = "|".join(sorted(_NUMBERS, key=len, reverse=True)).replace(" ", r"\s+")
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d%]|[.,]\d)\b"
 _MOD = (r"(?P<mod>\b(?:earlier|later|early|mid|late)[-\s]+"
@@ -61,6 +67,7 @@ _YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?$")
 _DECADE_LEAD = _c(r"(?:\bthe\s+)?(?:\b(?:early|mid|late)[-\s]+)?$")
 _SEASON_LEAD = _c(r"\b(?P<lead>this|last|next|the|early|mid|late)[-\s]+$")
 _THE = _c(r"\bthe\s+$")
+_ON = _c(r"\bon\s+$")
 _SPELLED_LEAD = _c(r"\b(?:in|since|by|until|year|of)\s+$")
 _NAME_BEFORE = _c(r"[A-Z][a-z]+\s+$")
 _MEDIA_BEFORE = _c(r"\b(?:usa|russia)\s+$")
@@ -192,6 +199,12 @@ def _future(low: str, pos: int) -> bool:
     return bool(cues) and not _REPORTING.search(clause, cues[-1].end())
 
 
+def _past_clause(pos: int) -> bool:
+    """Does the parse say the clause at `pos` is in the past tense?"""
+    oracle = _TENSE.get()
+    return bool(oracle) and oracle(pos) == "past"
+
+
 def _weight(low: str, pos: int, prep: str | None = None) -> float:
     """News mostly reports the past: prefer it, unless the clause speaks of the future (then the next
     occurrence); "since" is past."""
@@ -199,9 +212,8 @@ def _weight(low: str, pos: int, prep: str | None = None) -> float:
         return float("inf")
     if _future(low, pos):
         return 0.0
-    oracle = _TENSE.get()
     # A past-tense clause leans further back, but not all the way: "declared a dividend payable Dec. 15".
-    return PAST_CLAUSE_WEIGHT if oracle and oracle(pos) == "past" else 2.0
+    return PAST_CLAUSE_WEIGHT if _past_clause(pos) else 2.0
 
 
 def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float) -> date | None:
@@ -320,12 +332,16 @@ def _weekday(m: re.Match, text: str, anchor: date) -> DateMention | None:
     start = lead_m.start() if lead_m else m.start()
     part = _PART_OF_DAY.match(low, m.end())
     end = part.end() if part else m.end()
-    wd = _WEEKDAYS.index(m["wd"])
+    if m["wd"] in _WD_ABBR and not (lead_m or _lead(_ON, low, m.start())):
+        return None  # "sat", "sun", "wed" alone are words; "this sat", "on Fri" are days
+    wd = _WEEKDAYS.index(_WD_ABBR.get(m["wd"], m["wd"]))
     back, ahead = (anchor.weekday() - wd) % 7, (wd - anchor.weekday()) % 7
     if lead in ("last", "past"):
         day = anchor - timedelta(days=back or 7)
     elif lead in ("next", "coming"):
         day = anchor + timedelta(days=ahead or 7)
+    elif lead == "this" and not _past_clause(start):
+        day = anchor + timedelta(days=ahead)  # "this Saturday": the one coming, unless the clause is past
     elif back and _future(low, start):
         day = anchor + timedelta(days=ahead)
     else:
@@ -337,6 +353,7 @@ def _deictic(m: re.Match, text: str, anchor: date) -> DateMention | None:
     word = m.group()
     if text[m.start()] == "T" and word == "today" and _lead(_MEDIA_BEFORE, m.string, m.start()):
         return None  # USA Today, Russia Today
+    word = _INFORMAL.get(re.sub(r"\s+", " ", word), word)
     offset = {"yesterday": -1, "tomorrow": 1}.get(word, -1 if word.startswith("last") else 0)
     return _day_out(text, m.start(), m.end(), anchor + timedelta(days=offset), "relative")
 
@@ -510,7 +527,9 @@ _FULL_DATE_RULES = [
 _RULES = _FULL_DATE_RULES + [
     (_c(rf"(?:{'|'.join([*_MONTHS, *_ABBR])})\b"), _month_word),
     (_c(rf"(?P<wd>{_WD})\b"), _weekday),
-    (_c(r"(?:yesterday|today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)\b"), _deictic),
+    (_c(r"(?:yesterday|today|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night"
+        rf"|{_INFORMAL_RE})\b"), _deictic),
+    (_c(rf"(?P<wd>{'|'.join(_WD_ABBR)})\b\.?"), _weekday),
     (_c(r"ago\b"), _ago),
     (_c(r"(?P<which>last|this|next|the)\s+(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
     (_c(r"(?P<dec>(?:1\d|20)\d)0s\b|['’](?P<short>\d)0s\b"), _decade),

@@ -332,3 +332,16 @@ def test_dates_spelled_out_years(text, value):
 
 def test_dates_spelled_out_numbers_that_count_are_not_years():
     assert find_dates("Police said two thousand people marched.", date(1998, 3, 1)) == []
+
+
+@pytest.mark.parametrize("text,value", [
+    ("see u tmrw", "2013-04-11"), ("tdy is great", "2013-04-10"), ("last nite was fun", "2013-04-09"),
+    ("party this sat, 7pm", "2013-04-13"), ("on Fri we went", "2013-04-05"),
+])
+def test_dates_message_shorthand(text, value):
+    assert one(text, anchor=date(2013, 4, 10)).value == value  # a Wednesday
+
+
+@pytest.mark.parametrize("text", ["I sat down", "the Sun reported it", "YTD returns rose"])
+def test_dates_shorthand_needs_a_cue(text):
+    assert find_dates(text, date(2013, 4, 10)) == []
