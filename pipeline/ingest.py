@@ -53,7 +53,9 @@ class Ingestor:
                 yield _reject(path, "no such file or directory")
 
     def _read_dir(self, folder: Path) -> Iterator[object]:
-        for root, dirs, files in os.walk(folder, onerror=None):
+        unreadable: list[OSError] = []  # folders os.walk could not list: inputs we could not read
+        for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+            yield from _folder_errors(unreadable)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 path = Path(root) / name
@@ -63,6 +65,7 @@ class Ingestor:
                     yield _reject(path, f"unsupported file type {path.suffix or '(none)'!r}")
                     continue
                 yield from self._read_file(path)
+        yield from _folder_errors(unreadable)
 
     def _read_file(self, path: Path) -> Iterator[object]:
         suffix = path.suffix.lower()
@@ -159,6 +162,12 @@ class Ingestor:
             url=url, title=_clean(record.get("title")), published=given, published_inferred=False,
             text_hash=digest, flags=flags,
         )
+
+
+def _folder_errors(errors: list[OSError]) -> Iterator[object]:
+    while errors:
+        error = errors.pop(0)
+        yield _reject(error.filename, f"cannot read folder: {error.strerror or error}")
 
 
 def decode(data: bytes) -> tuple[str, tuple[str, ...], str | None]:

@@ -104,3 +104,17 @@ def test_article_id_from_url_else_text(tmp_path):
     a, b, c = read(dump)
     assert a.article_id != b.article_id and a.text_hash == b.text_hash
     assert c.url is None
+
+
+def test_ingest_folder_that_vanishes_mid_walk_is_reported(tmp_path):
+    import shutil
+
+    (tmp_path / "a.txt").write_text("Troops entered Izyum on Friday.")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("Shelling hit Kharkiv.")
+    items = Ingestor().read([str(tmp_path)])
+    first = next(items)
+    shutil.rmtree(tmp_path / "sub")  # gone before the walk reaches it
+    rest = list(items)
+    assert isinstance(first, Article)
+    assert [(r.origin, r.reason) for r in rest] == [(str(tmp_path / "sub"), "cannot read folder: No such file or directory")]
