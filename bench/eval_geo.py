@@ -121,7 +121,11 @@ def main() -> None:
         for t, v in r.get("by_type", {}).items():
             print(f"  {name} {t:<22} gold {v['gold']:>5}  recall {v['recall']:.3f}  acc@161 matched "
                   f"{v['acc161_matched']:.3f}  all {v['acc161_all_gold']:.3f}")
-    out = Path(args.json)
+    save(results, Path(args.json))
+
+
+def save(results: dict, out: Path) -> None:
+    """Write a benchmark's results as JSON, so figures can be compared across commits."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"written: {out}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from eval_geo import match  # noqa: E402  (same one-to-one overlap matching)
+from eval_geo import match, save  # noqa: E402  (same one-to-one overlap matching, same output)
 
 FILES = {"TimeBank": "tbaq_timebank.jsonl", "tweets_train": "tweets_train.jsonl", "WikiWars": "wikiwars.jsonl"}
 SCORED_TYPES = {"DATE", "TIME"}
@@ -87,10 +87,7 @@ def main() -> None:
     print(f"{'dataset':<14}" + "".join(f"{c:>15}" for c in cols))
     for name, r in results.items():
         print(f"{name:<14}" + "".join(f"{str(r[c]):>15}" for c in cols))
-    out = Path(args.json)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"written: {out}")
+    save(results, Path(args.json))
 
 
 if __name__ == "__main__":
