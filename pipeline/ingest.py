@@ -5,7 +5,6 @@ Nothing here raises for bad input: every file and every record is accounted for.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -18,14 +17,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES
+from .models import Article, Rejection, stable_id
 
 # A decoded text with more replaced characters than this is not text.
 MAX_REPLACED_SHARE = 0.05
 _WS = re.compile(r"\s+")
-
-
-def stable_id(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def text_hash(text: str) -> str:
@@ -144,8 +140,6 @@ class Ingestor:
         return self._article(str(path), record, path, flags)
 
     def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...]) -> object:
-        from .models import Article
-
         text = record["text"]
         if not text.strip():
             return _reject(origin, "empty article text")
@@ -227,7 +221,5 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _reject(origin: object, reason: str):
-    from .models import Rejection
-
+def _reject(origin: object, reason: str) -> Rejection:
     return Rejection(str(origin), reason)

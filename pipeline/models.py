@@ -1,8 +1,14 @@
 """Typed rows that flow through the pipeline: ingest -> extract -> resolve -> date -> events -> store."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+
+def stable_id(value: str) -> str:
+    """A short deterministic id from stable fields: the same input gets the same row on every run."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
 
 # The labels stored on every row, and checked by the tests.
 GEO_PRECISIONS = ("settlement", "admin2", "admin1", "country", "other")

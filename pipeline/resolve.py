@@ -103,15 +103,11 @@ class Resolver:
         return list(out.values())
 
     def _near_spellings(self, name: str) -> list[Place]:
-        """Typo'd all-caps datelines ('HARKIV'): big settlements one edit away, anywhere."""
+        """Typo'd all-caps datelines ('HARKIV'): big settlements one letter short or one letter longer."""
         target = normalize_name(name)
-        out = []
-        for place, _ in self.gazetteer.lookup(target[1:]) + self.gazetteer.lookup(target[:-1]):
-            out.append(place)
-        for i in range(len(target) + 1):
-            for ch in "abcdefghijklmnopqrstuvwxyz":
-                for place, is_main in self.gazetteer.lookup(target[:i] + ch + target[i:]):
-                    out.append(place)
+        spellings = [target[1:], target[:-1]] + [target[:i] + ch + target[i:] for i in range(len(target) + 1)
+                                                 for ch in "abcdefghijklmnopqrstuvwxyz"]
+        out = [place for s in spellings for place, _ in self.gazetteer.lookup(s)]
         return [p for p in out if p.precision != "settlement" or p.population >= 100_000]
 
     def _qualifiers(self, text: str, spans: list[PlaceSpan], candidates) -> list[set[tuple[str, str | None]]]:

@@ -10,7 +10,7 @@ from dataclasses import astuple, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .models import Article, Event, PlaceMention, Rejection
+from .models import Article, Event, PlaceMention, Rejection, stable_id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -140,8 +140,6 @@ def _event_values(event: Event) -> tuple:
 
 def save_rejection(conn: sqlite3.Connection, rejection: Rejection, run_id: str) -> None:
     """Record an input that could not be stored, keyed on where it came from."""
-    from .ingest import stable_id
-
     article_id = "rejected:" + stable_id(rejection.origin)
     with conn:
         conn.execute(
