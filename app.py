@@ -10,8 +10,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import assets, data, sidebar, views
-from dashboard.map import build_map
-from dashboard.params import Defaults
+from dashboard.map import FOCUS_ZOOM, build_map
+
+TABLE_KEY = "events_table"
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
 st.title("Dateline")
@@ -31,7 +32,7 @@ if not path.exists():
 state = data.db_state(path)
 try:
     overview = data.load_overview(str(path), state)
-    source_counts = data.load_source_counts(str(path), state) if overview.n_events else {}
+    choices = data.load_choices(str(path), state) if overview.n_events else None
 except sqlite3.DatabaseError as error:
     st.error(f"Could not read the database `{path}`: {error}. Is it a Dateline events database?", icon="🚫")
     st.stop()
@@ -46,8 +47,8 @@ if not overview.n_events:
     st.stop()
 
 today = date.today()
-defaults = Defaults(overview.first_date or today, overview.last_date or today, tuple(source_counts))
-filters, warnings = sidebar.filters(defaults, source_counts)
+defaults = sidebar.defaults_for(overview.first_date or today, overview.last_date or today, choices)
+filters, warnings = sidebar.filters(defaults, choices, data.country_names())
 st.sidebar.caption(f"{overview.n_events:,} events in `{path.name}`, {defaults.start} to {defaults.end}.")
 for warning in warnings:
     st.warning(warning, icon="⚠️")
@@ -61,11 +62,16 @@ for column, (label, value) in zip(columns, [("Events", totals.events), ("Article
 if not totals.events:
     if filters.sources == ():
         st.info("**No source is selected.** Pick at least one under *Sources* in the sidebar.", icon="🔎")
+    elif filters.event_types == ():
+        st.info("**No event type is selected.** Pick at least one under *Event types* in the sidebar.", icon="🔎")
     else:
         country = "" if filters.include_country else ", or turn on *Show country-level points*"
-        st.info(f"**No events match these filters.** Widen the dates, select more sources{country} in the sidebar.",
-                icon="🔎")
+        st.info(f"**No events match these filters.** Widen the dates, select more sources or types, clear the "
+                f"search or the countries{country} in the sidebar.", icon="🔎")
     st.stop()
+
+rows = data.load_events(str(path), state, filters)
+selected = views.selected_event(st.session_state.get(TABLE_KEY), rows)
 
 if assets.missing():
     st.error(
@@ -74,23 +80,34 @@ if assets.missing():
         icon="🗺️",
     )
 else:
-    assets.use_local_assets(st.get_option("server.baseUrlPath"))
+    base_url = st.get_option("server.baseUrlPath")
+    assets.use_local_assets(base_url)
     places = data.load_places(str(path), state, filters)
-    st_folium(build_map(places), key="map", height=560, use_container_width=True, returned_objects=[])
-    st.caption(f"One marker per place ({len(places):,} places); its popup lists up to "
-               f"{data.POPUP_EVENTS} of its events, newest first.")
+    focus = dict(center=(selected.lat, selected.lon), zoom=FOCUS_ZOOM) if selected else {}
+    st_folium(build_map(places, assets.vendor_url(base_url)), key="map", height=560, use_container_width=True,
+              returned_objects=[], **focus)
+    centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
+    st.caption(f"One marker per place ({len(places):,} places): a disc is a town or city, a ring a region, a "
+               f"dashed square a whole country; its popup lists up to {data.POPUP_EVENTS} of its events, newest "
+               f"first. Layers (top right): heat map, tiles.{centred}")
 
-st.subheader("Timeline")
-st.altair_chart(views.timeline_chart(data.load_daily_counts(str(path), state, filters)), width="stretch")
+timeline_title, stack_choice = st.columns([3, 1])
+timeline_title.subheader("Timeline")
+stack_by = stack_choice.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
+                              format_func=lambda v: "event type" if v == "type" else v)
+st.altair_chart(views.timeline_chart(data.load_daily_counts(str(path), state, filters), stack_by), width="stretch")
 
 st.subheader("Events")
-rows = data.load_events(str(path), state, filters)
 if totals.events > len(rows):
     st.caption(f"The table shows the newest {len(rows):,} of {totals.events:,} matching events; "
                "the map, the timeline, the counts and the downloads cover them all.")
+st.caption("Select a row to see the event in full and centre the map on it.")
 st.dataframe(
     views.events_table(rows),
     hide_index=True,
+    key=TABLE_KEY,
+    on_select="rerun",
+    selection_mode="single-row",
     column_config={
         "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
         "Link": st.column_config.LinkColumn(display_text="open ↗"),
@@ -98,6 +115,11 @@ st.dataframe(
         "Title": st.column_config.TextColumn(width="medium"),
     },
 )
+if selected:
+    with st.container(border=True):
+        st.markdown("**Selected event**")
+        st.html(views.details_html(selected))
+
 download_csv, download_geojson = st.columns(2)
 download_csv.download_button(
     f"Download {totals.events:,} events as CSV", key="download_csv", on_click="ignore", icon="⬇️",

@@ -1,4 +1,4 @@
-"""Leaflet and Leaflet.markercluster served by the app itself, never from a CDN.
+"""Leaflet, its plugins and the offline basemap served by the app itself, never from a CDN.
 
 folium points at jsDelivr and cdnjs (plus jQuery, Bootstrap and Font Awesome, which this map does not
 use); offline or on an intranet those fail and streamlit-folium shows a blank map without an error.
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import folium
-from folium.plugins import MarkerCluster
+from folium.plugins import HeatMap, MarkerCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -30,6 +30,13 @@ FILES = {
     "leaflet.markercluster/dist/MarkerCluster.css": "leaflet.markercluster/MarkerCluster.css",
     "leaflet.markercluster/dist/MarkerCluster.Default.css": "leaflet.markercluster/MarkerCluster.Default.css",
     "leaflet.markercluster/MIT-LICENCE.txt": "leaflet.markercluster/MIT-LICENCE.txt",
+    "leaflet.heat/dist/leaflet-heat.js": "leaflet.heat/leaflet-heat.js",
+    "leaflet.heat/LICENSE": "leaflet.heat/LICENSE",
+    # The offline basemap: Natural Earth 1:50m country shapes and names as TopoJSON, decoded in the page.
+    "world-atlas/countries-50m.json": "world-atlas/countries-50m.json",
+    "world-atlas/LICENSE": "world-atlas/LICENSE",
+    "topojson-client/dist/topojson-client.min.js": "topojson-client/topojson-client.min.js",
+    "topojson-client/LICENSE": "topojson-client/LICENSE",
 }
 
 
@@ -64,8 +71,7 @@ def use_local_assets(base_url_path: str = "") -> None:
     (jQuery, Bootstrap, Font Awesome, awesome-markers) that the map does not need.
 
     `base_url_path` is Streamlit's `server.baseUrlPath`, for an app served under a prefix."""
-    base = base_url_path.strip("/")
-    prefix = f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+    prefix = vendor_url(base_url_path)
     folium.Map.default_js = [("leaflet", f"{prefix}/leaflet/leaflet.js")]
     folium.Map.default_css = [("leaflet_css", f"{prefix}/leaflet/leaflet.css")]
     MarkerCluster.default_js = [("markerclusterjs", f"{prefix}/leaflet.markercluster/leaflet.markercluster.js")]
@@ -73,6 +79,13 @@ def use_local_assets(base_url_path: str = "") -> None:
         ("markerclustercss", f"{prefix}/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", f"{prefix}/leaflet.markercluster/MarkerCluster.Default.css"),
     ]
+    HeatMap.default_js = [("leaflet-heat.js", f"{prefix}/leaflet.heat/leaflet-heat.js")]
+
+
+def vendor_url(base_url_path: str = "") -> str:
+    """Where the browser finds static/vendor/, under Streamlit's `server.baseUrlPath` if one is set."""
+    base = base_url_path.strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
 
 
 if __name__ == "__main__":

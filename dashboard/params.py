@@ -1,7 +1,8 @@
 """The filters as URL query parameters, so that a copied URL reproduces the view.
 
-`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&country=1`; a parameter
-left out means its default (the data's first or last day, every source, no country-level points), so
+`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&type=strike&area=UA&q=dam&country=1`;
+a parameter left out means its default (the data's first or last day, every source and type, anywhere, no
+search, no country-level points), so
 the default view has a clean URL that follows new data. A bad value never raises: it falls back to the
 default and yields a warning for the page to show.
 """
@@ -13,10 +14,12 @@ from datetime import date
 
 from .queries import Filters
 
-FROM, TO, SOURCE, COUNTRY = "from", "to", "source", "country"
-KEYS = (FROM, TO, SOURCE, COUNTRY)
-# `source=` (one empty value) means "no source selected", which differs from leaving `source` out (all).
+FROM, TO, SOURCE, TYPE, AREA, TEXT, COUNTRY = "from", "to", "source", "type", "area", "q", "country"
+KEYS = (FROM, TO, SOURCE, TYPE, AREA, TEXT, COUNTRY)
+# `source=` (one empty value) means "no source selected", which differs from leaving `source` out (all);
+# the same for `type=`.
 NO_SOURCE = ""
+MAX_TEXT = 200
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -28,6 +31,8 @@ class Defaults:
     start: date
     end: date
     sources: tuple[str, ...]
+    event_types: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()  # every area key a URL may name
 
 
 def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filters, list[str]]:
@@ -38,7 +43,11 @@ def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filt
     if start > end:
         warnings.append(f"Ignored the date range in the URL: {start} is after {end}. Showing every date.")
         start, end = defaults.start, defaults.end
-    return Filters(start, end, _sources(params, defaults, warnings), _country(params, warnings)), warnings
+    sources = _choice(params, SOURCE, defaults.sources, "source", warnings)
+    event_types = _choice(params, TYPE, defaults.event_types, "event type", warnings)
+    areas = _areas(params, defaults, warnings)
+    text = " ".join((_last(params, TEXT) or "").split())[:MAX_TEXT]
+    return Filters(start, end, sources, _country(params, warnings), event_types, areas, text), warnings
 
 
 def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
@@ -50,6 +59,12 @@ def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
         params[TO] = filters.end.isoformat()
     if filters.sources is not None and set(filters.sources) != set(defaults.sources):
         params[SOURCE] = list(filters.sources) or NO_SOURCE
+    if filters.event_types is not None and set(filters.event_types) != set(defaults.event_types):
+        params[TYPE] = list(filters.event_types) or NO_SOURCE
+    if filters.areas:
+        params[AREA] = list(filters.areas)
+    if filters.text:
+        params[TEXT] = filters.text
     if filters.include_country:
         params[COUNTRY] = "1"
     return params
@@ -73,22 +88,33 @@ def _date(params, key: str, default: date, warnings: list[str]) -> date:
         return default
 
 
-def _sources(params, defaults: Defaults, warnings: list[str]) -> tuple[str, ...] | None:
-    values = list(params.get(SOURCE) or [])
+def _choice(params, key: str, options: tuple[str, ...], noun: str, warnings: list[str]) -> tuple[str, ...] | None:
+    """The known values of a multiple choice (sources, types): None for all, () for none."""
+    values = list(params.get(key) or [])
     if not values:
         return None
     if values == [NO_SOURCE]:
         return ()
-    known = set(defaults.sources)
+    known = set(options)
     unknown = [v for v in values if v not in known]
     chosen = tuple(dict.fromkeys(v for v in values if v in known))
     if unknown:
         listed = ", ".join(quote(v) for v in unknown)
-        fallback = "" if chosen else " Showing every source."
-        warnings.append(f"Ignored unknown source{'s' if len(unknown) > 1 else ''} in the URL: {listed}.{fallback}")
+        fallback = "" if chosen else f" Showing every {noun}."
+        warnings.append(f"Ignored unknown {noun}{'s' if len(unknown) > 1 else ''} in the URL: {listed}.{fallback}")
     if not chosen or set(chosen) == known:
         return None
     return chosen
+
+
+def _areas(params, defaults: Defaults, warnings: list[str]) -> tuple[str, ...]:
+    values = [v for v in params.get(AREA) or [] if v]
+    known = set(defaults.areas)
+    unknown = [v for v in values if v not in known]
+    if unknown:
+        listed = ", ".join(quote(v) for v in unknown)
+        warnings.append(f"Ignored unknown area{'s' if len(unknown) > 1 else ''} in the URL: {listed}.")
+    return tuple(dict.fromkeys(v for v in values if v in known))
 
 
 def _country(params, warnings: list[str]) -> bool:

@@ -31,6 +31,10 @@ class PlaceRow:
     def name(self) -> str:
         return self.events[0].place_name or self.events[0].place_text
 
+    @property
+    def geo_precision(self) -> str:
+        return self.events[0].geo_precision
+
 
 def places(conn: sqlite3.Connection, filters: Filters, per_place: int) -> list[PlaceRow]:
     """Every place with matching events, newest first, each with its newest `per_place` events."""

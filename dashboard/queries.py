@@ -5,9 +5,12 @@ ever travel as `?` parameters; the SQL text is built from fixed fragments and pl
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date
+
+AREA_SEPARATOR = "/"  # between a country code and an admin-1 name in an area key ("UA/Kharkivska")
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,9 @@ class Filters:
     end: date
     sources: tuple[str, ...] | None = None
     include_country: bool = False
+    event_types: tuple[str, ...] | None = None  # None: every type, as with sources
+    areas: tuple[str, ...] = ()  # country codes ("UA") and admin-1 regions ("UA/Kharkivska"); () = anywhere
+    text: str = ""  # words that the sentence, the place or the title must contain
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,15 @@ class Overview:
     n_events: int
     first_date: date | None
     last_date: date | None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the multiple-choice filters offer, each value with its number of events."""
+
+    sources: dict[str, int]
+    event_types: dict[str, int]
+    areas: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class EventRow:
     url: str | None
     sentence: str
     event_type: str
+    alternatives: tuple[str, ...] = ()  # the other gazetteer places the name could have meant
 
 
 # Text columns may be NULL in rows from older or foreign writers; the views expect strings.
@@ -98,19 +114,68 @@ def source_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {source: n for source, n in rows}
 
 
+def choices(conn: sqlite3.Connection) -> Choices:
+    return Choices(source_counts(conn), type_counts(conn), area_counts(conn))
+
+
+def type_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Events per event type ('other' for none), by name."""
+    rows = conn.execute("SELECT COALESCE(event_type, 'other') AS t, COUNT(*) FROM events GROUP BY t ORDER BY t")
+    return {event_type: n for event_type, n in rows}
+
+
+def area_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Events per country code and per admin-1 region ("UA/Kharkivska"), countries first by count."""
+    counts: dict[str, int] = {}
+    regions: dict[str, int] = {}
+    rows = conn.execute(
+        "SELECT country_code, admin1, COUNT(*) FROM events WHERE COALESCE(country_code, '') <> ''"
+        " GROUP BY country_code, admin1"
+    )
+    for country, admin1, n in rows:
+        counts[country] = counts.get(country, 0) + n
+        if admin1:
+            regions[f"{country}{AREA_SEPARATOR}{admin1}"] = n
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return dict(ordered + sorted(regions.items(), key=lambda item: (-item[1], item[0])))
+
+
 def where(filters: Filters) -> tuple[str, list]:
     """The WHERE clause and its parameters for `filters`."""
     clauses = ["event_date >= ?", "event_date <= ?"]
     params: list = [filters.start.isoformat(), filters.end.isoformat()]
-    if filters.sources is not None:
-        if filters.sources:
-            clauses.append(f"source IN ({', '.join('?' for _ in filters.sources)})")
-            params.extend(filters.sources)
-        else:
-            clauses.append("0")
+    for column, chosen in (("source", filters.sources), ("COALESCE(event_type, 'other')", filters.event_types)):
+        if chosen is not None:
+            clauses.append(f"{column} IN ({', '.join('?' for _ in chosen)})" if chosen else "0")
+            params.extend(chosen)
     if not filters.include_country:
         clauses.append("(geo_precision IS NULL OR geo_precision <> 'country')")
+    if filters.areas:
+        clauses.append(_areas_clause(filters.areas, params))
+    for word in filters.text.split():
+        clauses.append("(sentence LIKE ? ESCAPE '\\' OR place_text LIKE ? ESCAPE '\\'"
+                       " OR place_name LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')")
+        params.extend([f"%{_escape_like(word)}%"] * 4)
     return "WHERE " + " AND ".join(clauses), params
+
+
+def _areas_clause(areas: tuple[str, ...], params: list) -> str:
+    """Events in any of the countries, or any of the admin-1 regions."""
+    countries = [a for a in areas if AREA_SEPARATOR not in a]
+    regions = [a.split(AREA_SEPARATOR, 1) for a in areas if AREA_SEPARATOR in a]
+    parts = []
+    if countries:
+        parts.append(f"country_code IN ({', '.join('?' for _ in countries)})")
+        params.extend(countries)
+    for country, admin1 in regions:
+        parts.append("(country_code = ? AND admin1 = ?)")
+        params.extend([country, admin1])
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _escape_like(word: str) -> str:
+    """A search word matched literally: LIKE's wildcards in it are escaped."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def totals(conn: sqlite3.Connection, filters: Filters) -> Totals:
@@ -130,12 +195,12 @@ def events(conn: sqlite3.Connection, filters: Filters, limit: int) -> list[Event
     return [event_row(r) for r in rows]
 
 
-def daily_counts(conn: sqlite3.Connection, filters: Filters) -> list[tuple[str, str, int]]:
-    """(day, source, events) for the timeline, over every matching event (not capped)."""
+def daily_counts(conn: sqlite3.Connection, filters: Filters) -> list[tuple[str, str, str, int]]:
+    """(day, source, event type, events) for the timeline, over every matching event (not capped)."""
     sql, params = where(filters)
     rows = conn.execute(
-        f"SELECT event_date, COALESCE(source, ''), COUNT(*) FROM events {sql}"
-        " GROUP BY event_date, source ORDER BY event_date, source",
+        f"SELECT event_date, COALESCE(source, ''), COALESCE(event_type, 'other'), COUNT(*) FROM events {sql}"
+        " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         params,
     )
     return [tuple(r) for r in rows]
@@ -145,7 +210,17 @@ def event_row(row: sqlite3.Row, skip: int = 0) -> EventRow:
     """The EventRow in `row`'s columns after the first `skip` (which a caller selected for itself)."""
     values = dict(zip(row.keys()[skip:], tuple(row)[skip:]))
     values["published_inferred"] = bool(values["published_inferred"])  # stored as 0/1
+    values["alternatives"] = _alternatives(values["alternatives"])
     return EventRow(**values)
+
+
+def _alternatives(stored: str | None) -> tuple[str, ...]:
+    """The stored JSON list of alternatives; anything else (NULL, a foreign writer's text) is none."""
+    try:
+        found = json.loads(stored or "[]")
+    except ValueError:
+        return ()
+    return tuple(str(a) for a in found) if isinstance(found, list) else ()
 
 
 def _to_date(value: str | None) -> date | None:

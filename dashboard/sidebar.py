@@ -2,7 +2,7 @@
 
 The URL decides the widgets' values when a session starts (or after the widgets were not drawn for
 a while, e.g. while the database was missing); from then on the widgets decide and the URL follows.
-A widget left at its default keeps following the data as the pipeline adds events or sources.
+A widget left at its default keeps following the data as the pipeline adds events, sources or types.
 """
 from __future__ import annotations
 
@@ -10,24 +10,30 @@ import streamlit as st
 
 from . import params
 from .params import Defaults
-from .queries import Filters
+from .queries import AREA_SEPARATOR, Choices, Filters
 
-FROM, TO, SOURCES, COUNTRY = "filter_from", "filter_to", "filter_sources", "filter_country"
+FROM, TO, SOURCES, TYPES = "filter_from", "filter_to", "filter_sources", "filter_types"
+AREAS, TEXT, COUNTRY = "filter_areas", "filter_text", "filter_country"
 _DEFAULTS = "filter_defaults"  # the Defaults the widgets were last drawn with
 
 
-def filters(defaults: Defaults, source_counts: dict[str, int]) -> tuple[Filters, list[str]]:
+def defaults_for(first, last, choices: Choices) -> Defaults:
+    return Defaults(first, last, tuple(choices.sources), tuple(choices.event_types), tuple(choices.areas))
+
+
+def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str]) -> tuple[Filters, list[str]]:
     """Draw the filters; return what they select and the warnings about the URL (markdown)."""
     state = st.session_state
     warnings: list[str] = []
     if FROM not in state:
-        wanted, warnings = params.parse({k: st.query_params.get_all(k) for k in params.KEYS}, defaults)
-        state[FROM], state[TO], state[COUNTRY] = wanted.start, wanted.end, wanted.include_country
-        state[SOURCES] = list(defaults.sources if wanted.sources is None else wanted.sources)
+        warnings = _from_url(defaults)
     elif state.get(_DEFAULTS) not in (None, defaults):
         _follow_new_data(state[_DEFAULTS], defaults)
     state[_DEFAULTS] = defaults
-    state[SOURCES] = [s for s in state[SOURCES] if s in source_counts]  # a source may have gone
+    # A source, type or area may have gone from the data since the widget was drawn.
+    state[SOURCES] = [s for s in state[SOURCES] if s in choices.sources]
+    state[TYPES] = [t for t in state[TYPES] if t in choices.event_types]
+    state[AREAS] = [a for a in state[AREAS] if a in choices.areas]
 
     with st.sidebar:
         st.header("Filters")
@@ -36,10 +42,18 @@ def filters(defaults: Defaults, source_counts: dict[str, int]) -> tuple[Filters,
                               min_value=min(defaults.start, state[FROM]), max_value=max(defaults.end, state[FROM]))
         end = st.date_input("To", key=TO, format="YYYY-MM-DD",
                             min_value=min(defaults.start, state[TO]), max_value=max(defaults.end, state[TO]))
-        sources = st.multiselect(
-            "Sources", options=list(defaults.sources), key=SOURCES, placeholder="No source selected",
-            format_func=lambda s: f"{s} ({source_counts[s]:,})",
-        )
+        text = st.text_input("Search", key=TEXT, max_chars=params.MAX_TEXT, placeholder="Words in sentence, place or title",
+                             help="Events whose sentence, place (as written or resolved) or article title contains "
+                                  "every word, in any case.")
+        sources = st.multiselect("Sources", options=list(defaults.sources), key=SOURCES,
+                                 placeholder="No source selected",
+                                 format_func=lambda s: f"{s} ({choices.sources[s]:,})")
+        event_types = st.multiselect("Event types", options=list(defaults.event_types), key=TYPES,
+                                     placeholder="No type selected",
+                                     format_func=lambda t: f"{t} ({choices.event_types[t]:,})")
+        areas = st.multiselect("Countries and regions", options=list(defaults.areas), key=AREAS,
+                               placeholder="Anywhere",
+                               format_func=lambda a: f"{area_label(a, country_names)} ({choices.areas[a]:,})")
         include_country = st.toggle(
             "Show country-level points", key=COUNTRY,
             help="Events placed only as far as a country (\"in Ukraine\") sit on the country's centre "
@@ -50,14 +64,37 @@ def filters(defaults: Defaults, source_counts: dict[str, int]) -> tuple[Filters,
     if start > end:
         warnings.append(f"“From” ({start}) is after “To” ({end}): showing {end} to {start}.")
         start, end = end, start
-    chosen = None if set(sources) == set(defaults.sources) else tuple(sources)
-    selected = Filters(start, end, chosen, include_country)
+    selected = Filters(start, end, _chosen(sources, defaults.sources), include_country,
+                       _chosen(event_types, defaults.event_types), tuple(areas), " ".join(text.split()))
     _write_url(params.encode(selected, defaults))
     return selected, warnings
 
 
+def area_label(area: str, country_names: dict[str, str]) -> str:
+    """"Ukraine" for "UA"; "Kharkivska, Ukraine" for "UA/Kharkivska"."""
+    country, _, region = area.partition(AREA_SEPARATOR)
+    name = country_names.get(country, country)
+    return f"{region}, {name}" if region else name
+
+
+def _chosen(selected: list[str], every: tuple[str, ...]) -> tuple[str, ...] | None:
+    """None when everything is selected (no condition at all), else the selection."""
+    return None if set(selected) == set(every) else tuple(selected)
+
+
+def _from_url(defaults: Defaults) -> list[str]:
+    """Set every widget from the URL; return the warnings about values that could not be used."""
+    state = st.session_state
+    wanted, warnings = params.parse({k: st.query_params.get_all(k) for k in params.KEYS}, defaults)
+    state[FROM], state[TO], state[COUNTRY] = wanted.start, wanted.end, wanted.include_country
+    state[SOURCES] = list(defaults.sources if wanted.sources is None else wanted.sources)
+    state[TYPES] = list(defaults.event_types if wanted.event_types is None else wanted.event_types)
+    state[AREAS], state[TEXT] = list(wanted.areas), wanted.text
+    return warnings
+
+
 def _follow_new_data(old: Defaults, new: Defaults) -> None:
-    """Widgets still at the old data's defaults move to the new data's (new days, new sources)."""
+    """Widgets still at the old data's defaults move to the new data's (new days, sources, types)."""
     state = st.session_state
     if state[FROM] == old.start:
         state[FROM] = new.start
@@ -65,6 +102,8 @@ def _follow_new_data(old: Defaults, new: Defaults) -> None:
         state[TO] = new.end
     if set(state[SOURCES]) == set(old.sources):
         state[SOURCES] = list(new.sources)
+    if set(state[TYPES]) == set(old.event_types):
+        state[TYPES] = list(new.event_types)
 
 
 def _write_url(wanted: dict[str, str | list[str]]) -> None:

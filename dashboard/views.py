@@ -1,37 +1,52 @@
 """The timeline chart and the events table, as data the app hands to Streamlit.
 
 Both render article text as text (Vega-Lite and Streamlit's data grid never interpret HTML), so
-no escaping is needed here; links go through `safe_url` like the popups' do.
+no escaping is needed there; links go through `safe_url` like the popups' do. The details of a selected
+event are HTML, so everything in them is escaped.
 """
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
 
-from .map import safe_url
+from .map import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url
 from .queries import EventRow
 from .unresolved import UnresolvedRow
 
+OTHER_TYPE = "other"
+# A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.
+WEEKLY_AFTER_DAYS = 120
 TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision", "Source", "Type",
                  "Title", "Sentence", "Link"]
 
 
-def timeline_chart(daily: Sequence[tuple[str, str, int]]) -> alt.Chart:
-    """Events per day, stacked by source."""
-    frame = pd.DataFrame(list(daily), columns=["day", "source", "events"])
+def timeline_chart(counts: Sequence[tuple[str, str, str, int]], stack_by: str = "source") -> alt.Chart:
+    """Events per day stacked by source or event type; per week when the span is too long for days."""
+    frame = pd.DataFrame(list(counts), columns=["day", "source", "type", "events"])
     frame["day"] = pd.to_datetime(frame["day"], errors="coerce")
+    frame = frame.dropna(subset=["day"])
+    span = (frame["day"].max() - frame["day"].min()).days if len(frame) else 0
+    unit, label = ("yearweek", "Week of") if span > WEEKLY_AFTER_DAYS else ("yearmonthdate", "Day")
+    field = "type" if stack_by == "type" else "source"
+    title = "Event type" if field == "type" else "Source"
+    colour = (alt.Color(f"{field}:N", title=title, legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=list(EVENT_COLOURS) + [OTHER_TYPE],
+                                        range=list(EVENT_COLOURS.values()) + [OTHER_COLOUR]))
+              if field == "type" else alt.Color(f"{field}:N", title=title, legend=alt.Legend(orient="bottom")))
     return (
-        alt.Chart(frame.dropna(subset=["day"]))
+        alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+            x=alt.X(f"{unit}(day):T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
             y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("source:N", title="Source", legend=alt.Legend(orient="bottom")),
+            color=colour,
             tooltip=[
-                alt.Tooltip("yearmonthdate(day):T", title="Day", format="%Y-%m-%d"),
-                alt.Tooltip("source:N", title="Source"),
+                alt.Tooltip(f"{unit}(day):T", title=label, format="%Y-%m-%d"),
+                alt.Tooltip(f"{field}:N", title=title),
                 alt.Tooltip("sum(events):Q", title="Events"),
             ],
         )
@@ -41,16 +56,61 @@ def timeline_chart(daily: Sequence[tuple[str, str, int]]) -> alt.Chart:
 
 def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:
     """One line per event, newest first; the grid sorts by any column on click."""
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             [
-                pd.to_datetime(r.event_date, errors="coerce"), r.date_precision,
-                r.place_name or r.place_text, r.country_code, r.geo_precision, r.source, r.event_type,
-                r.title or "", r.sentence, safe_url(r.url),
+                r.event_date, r.date_precision, r.place_name or r.place_text, r.country_code, r.geo_precision,
+                r.source, r.event_type, r.title or "", r.sentence, safe_url(r.url),
             ]
             for r in rows
         ],
         columns=TABLE_COLUMNS,
+    )
+    frame["Date"] = pd.to_datetime(frame["Date"], errors="coerce", format="ISO8601")
+    return frame
+
+
+def selected_event(selection, rows: Sequence[EventRow]) -> EventRow | None:
+    """The event of the table row the reader selected (the table's widget state), if it still exists."""
+    picked = getattr(getattr(selection, "selection", None), "rows", None) or []
+    if picked and 0 <= picked[0] < len(rows):
+        return rows[picked[0]]
+    return None
+
+
+def highlight(sentence: str, place_text: str) -> str:
+    """The sentence as HTML with the first occurrence of the place as written in <mark>.
+
+    The stored offsets point into the article, not the sentence, so the place is found by its text
+    (exact case first, then any case); each piece is escaped on its own."""
+    if not place_text:
+        return html.escape(sentence)
+    at = sentence.find(place_text)
+    end = at + len(place_text)
+    if at < 0:
+        found = re.search(re.escape(place_text), sentence, re.IGNORECASE)
+        if not found:
+            return html.escape(sentence)
+        at, end = found.span()
+    return f"{html.escape(sentence[:at])}<mark>{html.escape(sentence[at:end])}</mark>{html.escape(sentence[end:])}"
+
+
+def details_html(row: EventRow) -> str:
+    """The selected event in full, every article-derived value escaped (the page shows it as HTML)."""
+    e = html.escape
+    when, precision = date_when(row)
+    link = safe_url(row.url)
+    title = e(row.title or "Untitled article")
+    if link:
+        title = f'<a href="{e(link)}" target="_blank" rel="noopener noreferrer">{title} ↗</a>'
+    also = f"<br><small>Also considered: {e('; '.join(row.alternatives))}</small>" if row.alternatives else ""
+    tag = f" <small>({e(precision)})</small>" if precision else ""
+    return (
+        f"<div class='dl-details'><p><b>{e(when)}</b>{tag}<br><small>{e(date_how(row))}</small></p>"
+        f"<p><b>{e(place_line(row))}</b> <small>written “{e(row.place_text)}” · {e(row.geo_precision or '?')}"
+        f" · {row.lat:.4f}, {row.lon:.4f}</small>{also}</p>"
+        f"<p>{e(row.event_type or 'other')} · <b>{e(row.source or 'unknown source')}</b> · {title}</p>"
+        f"<blockquote>{highlight(row.sentence, row.place_text)}</blockquote></div>"
     )
 
 

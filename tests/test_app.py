@@ -15,12 +15,13 @@ import pytest
 from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
-from dashboard import assets, data, export, params, queries
-from dashboard.map import OSM_TILES, build_map, highlight, popup_html, safe_url, tile_layer
+from dashboard import assets, data, export, params, queries, views
+from dashboard.map import OSM_TILES, build_map, map_data, safe_url, tile_layer
+from dashboard.views import details_html, highlight
 from dashboard.places import places
 from dashboard.params import Defaults
 from dashboard.queries import Filters
-from dashboard.sidebar import COUNTRY, FROM, SOURCES, TO
+from dashboard.sidebar import AREAS, COUNTRY, FROM, SOURCES, TEXT, TO, TYPES
 from pipeline.models import Article, Event
 from pipeline.store import connect, save_article
 
@@ -202,9 +203,62 @@ def test_queries_filter_in_sql(events_db):
         september_8_to_9 = Filters(date(2022, 9, 8), date(2022, 9, 9), ("Harbour Post",), True)
         assert [(e.place_name, e.event_date) for e in queries.events(conn, september_8_to_9, 100)] == [
             ("Kharkiv", "2022-09-09"), ("Kharkiv", "2022-09-08")]
-        assert queries.daily_counts(conn, september_8_to_9) == [("2022-09-08", "Harbour Post", 1),
-                                                                ("2022-09-09", "Harbour Post", 1)]
+        assert queries.daily_counts(conn, september_8_to_9) == [("2022-09-08", "Harbour Post", "strike", 1),
+                                                                ("2022-09-09", "Harbour Post", "battle", 1)]
         assert queries.totals(conn, Filters(ALL.start, ALL.end, (), True)).events == 0
+
+
+def test_type_area_and_text_filters_in_sql(events_db):
+    def found(**chosen):
+        with closing(connect(events_db, readonly=True)) as conn:
+            return sorted(e.place_name for e in queries.events(conn, Filters(ALL.start, ALL.end, None, True, **chosen), 100))
+
+    assert found(event_types=("strike", "disaster")) == ["Dadu", "Kharkiv"]
+    assert found(event_types=()) == []
+    assert found(areas=("PK",)) == ["Dadu"]
+    assert found(areas=("PK", "UA/Donetska")) == ["Dadu", "Lyman"]
+    assert found(areas=("UA/Kharkivska",)) == ["Izyum", "Kharkiv", "Kharkiv"]
+    assert found(text="sindh FLOODS") == ["Dadu"]  # every word, any case, in the sentence
+    assert found(text="counteroffensive") == ["Kharkiv", "Kharkiv", "Ukraine"]  # in the title
+    assert found(text="quito") == ["Quito <b>bold</b>"]  # in the resolved place name
+    assert found(text="%") == [] and found(text="_") == []  # LIKE wildcards match only themselves
+    assert found(text="' OR 1=1 --") == []
+    with closing(connect(events_db, readonly=True)) as conn:
+        choices = queries.choices(conn)
+    assert choices.event_types == {"battle": 2, "disaster": 1, "protest": 1, "statement": 1, "strike": 1, "territory": 1}
+    assert list(choices.areas)[:3] == ["UA", "EC", "PK"]  # countries first, most events first
+    assert choices.areas["UA"] == 5 and choices.areas["UA/Kharkivska"] == 3 and choices.areas["UA/Donetska"] == 1
+
+
+def test_type_area_and_search_come_from_the_url_and_go_back_to_it(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"type": ["battle", "strike"], "area": "UA/Kharkivska", "q": "shelling"})
+    assert not app.exception and not app.warning
+    assert app.multiselect(key=TYPES).value == ["battle", "strike"]
+    assert app.multiselect(key=AREAS).value == ["UA/Kharkivska"]
+    assert app.text_input(key=TEXT).value == "shelling"
+    assert list(table(app)["Sentence"]) == ["Shelling hit Kharkiv on Thursday."]
+    app.text_input(key=TEXT).set_value("advanced").run()
+    assert list(table(app)["Sentence"]) == ["Ukrainian forces advanced near Kharkiv on Friday."]
+    assert app.query_params["q"] == "advanced" and app.query_params["area"] == "UA/Kharkivska"
+    app.multiselect(key=AREAS).set_value([]).run()
+    assert "area" not in app.query_params
+
+
+def test_unknown_types_and_areas_in_the_url_warn(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch, {"type": "nonsense", "area": ["ZZ", "PK"]})
+    assert not app.exception
+    warnings = " ".join(w.value for w in app.warning)
+    assert "unknown event type" in warnings and "unknown area" in warnings
+    assert list(table(app)["Place"]) == ["Dadu"]
+
+
+def test_selected_row_picks_its_event():
+    rows = ["first", "second"]
+    selection = type("Selection", (), {"selection": type("Rows", (), {"rows": [1]})()})()
+    assert views.selected_event(selection, rows) == "second"
+    assert views.selected_event(None, rows) is None
+    stale = type("Selection", (), {"selection": type("Rows", (), {"rows": [5]})()})()
+    assert views.selected_event(stale, rows) is None  # the filters changed since the row was picked
 
 
 def test_overview_of_a_database_without_schema(tmp_path):
@@ -216,13 +270,16 @@ def test_overview_of_a_database_without_schema(tmp_path):
 
 # --- query parameters ------------------------------------------------------------------------------
 
-DEFAULTS = Defaults(date(2022, 9, 1), date(2022, 10, 1), ("A", "B", "C"))
+DEFAULTS = Defaults(date(2022, 9, 1), date(2022, 10, 1), ("A", "B", "C"), ("battle", "strike"),
+                    ("UA", "UA/Donetska"))
 
 
 def test_params_round_trip():
-    chosen = Filters(date(2022, 9, 5), date(2022, 9, 20), ("B", "C"), True)
+    chosen = Filters(date(2022, 9, 5), date(2022, 9, 20), ("B", "C"), True, ("strike",), ("UA", "UA/Donetska"),
+                     "dam burst")
     encoded = params.encode(chosen, DEFAULTS)
-    assert encoded == {"from": "2022-09-05", "to": "2022-09-20", "source": ["B", "C"], "country": "1"}
+    assert encoded == {"from": "2022-09-05", "to": "2022-09-20", "source": ["B", "C"], "type": ["strike"],
+                       "area": ["UA", "UA/Donetska"], "q": "dam burst", "country": "1"}
     as_url = {k: v if isinstance(v, list) else [v] for k, v in encoded.items()}
     assert params.parse(as_url, DEFAULTS) == (chosen, [])
     assert params.encode(Filters(DEFAULTS.start, DEFAULTS.end), DEFAULTS) == {}
@@ -247,13 +304,20 @@ def hostile_place(events_db):
     return next(p for p in all_places(events_db) if p.events[0].source == "Meridian Wire")
 
 
-def test_popup_escapes_everything_from_the_article(events_db, hostile):
-    popup = popup_html(hostile_place(events_db))
-    assert "<script" not in popup and "<img" not in popup and "<svg" not in popup and "<b>bold" not in popup
-    assert escape(hostile["title"]) in popup
-    assert escape("<script>alert('sentence')</script> ${alert(2)}") in popup
-    assert f"<mark>{escape(hostile['place_text'])}</mark>" in popup  # the place as written, highlighted
-    assert "javascript:" not in popup and "<a " not in popup  # a javascript: url is no link
+def test_details_escape_everything_from_the_article(events_db, hostile):
+    details = details_html(hostile_place(events_db).events[0])
+    assert "<script" not in details and "<img" not in details and "<svg" not in details and "<b>bold" not in details
+    assert escape(hostile["title"]) in details
+    assert escape("<script>alert('sentence')</script> ${alert(2)}") in details
+    assert f"<mark>{escape(hostile['place_text'])}</mark>" in details  # the place as written, highlighted
+    assert "javascript:" not in details and "<a " not in details  # a javascript: url is no link
+
+
+def test_map_data_carries_article_text_as_text_and_links_only_http(events_db, hostile):
+    data = map_data([hostile_place(events_db)])
+    [event] = data["events"]
+    assert event[9] == hostile["sentence"] and event[4] == hostile["place_text"]  # raw text, set as textContent
+    assert data["articles"] == [[hostile["title"], None]]  # the javascript: url is no link
 
 
 def test_rendered_map_carries_no_live_markup_from_articles(events_db):
@@ -271,10 +335,11 @@ def test_same_place_is_one_marker_listing_newest_first(events_db):
     kharkiv = next(p for p in found if p.name == "Kharkiv")
     assert kharkiv.n_events == 2 and kharkiv.newest_date == "2022-09-09"
     assert kharkiv.event_type == "battle"  # one battle, one strike: the tie goes to the newer
-    html = popup_html(kharkiv)
-    assert "2 events here" in html and html.index("2022-09-09") < html.index("2022-09-08")
-    assert "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)" in html
-    assert '<a href="https://harbour.example/kharkiv"' in html and "more" not in html
+    data = map_data([kharkiv])
+    [place] = data["places"]
+    assert place[3] == 2 and [data["events"][i][0] for i in place[7]] == ["2022-09-09", "2022-09-08"]
+    assert data["events"][place[7][1]][2] == "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)"
+    assert ["https://harbour.example/kharkiv"] == [a[1] for a in data["articles"]]
 
 
 def _add_events(db: Path, article_id: str, source: str, days: list[str], place: str, lat: float, lon: float,
@@ -300,9 +365,8 @@ def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh
     assert script.count("Triville · 3 events, latest 2022-09-21") == 1  # one marker's tooltip
     [triville] = [p for p in all_places(fresh_events_db) if p.name == "Triville"]
     assert (triville.n_events, triville.newest_date, triville.event_type) == (3, "2022-09-21", "battle")
-    html = popup_html(triville)
-    assert "3 events here" in html
-    assert html.index("2022-09-21") < html.index("2022-09-12") < html.index("2022-09-03")
+    data = map_data([triville])
+    assert [data["events"][i][0] for i in data["places"][0][7]] == ["2022-09-21", "2022-09-12", "2022-09-03"]
 
 
 def test_counts_over_5000_events_are_right_and_popups_are_capped(tmp_path):
@@ -314,7 +378,8 @@ def test_counts_over_5000_events_are_right_and_popups_are_capped(tmp_path):
     found = all_places(db, Filters(date(2022, 1, 1), date(2022, 12, 31)), per_place=20)
     assert len(found) == 25 and sum(p.n_events for p in found) == 5000
     assert all(p.n_events == 200 and len(p.events) == 20 and p.event_type == "movement" for p in found)
-    assert "and 180 more" in popup_html(found[0])
+    [place] = map_data(found[:1])["places"]
+    assert place[3] == 200 and len(place[7]) == 20  # the popup says "and 180 more"
     narrow = Filters(date(2022, 1, 1), date(2022, 12, 31), ("Source 0",))
     assert sum(p.n_events for p in all_places(db, narrow)) == 9 * 200  # sources of n = 0, 3, …, 24
     with closing(connect(db, readonly=True)) as conn:

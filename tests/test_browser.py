@@ -141,3 +141,62 @@ def test_popup_shows_hostile_article_text_as_text(page, hostile):
     assert popup.locator("script, img, svg, iframe").count() == 0
     assert popup.locator("a").count() == 0  # the javascript: url is shown as no link at all
     assert not page.dialogs
+
+
+def test_offline_basemap_draws_countries_without_tiles(page):
+    frame = page.frame_locator(MAP_FRAME)
+    borders = frame.locator(".leaflet-dl-basemap-pane path")
+    borders.first.wait_for(timeout=60_000)
+    assert borders.count() > 100  # Natural Earth's countries, from the app's own copy
+    local = [url for _, url in page.requests if urlsplit(url).hostname in LOCAL_HOSTS]
+    assert any(url.endswith("/app/static/vendor/world-atlas/countries-50m.json") for url in local)
+    frame.locator(".leaflet-control-zoom-in").click()  # country names show from zoom 3
+    frame.locator(".dl-country-label", has_text="Ukraine").first.wait_for(timeout=10_000)
+    assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
+
+
+def _metric(page, label: str) -> str:
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_a_copied_url_reproduces_the_filtered_view(page, browser, server):
+    page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
+    assert _metric(page, "Events") == "6"
+    search = page.locator("input[aria-label='Search']")
+    search.fill("Kharkiv")
+    search.press("Enter")
+    page.wait_for_url("**q=Kharkiv**", timeout=30_000)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+                           ".some(e => e.innerText === '2')", timeout=30_000)
+    copied = page.url
+
+    other = browser.new_context().new_page()
+    try:
+        other.goto(copied)
+        other.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
+        assert _metric(other, "Events") == "2"
+        assert other.locator("input[aria-label='Search']").input_value() == "Kharkiv"
+        markers = other.frame_locator(MAP_FRAME).locator(MARKERS)
+        markers.first.wait_for(timeout=60_000)
+        assert markers.count() == 1  # both events sit on Kharkiv
+    finally:
+        other.context.close()
+
+
+def test_selecting_a_table_row_shows_the_event_and_centres_the_map(page):
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=60_000)
+    page.frame_locator(MAP_FRAME).locator(MARKERS).first.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the selection box of the first (newest) row
+    details = page.locator(".dl-details")
+    details.wait_for(timeout=30_000)
+    assert "Lyman" in details.inner_text() and "Northern Ledger" in details.inner_text()
+    assert details.locator("mark").inner_text() == "Lyman"
+    zoom = page.frame_locator(MAP_FRAME).locator("body").evaluate(
+        "() => { const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+        ".find(m => m && m.getZoom); return [m => m.getZoom(), m => m.getCenter().lat]"
+        ".map(f => f(map)); }")
+    assert zoom[0] == 10 and abs(zoom[1] - 48.99) < 0.01
