@@ -11,11 +11,19 @@ from pathlib import Path
 from . import config
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
-EPILOG = """exit status:
+EPILOG = f"""exit status:
   0  every input was stored or skipped as a duplicate
   1  the run finished, but some inputs were rejected (each reported on its own line)
   2  the command line is wrong
   3  nothing could be processed (database, gazetteer or model unavailable)
+130  interrupted (Ctrl-C); every article stored until then is kept
+
+stderr has one line per input that was not stored as given:
+  rejected: FILE[:LINE]: REASON   not stored (empty, binary, unreadable, malformed, too large...)
+  flagged: FILE[:LINE]: NOTE      stored, with undecodable bytes replaced or a bad 'published' ignored
+
+limits: files over {config.MAX_FILE_BYTES // 2**20} MiB are rejected unread (split big dumps); an article over
+{config.MAX_ARTICLE_CHARS:,} characters is rejected (no news story is that long)
 """
 
 
@@ -80,6 +88,8 @@ def _run(args) -> int:
     summary = runner.run(args.paths, progress=not args.quiet, run_date=date.today())
     for origin, reason in summary.rejected:
         print(f"rejected: {origin}: {reason}", file=sys.stderr)
+    for origin, note in summary.flagged:
+        print(f"flagged: {origin}: {note}", file=sys.stderr)
     print(summary.line())
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 

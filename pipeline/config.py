@@ -19,3 +19,9 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DUMP_SUFFIXES
 
 # spaCy batch size: 16-64 is fastest on this machine (FACTS.md); bigger costs memory for nothing.
 BATCH_SIZE = 32
+
+# Size limits, so one hostile file cannot exhaust memory or stall a run. A file larger than MAX_FILE_BYTES is
+# rejected unread (split big dumps); an article longer than MAX_ARTICLE_CHARS is rejected: that is about
+# 15,000 words, longer than any news story, and spaCy needs ~0.5 GB and ~4 s for it on this machine.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_ARTICLE_CHARS = 100_000

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -16,12 +17,19 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES
+from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from .models import Article, Rejection, stable_id
 
 # A decoded text with more replaced characters than this is not text.
 MAX_REPLACED_SHARE = 0.05
+# Flags that mean the stored text or its metadata is not exactly what the input said: the run reports them.
+WARNING_FLAGS = {
+    "decode-replaced": "stored with undecodable bytes replaced by U+FFFD",
+    "bad-published": "stored without its 'published' value, which is not a valid date",
+}
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters text does not hold
+_REAL_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
 
 
 def text_hash(text: str) -> str:
@@ -50,9 +58,11 @@ class Ingestor:
 
     def _read_dir(self, folder: Path) -> Iterator[object]:
         unreadable: list[OSError] = []  # folders os.walk could not list: inputs we could not read
-        for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        seen = {folder.resolve()}  # linked folders are read too, each real folder once
+        for root, dirs, files in os.walk(folder, onerror=unreadable.append, followlinks=True):
             yield from _folder_errors(unreadable)
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            yield from _prune_seen(Path(root), dirs, seen)
             for name in sorted(files):
                 path = Path(root) / name
                 if name.startswith(".") or name.lower() == "readme.md":
@@ -66,9 +76,12 @@ class Ingestor:
     def _read_file(self, path: Path) -> Iterator[object]:
         suffix = path.suffix.lower()
         try:
-            data = path.read_bytes()
+            data = _read_bytes(path)
         except OSError as exc:
             yield _reject(path, f"cannot read: {exc.strerror or exc}")
+            return
+        except ValueError as exc:
+            yield _reject(path, str(exc))
             return
         text, flags, problem = decode(data)
         if problem:
@@ -90,8 +103,9 @@ class Ingestor:
             except json.JSONDecodeError as exc:
                 yield _reject(path, f"malformed JSON: {exc.msg} at line {exc.lineno}")
                 return
-            if isinstance(records, dict):
-                records = [records]
+            if isinstance(records, dict):  # one article object instead of a list of them
+                yield self._record(str(path), records, path, flags)
+                return
             if not isinstance(records, list):
                 yield _reject(path, "JSON must be a list of article objects")
                 return
@@ -143,6 +157,8 @@ class Ingestor:
         text = record["text"]
         if not text.strip():
             return _reject(origin, "empty article text")
+        if len(text) > MAX_ARTICLE_CHARS:
+            return _reject(origin, f"article text is {len(text):,} characters; the limit is {MAX_ARTICLE_CHARS:,}")
         url = _clean(record.get("url"))
         if url and urlparse(url).scheme not in ("http", "https"):
             url = None
@@ -158,6 +174,28 @@ class Ingestor:
         )
 
 
+def _prune_seen(root: Path, dirs: list[str], seen: set[Path]) -> Iterator[object]:
+    """Drop (and report) linked folders already read: a link back up the tree would loop for ever."""
+    for name in list(dirs):
+        real = (root / name).resolve()
+        if real in seen:
+            dirs.remove(name)
+            yield _reject(root / name, f"link to a folder already read ({real}); not followed")
+        seen.add(real)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; ValueError for what must not be read whole: FIFOs and devices (a read could block
+    for ever or never end) and files over MAX_FILE_BYTES."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file (a pipe, socket or device)")
+    if info.st_size > MAX_FILE_BYTES:
+        raise ValueError(f"file is {info.st_size / 2**20:,.0f} MiB; files over {MAX_FILE_BYTES // 2**20} MiB are "
+                         "not read (split it)")
+    return path.read_bytes()
+
+
 def _folder_errors(errors: list[OSError]) -> Iterator[object]:
     while errors:
         error = errors.pop(0)
@@ -165,7 +203,10 @@ def _folder_errors(errors: list[OSError]) -> Iterator[object]:
 
 
 def decode(data: bytes) -> tuple[str, tuple[str, ...], str | None]:
-    """Bytes -> (text, flags, problem). UTF-8 first, UTF-16 by its BOM, Windows-1252 as the usual legacy."""
+    """Bytes -> (text, flags, problem). UTF-8 first, UTF-16 by its BOM, Windows-1252 as the usual legacy.
+
+    UTF-8 with a few broken bytes is kept with U+FFFD in their place and flagged: reading it as Windows-1252
+    would garble every accented letter instead."""
     if not data.strip():
         return "", (), "empty file"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -179,16 +220,24 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...], str | None]:
         return data.decode("utf-8-sig"), (), None
     except UnicodeDecodeError:
         pass
+    damaged = data.decode("utf-8-sig", errors="replace")
+    if _mostly_utf8(damaged):
+        return damaged, ("decode-replaced",), None
     try:
         text = data.decode("cp1252")
-        if not any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
+        if not _CONTROL.search(text):
             return text, ("decoded-cp1252",), None
     except UnicodeDecodeError:
         pass
-    text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") > MAX_REPLACED_SHARE * len(text):
+    if damaged.count("\ufffd") > MAX_REPLACED_SHARE * len(damaged):
         return "", (), "not readable text (neither UTF-8, UTF-16 nor Windows-1252)"
-    return text, ("decode-replaced",), None
+    return damaged, ("decode-replaced",), None
+
+
+def _mostly_utf8(text: str) -> bool:
+    """Decoded UTF-8 that holds real multi-byte characters and few replacements: UTF-8 with damage."""
+    replaced = text.count("\ufffd")
+    return replaced <= MAX_REPLACED_SHARE * len(text) and _REAL_NON_ASCII.search(text) is not None
 
 
 def _parse_published(value: object) -> tuple[date | None, bool]:

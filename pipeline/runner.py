@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from . import store
 from .extract import Extractor
-from .ingest import Ingestor
+from .ingest import WARNING_FLAGS, Ingestor
 from .models import Article, Rejection
 
 
@@ -22,6 +22,7 @@ class Summary:
     duplicates: int = 0
     events: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # stored, but not exactly as the input said
 
     def line(self) -> str:
         return (f"{self.read} read: {self.stored} stored ({self.events} events), "
@@ -62,6 +63,8 @@ class Runner:
             store.save_article(self.conn, extraction.article, list(extraction.events), unresolved, run_id)
             summary.stored += 1
             summary.events += len(extraction.events)
+            article = extraction.article
+            summary.flagged += [(article.origin, WARNING_FLAGS[f]) for f in article.flags if f in WARNING_FLAGS]
             bar.update()
         bar.close()
         return summary
