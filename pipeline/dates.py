@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from .dates_references import resolve_references
 from .models import DateMention
 
 _MONTHS = {name: n for n, name in enumerate(("january", "february", "march", "april", "may", "june", "july",
@@ -30,7 +31,7 @@ _SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2}
-_SHIFT = {"last": -1, "past": -1, "this": 0, "the": 0, "next": 1, "coming": 1}
+_SHIFT = {"last": -1, "past": -1, "this": 0, "the": 0, "current": 0, "next": 1, "coming": 1}
 
 _WD = "|".join(_WEEKDAYS)
 # How messages abbreviate days ("this sat", "tmrw"); abbreviated weekdays count only after last/this/next/on.
@@ -63,7 +64,8 @@ _WD_LEAD = _c(r"(?:\b(?P<lead>last|next|this|coming|past|every|each)|\b(?:earlie
 _AGO_LEAD = _c(rf"(?:\b(?P<n>\d+|{_NUM}|a\s+few|few|several|some|many)\s+)?"
                r"\b(?P<unit>day|week|month|year|decade)s?\s+$")
 _MOD_LEAD = _c(rf"{_MOD}$")
-_YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?$")
+_PREP_LEAD = _c(rf"{_PREP}$")
+_YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?(?P<fiscal>\bfiscal\s+)?$")
 _DECADE_LEAD = _c(r"(?:\bthe\s+)?(?:\b(?:early|mid|late)[-\s]+)?$")
 _SEASON_LEAD = _c(r"\b(?P<lead>this|last|next|the|early|mid|late)[-\s]+$")
 _THE = _c(r"\bthe\s+$")
@@ -73,7 +75,8 @@ _NAME_BEFORE = _c(r"[A-Z][a-z]+\s+$")
 _MEDIA_BEFORE = _c(r"\b(?:usa|russia)\s+$")
 
 _FUTURE_CUE = _c(r"(?<!-)\b(?:will|would|shall|won['’]t|going\s+to|plans?\s+to|planned|scheduled|expected|forecast"
-                 r"|set\s+to|due\s+(?:on|by|at))\b|['’]ll\b")
+                 r"|set\s+to|due\s+(?:on|by|at)|(?:is|are)\s+to)\b|['’]ll\b")
+_EFFECTIVE = _c(r"\beffective\s+$")  # "a new pact effective June 1": announced ahead of the day
 _REPORTING = _c(r"\b(?:said|says|told|announced|reported|added|stated)\b")
 _CLAUSE_BREAK = _c(r"[.;:!?\n]|,\s")
 # spaCy spans: a bare month or year is read here, a span naming neither (or a duration, set, age) skipped.
@@ -94,8 +97,9 @@ def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]]
     """Every temporal expression, sorted and non-overlapping; spaCy's spans only fill gaps the rules left.
     `tense`, when given, says which way a date without a year or week points; else the words around it do."""
     token = _TENSE.set(tense)
+    low = _lower(text)
     try:
-        found = list(_scan(text, published, _RULES))
+        found = list(_scan(text, low, published, _RULES))
         found += _from_candidates(text, published, candidates, found)
     finally:
         _TENSE.reset(token)
@@ -103,12 +107,12 @@ def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]]
     for d in sorted(found, key=lambda d: (d.start - d.end, d.start)):  # longest first: "Sept. 1, 2022" wins
         if all(d.end <= c.start or d.start >= c.end for c in chosen):
             chosen.append(d)
-    return sorted(chosen, key=lambda d: d.start)
+    return resolve_references(text, low, published, _with_years(text, sorted(chosen, key=lambda d: d.start)))
 
 
 def infer_published(text: str) -> date | None:
     """The latest fully explicit date (day, month and year) anywhere in the text, captions included."""
-    days = [d.day for d in _scan(text, date(2000, 1, 1), _FULL_DATE_RULES) if d.basis == "explicit"]
+    days = [d.day for d in _scan(text, _lower(text), date(2000, 1, 1), _FULL_DATE_RULES) if d.basis == "explicit"]
     return max(days) if days else None
 
 
@@ -119,8 +123,7 @@ def _lower(text: str) -> str:
     return low
 
 
-def _scan(text: str, anchor: date, rules) -> Iterable[DateMention]:
-    low = _lower(text)
+def _scan(text: str, low: str, anchor: date, rules) -> Iterable[DateMention]:
     for pattern, handler in rules:
         for m in pattern.finditer(low):
             s = m.start()
@@ -188,7 +191,9 @@ def _edits(a: str, b: str) -> int:
 
 def _future(low: str, pos: int) -> bool:
     """Is the expression in a clause about the future ("will meet on Tuesday", not "said Tuesday")?
-    The parse's tense decides when there is one; else the words before it in the clause."""
+    "effective June 1" is; else the parse's tense decides when there is one, else the words before it."""
+    if _lead(_EFFECTIVE, low, pos):
+        return True
     oracle = _TENSE.get()
     said = oracle(pos) if oracle else None
     if said:
@@ -253,6 +258,52 @@ def _shifted(text: str, start: int, end: int, anchor: date, unit: str, n: int) -
         return _out(text, start, end, f"{decade}X", "decade", "relative", date(decade * 10, 1, 1))
     year = anchor.year + n
     return _out(text, start, end, f"{year:04d}", "year", "relative", date(year, 1, 1))
+
+
+# ---------------------------------------------------------------- a year written beside another expression
+
+_YEARLESS = ("day", "month", "season", "quarter")
+_YEAR_VALUE = _c(r"\d{4}")
+_GAP_BEFORE_YEAR = _c(r",?\s+(?:of\s+)?", re.IGNORECASE)  # "June last year", "the winter of 1994"
+_GAP_AFTER_YEAR = _c(r"(?:['’]s)?\s+")  # "the 1988 second quarter", "this year's third quarter"
+_MONTH_BEFORE_YEAR = _c(r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?:of\s+)?$")
+_THE_ANY_CASE = _c(r"\bthe\s+$", re.IGNORECASE)
+
+
+def _with_years(text: str, mentions: list[DateMention]) -> list[DateMention]:
+    """A year written next to a month, season or quarter that names none gives it that year, in one
+    expression: 'June last year', 'January nineteen ninety-seven', 'this year's third quarter'."""
+    out: list[DateMention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev and _is_year(m) and prev.basis == "relative" and prev.precision in _YEARLESS \
+                and _GAP_BEFORE_YEAR.fullmatch(text, prev.end, m.start):
+            out[-1] = _rebased(text, prev.start, m.end, prev, m)
+        elif prev and _is_year(prev) and m.precision == "quarter" and m.basis == "relative" \
+                and _GAP_AFTER_YEAR.fullmatch(text, prev.end, m.start):
+            the = _THE_ANY_CASE.search(text, max(0, prev.start - 8), prev.start)
+            out[-1] = _rebased(text, the.start() if the else prev.start, m.end, m, prev)
+        else:
+            out.append(_month_before(text, m, prev.end if prev else 0) or m)
+    return out
+
+
+def _is_year(m: DateMention) -> bool:
+    return m.precision == "year" and bool(_YEAR_VALUE.fullmatch(m.value))
+
+
+def _month_before(text: str, m: DateMention, after: int) -> DateMention | None:
+    """A year with a bare month word before it that no rule read: 'January nineteen ninety-seven'."""
+    month = _is_year(m) and _MONTH_BEFORE_YEAR.search(text, max(after, m.start - 16), m.start)
+    number = month and _month(month["mon"])
+    return number and _month_out(text, month.start(), m.end, date(int(m.value), number, 1), m.basis) or None
+
+
+def _rebased(text: str, start: int, end: int, m: DateMention, year: DateMention) -> DateMention:
+    """`m` moved into the year `year` names, spanning both."""
+    y = int(year.value)
+    day = m.day and (_safe_date(y, m.day.month, m.day.day) or m.day)
+    return _out(text, start, end, f"{y:04d}{m.value[4:]}", m.precision, year.basis, day)
 
 
 # ---------------------------------------------------------------- rules: (m over the lower-cased text, text, anchor)
@@ -369,14 +420,16 @@ def _ago(m: re.Match, text: str, anchor: date) -> DateMention | None:
 
 
 def _unit(m: re.Match, text: str, anchor: date) -> DateMention | None:
-    """'last week', 'earlier this year', 'the end of the month', 'the weekend'; not 'for the last week'."""
+    """'last week', 'earlier this year', 'the end of the month', 'the weekend', 'the current fiscal year';
+    not 'for the last week'."""
     low, which, unit = m.string, m["which"], m["unit"]
     mod = _lead(_MOD_LEAD, low, m.start())
     if which == "the" and unit != "weekend" and not (mod and mod["mod"].rstrip().endswith("of")):
         return None
-    if not mod and which in ("last", "next") and _lead(_THE, low, m.start()):
+    the = _lead(_THE, low, m.start())
+    if not mod and which in ("last", "next") and the:
         return None  # a duration
-    start = mod.start() if mod else m.start()
+    start = mod.start() if mod else the.start() if which == "current" and the else m.start()
     if unit != "weekend":
         return _shifted(text, start, m.end(), anchor, unit, _SHIFT[which])
     # TIMEX3 2022-W36-WE; a bare "the weekend" is the last one, or the coming one in a future clause.
@@ -437,21 +490,22 @@ def _quarter(m: re.Match, text: str, anchor: date) -> DateMention | None:
         year, basis = int(m["year"]), "explicit"
     else:
         span = lambda y: (date(y, 3 * q - 2, 1), _month_span(y, 3 * q)[1])  # noqa: E731
-        year, basis = _nearest(anchor, span, _weight(m.string, start)).year, "relative"
+        # Quarters are reported once over: even a future clause means this year's unless it is far off.
+        year, basis = _nearest(anchor, span, max(_weight(m.string, start), 1.0)).year, "relative"
     return _out(text, start, m.end(), f"{year}-Q{q}", "quarter", basis, date(year, 3 * q - 2, 1))
 
 
 def _year(m: re.Match, text: str, anchor: date) -> DateMention | None:
     """'in 2019', 'since early 2022', 'mid-2021', and a bare '2014' near the publication year."""
     lead = _lead(_YEAR_LEAD, m.string, m.start())
-    if m.start() and text[m.start() - 1] in "$€£.,#:/-":
-        return None
+    if m.start() and text[m.start() - 1] in "$€£.,#:/-" and not (lead["mod"] or "").endswith("-"):
+        return None  # "$2022", "No. 2019", "12-2019"; but "mid-1996" is a year
     if not (lead["prep"] or lead["mod"]) and abs(int(m["year"]) - anchor.year) > BARE_YEAR_RANGE:
         return None  # a bare number far from the article's year is more likely a count or a code
     if _COUNTED.match(text, m.end()):
         return None  # "in 2000 homes" counts homes
     year = int(m["year"])
-    start = lead.start("mod") if lead["mod"] else m.start()
+    start = lead.start("mod") if lead["mod"] else lead.start("fiscal") if lead["fiscal"] else m.start()
     return _out(text, start, m.end(), f"{year:04d}", "year", "explicit", date(year, 1, 1))
 
 
@@ -490,6 +544,14 @@ def _spelled_year(m: re.Match, text: str, anchor: date) -> DateMention | None:
     else:
         return None  # a bare "two thousand" is a number
     return _out(text, m.start(), m.end(), f"{year}", "year", "explicit", date(year, 1, 1))
+
+
+def _year_end(m: re.Match, text: str, anchor: date) -> DateMention | None:
+    """'by year-end' is this December 31, 'since year-end' the last one."""
+    lead = _lead(_PREP_LEAD, m.string, m.start())
+    weight = _weight(m.string, m.start(), lead and lead["prep"])
+    found = _nearest(anchor, lambda y: (date(y, 12, 31), date(y, 12, 31)), weight)
+    return _day_out(text, m.start(), m.end(), found, "relative")
 
 
 # Holidays on a fixed day (month, day), by the first word; Thanksgiving is computed.
@@ -531,7 +593,7 @@ _RULES = _FULL_DATE_RULES + [
         rf"|{_INFORMAL_RE})\b"), _deictic),
     (_c(rf"(?P<wd>{'|'.join(_WD_ABBR)})\b\.?"), _weekday),
     (_c(r"ago\b"), _ago),
-    (_c(r"(?P<which>last|this|next|the)\s+(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
+    (_c(r"(?P<which>last|this|next|the|current)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
     (_c(r"(?P<dec>(?:1\d|20)\d)0s\b|['’](?P<short>\d)0s\b"), _decade),
     (_c(r"(?P<n>\d\d?)(?:st|nd|rd|th)\s+century\b"), _century),
     (_c(rf"(?P<season>spring|summer|autumn|fall|winter)\b(?:,?\s+(?:of\s+)?{_YEAR})?"), _season),
@@ -547,6 +609,7 @@ _RULES = _FULL_DATE_RULES + [
      _spelled_year),
     (_c(r"(?:christmas|xmas|new\s+year['’]?s|halloween|valentine['’]?s|boxing|thanksgiving)"
         r"(?:\s+(?:eve|day))?\b"), _holiday),
+    (_c(r"year(?:[-\s]|['’]s\s+)end\b"), _year_end),
 ]
 
 

@@ -345,3 +345,102 @@ def test_dates_message_shorthand(text, value):
 @pytest.mark.parametrize("text", ["I sat down", "the Sun reported it", "YTD returns rose"])
 def test_dates_shorthand_needs_a_cue(text):
     assert find_dates(text, date(2013, 4, 10)) == []
+
+
+OCT = date(2022, 10, 25)  # a Tuesday, as third-quarter results come out
+
+
+@pytest.mark.parametrize("text,value,expect_text", [
+    ("The rebels split in mid-2019.", "2019", "mid-2019"),
+    ("Profit doubled in fiscal 2021.", "2021", "fiscal 2021"),
+    ("Sales will rise in the current fiscal year.", "2022", "the current fiscal year"),
+    ("In March last year, the dam burst.", "2021-03", "March last year"),
+    ("Prices fell in June this year.", "2022-06", "June this year"),
+    ("the summer of nineteen ninety-eight", "1998-SU", "the summer of nineteen ninety-eight"),
+    ("Flooding returned. April nineteen ninety-nine.", "1999-04", "April nineteen ninety-nine"),
+    ("It lost money in the 2020 fourth quarter.", "2020-Q4", "the 2020 fourth quarter"),
+    ("Deliveries start in next year's second quarter.", "2023-Q2", "next year's second quarter"),
+])
+def test_dates_a_year_beside_another_expression_joins_it(text, value, expect_text):
+    m = one(text, anchor=OCT)
+    assert (m.value, m.text) == (value, expect_text)
+
+
+def test_dates_a_quarter_just_ended_is_this_years_even_in_a_future_clause():
+    assert one("Acme will report its third-quarter results soon.", anchor=OCT).value == "2022-Q3"
+
+
+EARNINGS = ("Acme Corp. said third-quarter profit rose 12% to $40 million from $35.7 million a year earlier. "
+            "Sales in the quarter climbed 5%. In the year-ago quarter, Acme took a charge for a plant closing. "
+            "The 2021 period also included a gain.")
+
+
+def test_dates_earnings_reports_refer_to_the_quarter_reported():
+    found = [(m.text, m.value) for m in find_dates(EARNINGS, OCT)]
+    assert found == [("third-quarter", "2022-Q3"), ("a year earlier", "2021-Q3"), ("the quarter", "2022-Q3"),
+                     ("the year-ago quarter", "2021-Q3"), ("The 2021 period", "2021-Q3")]
+
+
+def test_dates_a_quarter_ahead_or_long_ago_is_not_the_one_reported():
+    text = ("Third-quarter sales fell 4%, and Acme expects a weak fourth quarter. In the 2020 third quarter it "
+            "lost money. Sales were $5 million a year earlier.")
+    assert find_dates(text, OCT)[-1].value == "2021-Q3"
+
+
+def test_dates_the_quarter_ended_a_day_is_the_quarter_holding_it():
+    found = find_dates("Revenue for the quarter ended Sept. 30 rose.", OCT)
+    assert [(m.text, m.value) for m in found] == [("the quarter", "2022-Q3"), ("Sept. 30", "2022-09-30")]
+
+
+def test_dates_the_latest_quarter_alone_is_the_last_completed_one():
+    assert one("Margins widened in the latest quarter.", anchor=OCT).value == "2022-Q3"
+
+
+@pytest.mark.parametrize("text", ["They walked through the old quarter.", "Losses fell over the period."])
+def test_dates_the_quarter_or_period_with_no_quarter_named_is_no_date(text):
+    assert find_dates(text, OCT) == []
+
+
+def test_dates_a_year_earlier_outside_earnings_is_the_year_before():
+    assert one("Wages rose 3% from a year earlier.", anchor=OCT).value == "2021"
+
+
+def test_dates_narrative_references_count_from_the_last_date_named():
+    text = "On May 22, 2015, she was promoted; the following year she moved to Lviv, and two years later she left."
+    assert [(m.text, m.value) for m in find_dates(text, OCT)][1:] == [("the following year", "2016"),
+                                                                     ("two years later", "2018")]
+    found = find_dates("The dam burst on March 3, 2021. The next day rescuers arrived.", OCT)
+    assert (found[-1].text, found[-1].value) == ("The next day", "2021-03-04")
+
+
+@pytest.mark.parametrize("text", ["That year was hard.", "Rescuers came the next day."])
+def test_dates_references_with_nothing_to_refer_to_are_no_date(text):
+    assert find_dates(text, OCT) == []
+
+
+def test_dates_until_then_is_the_date_before():
+    found = find_dates("The offer expires on Nov. 30. Until then, holders may convert.", OCT)
+    assert [(m.text, m.value) for m in found] == [("Nov. 30", "2022-11-30"), ("then", "2022-11-30")]
+
+
+def test_dates_later_in_the_day_is_the_day_named_or_the_publication_day():
+    assert one("The mayor spoke later in the day.", anchor=OCT).value == "2022-10-25"
+    found = find_dates("Shelling began on Sunday. Later in the day the bridge fell.", OCT)
+    assert [(m.text, m.value) for m in found] == [("Sunday", "2022-10-23"), ("the day", "2022-10-23")]
+
+
+def test_dates_the_previous_weekday_is_before_the_day_named():
+    text = "Stocks closed at 2,000 on Oct. 12, down from the previous Friday."
+    assert find_dates(text, OCT)[-1].value == "2022-10-07"
+
+
+def test_dates_effective_dates_and_is_to_point_ahead():
+    assert one("Workers approved a contract effective Feb. 1.", anchor=OCT).value == "2023-02-01"
+    assert one("Trading is to resume Thursday.", anchor=OCT).value == "2022-10-27"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Acme hopes to close the deal by year-end.", "2022-12-31"), ("The index is up 8% since year-end.", "2021-12-31"),
+])
+def test_dates_year_end_is_the_nearest_december_31(text, value):
+    assert one(text, anchor=OCT).value == value
