@@ -68,6 +68,7 @@ class PlaceMention:
     confidence: float = 0.0
     alternatives: tuple[str, ...] = ()
     how: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True)

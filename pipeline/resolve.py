@@ -11,17 +11,23 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
 from .models import Place, PlaceMention
-from .recognize import PlaceSpan
+from .recognize import GENERIC_WORDS, PlaceSpan
 
 KIND_SCORE = {"country": 3.6, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
 QUALIFIER_BONUS = 4.0
-CONTEXT_COUNTRY_BONUS = 1.5
-# Each other name of the article that may lie in the same admin-1 region adds this, up to MAX_SUPPORT names.
+# The article's other names vote for a country: its share of their votes, smoothed so that one vote is weak.
+CONTEXT_COUNTRY_BONUS = 2.0
+# Each other name of the article that may lie in the same admin-1 region adds this, up to MAX_SUPPORT names;
+# a name whose best reading lies there counts in full, one whose other plausible readings do counts half.
 SUPPORT_BONUS = 0.6
 MAX_SUPPORT = 3
-SUPPORT_READINGS = 4
+PLAUSIBLE_MARGIN = 1.0
+# Readings are re-ranked this many times, each round with the context the previous round's readings give.
+CONTEXT_ROUNDS = 2
 MAIN_NAME_BONUS = 0.3
 CAPITAL_BONUS = 0.3
 # Below this score a bare gazetteer hit (a village that shares a word with the text) is not trusted.
@@ -35,12 +41,69 @@ ALT_NAME_PENALTY = 0.5
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
+_LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s")
+
+Region = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    """'Texas' in 'Paris, Texas': the countries and admin-1 regions it can be."""
+
+    text: str
+    fits: frozenset[tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the article's other names say: votes for countries, and which names may lie in each region."""
+
+    countries: Counter
+    best_regions: dict[Region, set[str]]
+    plausible_regions: dict[Region, set[str]]
+
+    def country_bonus(self, place: Place, name: str, own_vote: str | None) -> tuple[float, int]:
+        votes = self.countries[place.country_code] - (own_vote == place.country_code)
+        total = sum(self.countries.values()) - (own_vote is not None)
+        return CONTEXT_COUNTRY_BONUS * votes / (total + 1), votes
+
+    def support(self, place: Place, name: str) -> tuple[float, int]:
+        if not place.admin1_code:
+            return 0.0, 0
+        key = (place.country_code, place.admin1_code)
+        best = self.best_regions.get(key, set()) - {name}
+        other = self.plausible_regions.get(key, set()) - {name} - best
+        return SUPPORT_BONUS * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
+
+
+_NO_CONTEXT = _Context(Counter(), {}, {})
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A candidate with its score split by cause, so the choice can be explained."""
+
+    place: Place
+    prior: float
+    qualifier: float = 0.0
+    country: float = 0.0
+    region: float = 0.0
+    country_votes: int = 0
+    region_names: int = 0
+
+    @property
+    def score(self) -> float:
+        return self.prior + self.qualifier + self.country + self.region
 
 
 @dataclass
-class _Scored:
-    place: Place
-    score: float
+class _Name:
+    """All mentions of one name in an article: one name, one place (one sense per discourse)."""
+
+    name: str
+    candidates: list[tuple[Place, bool]]
+    qualifier: _Qualifier | None = None
+    ranked: list[_Scored] | None = None
 
 
 class Resolver:
@@ -50,25 +113,28 @@ class Resolver:
         self.gazetteer = gazetteer
 
     def resolve(self, text: str, spans: list[PlaceSpan]) -> list[PlaceMention]:
+        names = self._names(text, spans)
+        for n in names.values():
+            n.ranked = self._rank(n, _NO_CONTEXT, None)
+        for _ in range(CONTEXT_ROUNDS):
+            context = _context(names.values())
+            for n in names.values():
+                own = n.ranked[0].place.country_code if _votes(n) else None
+                n.ranked = self._rank(n, context, own)
+        return [self._mention(span, names[normalize_name(span.text)]) for span in spans]
+
+    def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
+        """Group mentions by name; a qualifier next to any mention holds for all of them."""
         candidates = [self._candidates(s) for s in spans]
         qualifiers = self._qualifiers(text, spans, candidates)
-        names = [normalize_name(s.text) for s in spans]
-        # First pass without context: each name's likely readings. Names whose likely readings share a
-        # region support each other ("Gainesville" and "Georgia"); the top readings give the countries.
-        first = [self._rank(c, q, Counter(), {}) for c, q in zip(candidates, qualifiers)]
-        readers: dict[tuple[str, str], set[str]] = defaultdict(set)
-        countries: Counter[str] = Counter()
-        for name, ranked in zip(names, first):
-            for s in ranked[:SUPPORT_READINGS]:
-                if s.place.admin1_code:
-                    readers[(s.place.country_code, s.place.admin1_code)].add(name)
-            if ranked and ranked[0].score >= MIN_SCORE:
-                countries[ranked[0].place.country_code] += 1
-        mentions = []
-        for span, name, cands, qual in zip(spans, names, candidates, qualifiers):
-            support = {key: len(who - {name}) for key, who in readers.items()}
-            mentions.append(self._mention(span, self._rank(cands, qual, countries, support)))
-        return mentions
+        names: dict[str, _Name] = {}
+        for span, cands, qual in zip(spans, candidates, qualifiers):
+            n = names.setdefault(normalize_name(span.text), _Name(normalize_name(span.text), cands))
+            if not n.candidates:
+                n.candidates = cands
+            if qual and not n.qualifier:
+                n.qualifier = qual
+        return names
 
     # ------------------------------------------------------------ candidates
 
@@ -83,7 +149,24 @@ class Resolver:
                     break
         if not found and span.how == "dateline" and span.text.isupper() and len(span.text) >= 5:
             found = [(p, False) for p in self._near_spellings(span.text)]
+        if not found:
+            found = self._inner_name(span.text)
         return _prefer_cities_over_city_regions(found)
+
+    def _inner_name(self, text: str) -> list[tuple[Place, bool]]:
+        """'Northeast Georgia', 'Fargo City', 'Henderson County Jail': the longest run of words inside the
+        span that names a well-known place (a region, or a town of SMALL_TOWN people by its own name)."""
+        words = text.split()
+        for size in range(len(words) - 1, 0, -1):
+            for start in range(len(words) - size + 1):
+                run = words[start:start + size]
+                if run[0].lower() in STOP_WORDS or not run[0][0].isupper() or " ".join(run).lower() in GENERIC_WORDS:
+                    continue
+                known = [(p, m) for p, m in self.gazetteer.lookup(" ".join(run))
+                         if p.precision != "settlement" or (m and p.population >= SMALL_TOWN)]
+                if known:
+                    return known
+        return []
 
     def _region_candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
         """'Kharkiv region': an admin region of that name, or the admin-1 region around the city of that
@@ -110,45 +193,103 @@ class Resolver:
         out = [place for s in spellings for place, _ in self.gazetteer.lookup(s)]
         return [p for p in out if p.precision != "settlement" or p.population >= 100_000]
 
-    def _qualifiers(self, text: str, spans: list[PlaceSpan], candidates) -> list[set[tuple[str, str | None]]]:
+    def _qualifiers(self, text: str, spans: list[PlaceSpan], candidates) -> list[_Qualifier | None]:
         """For 'A, B' pairs, the countries/regions B can be, which constrain A."""
-        quals: list[set[tuple[str, str | None]]] = [set() for _ in spans]
+        quals: list[_Qualifier | None] = [None] * len(spans)
         for i in range(len(spans) - 1):
-            if _QUALIFIER_GAP.match(text[spans[i].end:spans[i + 1].start]):
-                for place, _ in candidates[i + 1]:
-                    if place.precision == "country":
-                        quals[i].add((place.country_code, None))
-                    elif place.precision in ("admin1", "admin2") and place.admin1_code:
-                        quals[i].add((place.country_code, place.admin1_code))
+            if _QUALIFIER_GAP.match(text[spans[i].end:spans[i + 1].start]) and not _in_list(text, spans, i + 1, candidates[i + 1]):
+                fits = {(p.country_code, None) if p.precision == "country" else (p.country_code, p.admin1_code)
+                        for p, _ in candidates[i + 1]
+                        if p.precision == "country" or (p.precision in ("admin1", "admin2") and p.admin1_code)}
+                if fits:
+                    quals[i] = _Qualifier(spans[i + 1].text, frozenset(fits))
         return quals
 
     # ------------------------------------------------------------ ranking
 
-    def _rank(self, candidates, qualifier, countries: Counter, support: dict) -> list[_Scored]:
-        total_c = sum(countries.values()) or 1
+    def _rank(self, n: _Name, context: _Context, own_vote: str | None) -> list[_Scored]:
+        bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
+        # Naming a foreign country is normal in any article: the country itself is never out of context.
+        home = max(bonuses, default=(0.0, 0))
         ranked = []
-        for place, is_main in candidates:
-            score = KIND_SCORE.get(place.precision) or _size_score(place.population)
-            score += MAIN_NAME_BONUS * is_main + CAPITAL_BONUS * (place.feature_code == "PPLC")
-            if not is_main and place.precision == "settlement" and place.population < SMALL_TOWN:
-                score -= ALT_NAME_PENALTY  # small towns' alternate-name lists are full of other places' names
-            if qualifier and _fits(place, qualifier):
-                score += QUALIFIER_BONUS
-            score += CONTEXT_COUNTRY_BONUS * countries[place.country_code] / total_c
-            if place.admin1_code:
-                score += SUPPORT_BONUS * min(MAX_SUPPORT, support.get((place.country_code, place.admin1_code), 0))
-            ranked.append(_Scored(place, score))
+        for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
+            if place.precision == "country":
+                country, votes = home
+            region, names = context.support(place, n.name)
+            fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
+            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
-    def _mention(self, span: PlaceSpan, ranked: list[_Scored]) -> PlaceMention:
-        if not ranked or (ranked[0].score < MIN_SCORE and span.how == "gazetteer"):
-            return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how)
+    def _mention(self, span: PlaceSpan, n: _Name) -> PlaceMention:
+        ranked = n.ranked or []
+        if not ranked:
+            return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how, "no gazetteer entry")
+        if ranked[0].score < MIN_SCORE and span.how == "gazetteer":
+            return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how,
+                                f"best candidate ({_describe(ranked[0].place)}) too weak for a name spaCy did not tag")
         best = ranked[0]
         margin = best.score - ranked[1].score if len(ranked) > 1 else 2.0
         confidence = round(min(0.99, 0.5 + margin / 4), 2)
         alternatives = tuple(_describe(s.place) for s in ranked[1:4])
-        return PlaceMention(span.start, span.end, span.text, best.place, confidence, alternatives, span.how)
+        return PlaceMention(span.start, span.end, span.text, best.place, confidence, alternatives, span.how,
+                            _reason(span.text, n, ranked))
+
+
+def _context(names) -> _Context:
+    """Votes and region readings of every name, from its current ranking."""
+    countries: Counter[str] = Counter()
+    best_regions: dict[Region, set[str]] = defaultdict(set)
+    plausible: dict[Region, set[str]] = defaultdict(set)
+    for n in names:
+        if not n.ranked:
+            continue
+        best = n.ranked[0]
+        if _votes(n):
+            countries[best.place.country_code] += 1
+        for s in n.ranked:
+            if s.score < best.score - PLAUSIBLE_MARGIN:
+                break
+            if s.place.admin1_code:
+                (best_regions if s is best else plausible)[(s.place.country_code, s.place.admin1_code)].add(n.name)
+    return _Context(countries, best_regions, plausible)
+
+
+def _votes(n: _Name) -> bool:
+    """A name votes for its best reading's country when that reading is one at all."""
+    return bool(n.ranked) and n.ranked[0].score >= MIN_SCORE and bool(n.ranked[0].place.country_code)
+
+
+def _prior(place: Place, is_main: bool) -> float:
+    """What a name means with no context: its kind, or a settlement's size; its main name; a capital."""
+    score = KIND_SCORE.get(place.precision) or _size_score(place.population)
+    score += MAIN_NAME_BONUS * is_main + CAPITAL_BONUS * (place.feature_code == "PPLC")
+    if not is_main and place.precision == "settlement" and place.population < SMALL_TOWN:
+        score -= ALT_NAME_PENALTY  # small towns' alternate-name lists are full of other places' names
+    return score
+
+
+def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
+    """One line on why the best candidate won: its own weight, or the part of its score that put it
+    ahead of the candidate that weighs most on its own."""
+    best = ranked[0]
+    if len(ranked) == 1:
+        return f"only candidate for '{text}'"
+    heaviest = max(ranked, key=lambda s: s.prior)
+    if heaviest is best or heaviest.prior == best.prior:
+        kind = best.place.precision
+        if kind == "settlement" or all(s.place.precision == kind for s in ranked):
+            return f"largest of {len(ranked)} '{text}' candidates"
+        return f"the {kind} named '{text}', ahead of {len(ranked) - 1} other candidates"
+    gains = {"qualifier": best.qualifier - heaviest.qualifier, "region": best.region - heaviest.region,
+             "country": best.country - heaviest.country}
+    cause = max(gains, key=gains.get)
+    if cause == "qualifier":
+        return f"matches qualifier '{n.qualifier.text}'"
+    if cause == "region":
+        region = best.place.admin1 or best.place.admin1_code
+        return f"same admin-1 ({region}) as {best.region_names} other places in the article"
+    return f"same country ({best.place.country_code}) as {best.country_votes} other places in the article"
 
 
 def _size_score(population: int) -> float:
@@ -156,7 +297,17 @@ def _size_score(population: int) -> float:
     return 2.6 * math.log10(max(population, 10) + 10) / 6.5
 
 
-def _fits(place: Place, qualifier: set[tuple[str, str | None]]) -> bool:
+def _in_list(text: str, spans: list[PlaceSpan], i: int, candidates: list[tuple[Place, bool]]) -> bool:
+    """'Washington, New York and Chicago': a big city's name that a list goes on after is a list item,
+    not a qualifier ('Paris, Texas, and Dallas' still qualifies: no big city is called Texas)."""
+    if not any(p.precision == "settlement" and p.population >= CITY for p, _ in candidates):
+        return False
+    if _LIST_GO_ON.match(text[spans[i].end:]):
+        return True
+    return i + 1 < len(spans) and _QUALIFIER_GAP.match(text[spans[i].end:spans[i + 1].start]) is not None
+
+
+def _fits(place: Place, qualifier: frozenset[tuple[str, str | None]]) -> bool:
     return any(place.country_code == cc and (a1 is None or place.admin1_code == a1) for cc, a1 in qualifier)
 
 

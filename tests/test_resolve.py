@@ -50,3 +50,48 @@ def test_resolve_county_is_never_its_state(extractor):
     county = laurel[0].place
     assert county.precision == "admin2" and (county.country_code, county.admin1_code) == ("US", "KY")
     assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its towns' middle, not Kentucky's
+
+
+def mentions(extractor, text):
+    return extract_one(extractor, text, date(2010, 1, 1)).places
+
+
+def test_resolve_article_context_beats_population(extractor):
+    found = {m.text: m for m in mentions(extractor, "A Paris man was hurt in a crash. He was flown to a hospital in Dallas.")}
+    paris = found["Paris"]
+    assert (paris.place.country_code, paris.place.admin1_code) == ("US", "TX")
+    assert "other places in the article" in paris.reason
+    assert any("FR" in a for a in paris.alternatives)
+
+
+def test_resolve_qualifier_holds_for_every_mention_of_the_name(extractor):
+    found = [m for m in mentions(extractor, "Roads closed in Paris, Texas, on Monday. Paris officials said schools reopen.")
+             if m.text == "Paris"]
+    assert len(found) == 2 and all(m.place.admin1_code == "TX" for m in found)
+    assert all(m.reason == "matches qualifier 'Texas'" for m in found)
+
+
+def test_resolve_abbreviated_state_qualifier(extractor):
+    springfield = mentions(extractor, "The company moved its plant to Springfield, Ill., last year.")[0]
+    assert springfield.place.admin1_code == "IL" and springfield.reason == "matches qualifier 'Ill.'"
+
+
+def test_resolve_list_of_cities_is_not_a_qualifier(extractor):
+    found = {m.text: m.place for m in mentions(extractor, "The prince visited Washington, New York and Boston this week.")}
+    assert found["Washington"].admin1_code == "DC"
+
+
+def test_resolve_country_name_is_not_outvoted_by_the_article_country(extractor):
+    found = {m.text: m.place for m in mentions(extractor, "Officials in Dallas, Austin and Houston said trade with Mexico would grow.")}
+    assert found["Mexico"].precision == "country" and found["Mexico"].country_code == "MX"
+
+
+def test_resolve_known_name_inside_a_longer_span(extractor):
+    found = {m.text: m.place for m in mentions(extractor, "Snow fell across North Texas on Monday.")}
+    assert found["North Texas"].precision == "admin1" and found["North Texas"].admin1_code == "TX"
+
+
+def test_resolve_reason_names_size_when_nothing_else_decides(extractor):
+    springfield = mentions(extractor, "Police in Springfield said the suspect fled.")[0]
+    assert springfield.reason.startswith("largest of ") and springfield.reason.endswith(" 'Springfield' candidates")
+    assert len(springfield.alternatives) == 3
