@@ -45,7 +45,7 @@ class _Context:
         for m in reversed(self.mentions):
             if m.end < pos - REACH:
                 return None
-            if m.day is not None and m.precision in _FINE_ENOUGH[unit]:
+            if m.end <= pos and m.day is not None and m.precision in _FINE_ENOUGH[unit]:
                 return m
         return None
 
@@ -66,19 +66,26 @@ class _Context:
 
 def resolve_references(text: str, low: str, anchor: date, mentions: list[DateMention]) -> list[DateMention]:
     """`mentions` (sorted, non-overlapping) with the referring expressions added in text order; a resolved
-    one replaces the mentions inside it ("the 1988 period" over "1988"). `low` is `text` lower-cased."""
-    found = sorted((m.start(), -m.end(), i, m) for i, (pattern, _) in enumerate(_RULES) for m in pattern.finditer(low))
+    one replaces the mentions inside it ("the 1988 period" over "1988"). `low` is `text` lower-cased.
+    As in dates.py, each pattern starts with a core word and the words before it are read back."""
+    found = sorted((m.start(), -m.end(), i, m) for i, (pattern, _) in enumerate(_RULES) for m in pattern.finditer(low)
+                   if not (m.start() and low[m.start() - 1].isalnum()))
     context = _Context(text, anchor)
     pending = list(mentions)
-    for start, _, rule, match in found:
-        while pending and pending[0].start < start:
+    read_to = 0  # the end of the last expression resolved here
+    for core, _, rule, match in found:
+        while pending and pending[0].start < core:
             context.accept(pending.pop(0))
-        if context.mentions and context.mentions[-1].end > start:
-            continue  # inside an expression already read
-        resolved = _RULES[rule][1](match, context, pending)
-        if resolved is not None:
-            pending = [m for m in pending if m.start >= resolved.end]
-            context.accept(resolved)
+        resolved = None if core < read_to else _RULES[rule][1](match, context, pending)
+        if resolved is None:
+            continue
+        inside = [m for m in context.mentions[-3:] if m.end > resolved.start]
+        if any(m.start < resolved.start or m.end > resolved.end for m in inside):
+            continue  # overlaps an expression already read
+        del context.mentions[len(context.mentions) - len(inside):]  # read again as part of this one
+        pending = [m for m in pending if m.start >= resolved.end]
+        context.accept(resolved)
+        read_to = resolved.end
     for m in pending:
         context.accept(m)
     return context.mentions
@@ -123,108 +130,144 @@ def _shift(context: _Context, start: int, end: int, day: date, unit: str, n: int
 # ---------------------------------------------------------------- earnings reports
 
 
-def _same_quarter(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'the quarter', 'the latest period': the quarter reported on; 'the quarter ended Sept. 30' holds that
-    day; 'the latest quarter' with none named is the last one completed."""
-    ended = _ENDED.match(m.string, m.end())
+def _period(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
+    """'the quarter', 'the latest period', 'the year-ago quarter', 'the 1988 period'."""
+    lead = _lead(_PERIOD_LEAD, m)
+    if lead["lag"] or lead["year"]:
+        return _year_ago_quarter(m, lead, context)
+    if lead["the"] and not lead["ord"]:
+        return _same_quarter(m, lead, context, following)
+    return None  # "third quarter" is the rules' to read
+
+
+def _same_quarter(m: re.Match, lead: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
+    """The quarter reported on; 'the quarter ended Sept. 30' holds that day; 'the latest quarter' with
+    none named is the last one completed."""
+    start, end = lead.start(), m.end()
+    ended = _ENDED.match(m.string, end)
     if ended and following and following[0].start == ended.end() and following[0].day is not None:
-        return _quarter(context, m.start(), m.end(), *_quarter_of(following[0]))
-    ref = context.reported_quarter(m.start())
+        return _quarter(context, start, end, *_quarter_of(following[0]))
+    ref = context.reported_quarter(start)
     if ref is not None:
-        return _quarter(context, m.start(), m.end(), *_quarter_of(ref))
-    if m["latest"] and m["unit"] == "quarter":
-        return _quarter(context, m.start(), m.end(), *_last_completed_quarter(context.anchor))
+        return _quarter(context, start, end, *_quarter_of(ref))
+    if lead["latest"] and m["unit"] == "quarter":
+        return _quarter(context, start, end, *_last_completed_quarter(context.anchor))
     return None
 
 
-def _year_ago_quarter(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'the year-ago quarter', 'the year-earlier third quarter', 'the 1988 period': the reported quarter
-    (or the one named) in the year before (or the year named)."""
-    ref = context.reported_quarter(m.start())
-    if ref is None and not m["ord"]:
+def _year_ago_quarter(m: re.Match, lead: re.Match, context: _Context) -> DateMention | None:
+    """The reported quarter (or the one named) in the year before, or in the year named."""
+    ref = context.reported_quarter(lead.start())
+    if ref is None and not lead["ord"]:
         return None
     year, q = _quarter_of(ref) if ref else _last_completed_quarter(context.anchor)
-    q = _ORDINALS[m["ord"]] if m["ord"] else q
-    year = int(m["year"]) if m["year"] else year - 1
-    return _quarter(context, m.start(), m.end(), year, q)
+    q = _ORDINALS[lead["ord"]] if lead["ord"] else q
+    year = int(lead["year"]) if lead["year"] else year - 1
+    return _quarter(context, lead.start(), m.end(), year, q)
 
 
 def _year_earlier(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
     """'a year earlier', 'year-ago results': in an earnings report, the reported quarter a year before;
     else the year before the last date named ('a year ago' the year before publication)."""
-    ref = context.reported_quarter(m.start())
+    if m["sep"] == "-":
+        if m["rel"] == "before":
+            return None
+        start = m.start()
+    else:
+        lead = _lead(_ONE_LEAD, m)
+        if lead is None:
+            return None
+        start = lead.start()
+    ref = context.reported_quarter(start)
     if ref is not None:
         year, q = _quarter_of(ref)
-        return _quarter(context, m.start(), m.end(), year - 1, q)
-    if m["ago"]:
+        return _quarter(context, start, m.end(), year - 1, q)
+    if m["rel"] == "ago":
         return None  # the rules date it from the publication date
-    ref = context.latest(m.start(), "year")
+    ref = context.latest(start, "year")
     year = (ref.day.year if ref else context.anchor.year) - 1
-    return _out(context, m.start(), m.end(), f"{year:04d}", "year", date(year, 1, 1))
+    return _out(context, start, m.end(), f"{year:04d}", "year", date(year, 1, 1))
 
 
 # ---------------------------------------------------------------- narrative
 
 
-def _next_or_that(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'the following year', 'the next day', 'that month', 'the day before': next to the last date named.
-    'over the next year' is a duration."""
-    which, unit = m["which"] or m["dir"], m["unit"] or m["unit2"]
-    if which == "next" and _DURATION_BEFORE.search(m.string, max(0, m.start() - 12), m.start()):
+def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
+    """'the following year', 'that month', 'the day before', 'two weeks later', 'later in the day'."""
+    unit, after = m["unit"], _AFTER_UNIT.match(m.string, m.end())
+    if not m["plural"]:
+        lead = _lead(_NEXT_LEAD, m)
+        if lead:
+            return _next_or_that(lead, m.end(), unit, lead["which"], context)
+        lead = _lead(_IN_THE_LEAD, m)
+        if lead:
+            ref = context.latest(lead.start(), unit)
+            return _shift(context, lead.start("the"), m.end(), ref.day if ref else context.anchor, unit, 0)
+        lead = _lead(_THE_LEAD, m)
+        if lead and after and after["dir"] in ("before", "after"):
+            return _next_or_that(lead, after.end(), unit, after["dir"], context)
+    lead = _lead(_COUNT_LEAD, m)
+    if lead and after and (lead["n"] in ("a", "an", "one")) != bool(m["plural"]):
+        ref = context.latest(lead.start(), unit)
+        n = int(lead["n"]) if lead["n"].isdigit() else _NUMBERS[lead["n"]]
+        n = n if after["dir"] in ("later", "after") else -n
+        return ref and _shift(context, lead.start(), after.end(), ref.day, unit, n)
+    return None
+
+
+def _next_or_that(lead: re.Match, end: int, unit: str, which: str | None, context: _Context) -> DateMention | None:
+    """Next to (or the same as) the last date named; 'over the next year' is a duration."""
+    if which == "next" and _DURATION_BEFORE.search(lead.string, max(0, lead.start() - 12), lead.start()):
         return None
-    ref = context.latest(m.start(), unit)
-    if ref is None:
-        return None
+    ref = context.latest(lead.start(), unit)
     n = {"following": 1, "next": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1}.get(which, 0)
-    return _shift(context, m.start(), m.end(), ref.day, unit, n)
-
-
-def _later(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'two weeks later', 'three years earlier': counted from the last date named."""
-    ref = context.latest(m.start(), m["unit"])
-    if ref is None:
-        return None
-    n = int(m["n"]) if m["n"].isdigit() else _NUMBERS[m["n"]]
-    return _shift(context, m.start(), m.end(), ref.day, m["unit"], n if m["dir"] in ("later", "after") else -n)
+    return ref and _shift(context, lead.start(), end, ref.day, unit, n)
 
 
 def _then(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
     """'until then', 'by then': the last date named."""
-    ref = context.latest(m.start(), "year")
-    if ref is None:
-        return None
-    return DateMention(m.start("then"), m.end(), "then", ref.value, ref.precision, "relative", ref.day)
-
-
-def _in_the_same(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'later in the day', 'earlier in the year': the last day (year) named, else the publication's."""
-    ref = context.latest(m.start(), m["unit"])
-    return _shift(context, m.start("the"), m.end(), ref.day if ref else context.anchor, m["unit"], 0)
+    ref = _lead(_THEN_LEAD, m) and context.latest(m.start(), "year")
+    return ref and DateMention(m.start(), m.end(), context.text[m.start():m.end()], ref.value, ref.precision,
+                               "relative", ref.day)
 
 
 def _weekday_around(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
     """'the previous Friday': the Friday before the last day named (or the publication day)."""
-    ref = context.latest(m.start(), "day")
+    lead = _lead(_AROUND_LEAD, m)
+    if lead is None:
+        return None
+    ref = context.latest(lead.start(), "day")
     day = ref.day if ref else context.anchor
     wd = _WEEKDAYS.index(m["wd"])
-    if m["which"] in ("previous", "preceding"):
+    if lead["which"] in ("previous", "preceding"):
         day -= timedelta(days=(day.weekday() - wd) % 7 or 7)
     else:
         day += timedelta(days=(wd - day.weekday()) % 7 or 7)
-    return _out(context, m.start(), m.end(), day.isoformat(), "day", day)
+    return _out(context, lead.start(), m.end(), day.isoformat(), "day", day)
+
+
+def _lead(pattern: re.Pattern, m: re.Match) -> re.Match | None:
+    """`pattern` (ending in `$`) right before the core word `m`."""
+    return pattern.search(m.string, max(0, m.start() - 50), m.start())
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_UNIT = r"(?P<unit>day|week|month|year)"
+# Read back from a core word.
+_PERIOD_LEAD = _c(rf"(?P<the>\bthe\s+)?(?:\b(?:comparable|corresponding|same)\s+)?"
+                  r"(?:\b(?P<lag>year[-\s](?:ago|earlier))\s+|\b(?P<year>(?:19|20)\d\d)\s+|\b(?P<latest>latest|most\s+recent)\s+)?"
+                  rf"(?:\b(?P<ord>{_ORD})[-\s])?$")
+_ONE_LEAD = _c(r"\b(?:a|one)\s+$")
+_NEXT_LEAD = _c(r"\b(?:the\s+(?P<which>following|next|previous|preceding|same)|that)\s+$")
+_IN_THE_LEAD = _c(r"\b(?:later|earlier)\s+in\s+(?P<the>the)\s+$")
+_THE_LEAD = _c(r"\bthe\s+$")
+_COUNT_LEAD = _c(rf"\b(?P<n>{_NUM})\s+$")
+_THEN_LEAD = _c(r"\b(?:until|till|by|since|before|after)\s+$")
+_AROUND_LEAD = _c(r"\bthe\s+(?P<which>previous|preceding|following|next)\s+$")
+_AFTER_UNIT = _c(r"\s+(?P<dir>later|earlier|after|before)\b")
 _RULES: list[tuple[re.Pattern, Callable[[re.Match, _Context, list[DateMention]], DateMention | None]]] = [
-    (_c(r"\bthe\s+(?:(?P<latest>latest|most\s+recent)\s+)?(?P<unit>quarter|period)\b(?!-)"), _same_quarter),
-    (_c(rf"\b(?:the\s+)?(?:(?:comparable|corresponding|same)\s+)?(?:year[-\s](?:ago|earlier)|(?P<year>(?:19|20)\d\d))"
-        rf"\s+(?:(?P<ord>{_ORD})[-\s])?(?:quarter|period)\b"), _year_ago_quarter),
-    (_c(r"\b(?:a|one)\s+year\s+(?:(?P<ago>ago)|earlier|before)\b|\byear-(?:ago|earlier)\b"), _year_earlier),
-    (_c(rf"\b(?:the\s+(?P<which>following|next|previous|preceding|same)|that)\s+{_UNIT}\b"
-        rf"|\bthe\s+{_UNIT.replace('unit', 'unit2')}\s+(?P<dir>before|after)\b"), _next_or_that),
-    (_c(rf"\b(?P<n>{_NUM})\s+{_UNIT}s?\s+(?P<dir>later|earlier|after|before)\b"), _later),
-    (_c(r"\b(?:until|till|by|since|before|after)\s+(?P<then>then)\b"), _then),
-    (_c(rf"\b(?:later|earlier)\s+in\s+(?P<the>the)\s+{_UNIT}\b"), _in_the_same),
-    (_c(rf"\bthe\s+(?P<which>previous|preceding|following|next)\s+(?P<wd>{'|'.join(_WEEKDAYS)})\b"), _weekday_around),
+    (_c(r"(?P<unit>quarter|period)\b(?!-)"), _period),
+    (_c(r"year(?P<sep>\s+|-)(?P<rel>ago|earlier|before)\b"), _year_earlier),
+    (_c(r"(?P<unit>day|week|month|year)(?P<plural>s)?\b"), _unit_reference),
+    (_c(r"then\b"), _then),
+    (_c(rf"(?P<wd>{'|'.join(_WEEKDAYS)})\b"), _weekday_around),
 ]
