@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from bisect import bisect_left
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -65,6 +66,11 @@ _AGO_LEAD = _c(rf"(?:\b(?P<n>\d+|{_NUM}|a\s+few|few|several|some|many)\s+)?"
                r"\b(?P<unit>day|week|month|year|decade)s?\s+$")
 _MOD_LEAD = _c(rf"{_MOD}$")
 _PREP_LEAD = _c(rf"{_PREP}$")
+_SCENE_YEAR = _c(r"(?P<year>1\d\d\d|20\d\d)(?![\d%]|[.,]\d)\b")
+_MONTH_WORDS = "|".join([*_MONTHS, *_ABBR])
+_SCENE_LEAD = _c(rf"(?:\b(?:in|during|of|early|mid|late|spring|summer|autumn|fall|winter)[-\s]+"
+                 rf"|\b(?:{_MONTH_WORDS})\.?\s+(?:\d\d?(?:st|nd|rd|th)?,?\s+)?"
+                 rf"|\b\d\d?(?:st|nd|rd|th)?\s+(?:{_MONTH_WORDS})\.?,?\s+)$")
 _YEAR_LEAD = _c(rf"{_PREP}?{_MOD}?(?P<fiscal>\bfiscal\s+)?$")
 _DECADE_LEAD = _c(r"(?:\bthe\s+)?(?:\b(?:early|mid|late)[-\s]+)?$")
 _SEASON_LEAD = _c(r"\b(?P<lead>this|last|next|the|early|mid|late)[-\s]+$")
@@ -90,19 +96,24 @@ PAST_CLAUSE_WEIGHT = 4.0
 # The tense of the clause at a character offset ("past", "future" or None), from the dependency parse.
 Tense = Callable[[int], "str | None"]
 _TENSE: ContextVar[Tense | None] = ContextVar("tense", default=None)
+# Where the text sets a scene in a year ("In 1944", "June 6, 1944"): (end offset, year), in text order.
+_SCENES: ContextVar[list[tuple[int, int]]] = ContextVar("scenes", default=[])
+# Characters a scene's year carries over to dates without one ("In 1944 ... in June").
+SCENE_REACH = 1000
 
 
 def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]] = (),
                tense: Tense | None = None) -> list[DateMention]:
     """Every temporal expression, sorted and non-overlapping; spaCy's spans only fill gaps the rules left.
     `tense`, when given, says which way a date without a year or week points; else the words around it do."""
-    token = _TENSE.set(tense)
     low = _lower(text)
+    token, scenes = _TENSE.set(tense), _SCENES.set(_scene_years(low, published))
     try:
         found = list(_scan(text, low, published, _RULES))
         found += _from_candidates(text, published, candidates, found)
     finally:
         _TENSE.reset(token)
+        _SCENES.reset(scenes)
     chosen: list[DateMention] = []
     for d in sorted(found, key=lambda d: (d.start - d.end, d.start)):  # longest first: "Sept. 1, 2022" wins
         if all(d.end <= c.start or d.start >= c.end for c in chosen):
@@ -221,9 +232,33 @@ def _weight(low: str, pos: int, prep: str | None = None) -> float:
     return PAST_CLAUSE_WEIGHT if _past_clause(pos) else 2.0
 
 
-def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float) -> date | None:
-    """First day of the occurrence nearest the anchor (a year back, this year, a year on); a day ahead
-    costs `future_weight` days behind."""
+def _scene_years(low: str, anchor: date) -> list[tuple[int, int]]:
+    """(end, year) of every year written as a scene (after 'in', 'during', 'mid-', 'summer' or a month and day), in a
+    text that tells of other years than its own: most of its scenes two years or more from the anchor.
+    News that mentions "the August 1988 cease-fire" in passing still dates "Aug. 2" from its own day."""
+    scenes = [(m.end(), int(m["year"])) for m in _SCENE_YEAR.finditer(low)
+              if not (m.start() and low[m.start() - 1].isalnum()) and _lead(_SCENE_LEAD, low, m.start())]
+    far = sum(abs(year - anchor.year) >= 2 for _, year in scenes)
+    return scenes if far >= 2 and far > len(scenes) / 2 else []
+
+
+def _scene_year(pos: int, anchor: date) -> int | None:
+    """The year of the last scene before `pos`, when it is near and not the publication's own time:
+    a text telling of 1944 means June 1944 by "in June"."""
+    scenes = _SCENES.get()
+    i = bisect_left(scenes, (pos + 1,)) - 1
+    if i < 0 or pos - scenes[i][0] > SCENE_REACH or abs(scenes[i][1] - anchor.year) < 2:
+        return None
+    return scenes[i][1]
+
+
+def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], future_weight: float,
+             pos: int) -> date | None:
+    """First day of the occurrence in the year of the scene at `pos`, else of the occurrence nearest the
+    anchor (a year back, this year, a year on); a day ahead costs `future_weight` days behind."""
+    scene = _scene_year(pos, anchor)
+    if scene is not None and (span := interval(scene)):
+        return span[0]
     best: tuple[float, date] | None = None
     for year in (anchor.year - 1, anchor.year, anchor.year + 1):
         span = interval(year)
@@ -341,7 +376,8 @@ def _day_of_month(m: re.Match, text: str, anchor: date) -> DateMention | None:
         return _day_out(text, start, year.end(), _safe_date(int(year["year"]), month, day), "explicit")
     if not 1 <= day <= 31:
         return None
-    found = _nearest(anchor, lambda y: (d, d) if (d := _safe_date(y, month, day)) else None, _weight(low, start))
+    found = _nearest(anchor, lambda y: (d, d) if (d := _safe_date(y, month, day)) else None, _weight(low, start),
+                     start)
     return _day_out(text, start, end, found, "relative")
 
 
@@ -368,7 +404,7 @@ def _month_word(m: re.Match, text: str, anchor: date) -> DateMention | None:
     elif which == "this":
         year_ = anchor.year
     else:
-        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"])).year
+        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"]), start).year
     return _month_out(text, lead.start("rest"), end, date(year_, month, 1), "relative")
 
 
@@ -475,7 +511,9 @@ def _season(m: re.Match, text: str, anchor: date) -> DateMention | None:
     if m["year"]:
         year, basis = int(m["year"]), "explicit"
     else:
-        year, basis = anchor.year - (code == "WI" and anchor.month <= 2) + _SHIFT.get(lead, 0), "relative"
+        scene = None if lead in ("this", "last", "next") else _scene_year(m.start(), anchor)
+        year = scene or anchor.year - (code == "WI" and anchor.month <= 2) + _SHIFT.get(lead, 0)
+        basis = "relative"
     start = lead_m.start() if lead_m else m.start()
     return _out(text, start, m.end(), f"{year}-{code}", "season", basis, date(year, first_month, 1))
 
@@ -491,7 +529,7 @@ def _quarter(m: re.Match, text: str, anchor: date) -> DateMention | None:
     else:
         span = lambda y: (date(y, 3 * q - 2, 1), _month_span(y, 3 * q)[1])  # noqa: E731
         # Quarters are reported once over: even a future clause means this year's unless it is far off.
-        year, basis = _nearest(anchor, span, max(_weight(m.string, start), 1.0)).year, "relative"
+        year, basis = _nearest(anchor, span, max(_weight(m.string, start), 1.0), start).year, "relative"
     return _out(text, start, m.end(), f"{year}-Q{q}", "quarter", basis, date(year, 3 * q - 2, 1))
 
 
@@ -550,7 +588,7 @@ def _year_end(m: re.Match, text: str, anchor: date) -> DateMention | None:
     """'by year-end' is this December 31, 'since year-end' the last one."""
     lead = _lead(_PREP_LEAD, m.string, m.start())
     weight = _weight(m.string, m.start(), lead and lead["prep"])
-    found = _nearest(anchor, lambda y: (date(y, 12, 31), date(y, 12, 31)), weight)
+    found = _nearest(anchor, lambda y: (date(y, 12, 31), date(y, 12, 31)), weight, m.start())
     return _day_out(text, m.start(), m.end(), found, "relative")
 
 
@@ -577,7 +615,7 @@ def _holiday(m: re.Match, text: str, anchor: date) -> DateMention | None:
             d -= timedelta(days=1)
         return d, d
 
-    found = _nearest(anchor, day_of, _weight(m.string, m.start()))
+    found = _nearest(anchor, day_of, _weight(m.string, m.start()), m.start())
     return _day_out(text, m.start(), m.end(), found, "relative")
 
 
@@ -635,7 +673,7 @@ def _from_candidates(text: str, anchor: date, candidates: Iterable[tuple[int, in
         bare = _BARE.fullmatch(span)
         if bare and bare["mon"]:
             month = _month(bare["mon"])
-            first = month and _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start))
+            first = month and _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start), start)
             mention = first and _month_out(text, start, end, first, "relative")
         elif bare:
             year = int(bare["year"])

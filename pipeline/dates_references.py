@@ -29,6 +29,20 @@ _FINE_ENOUGH = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week
 _c = re.compile
 _ENDED = _c(r"\s+end(?:ed|ing)\s+")
 _DURATION_BEFORE = _c(r"\b(?:for|over|during|within|in|through|throughout)\s+$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Read back from a core word (each ends in `$`).
+_PERIOD_LEAD = _c(r"(?P<the>\bthe\s+)?(?:\b(?:comparable|corresponding|same)\s+)?"
+                  r"(?:\b(?P<lag>year[-\s](?:ago|earlier))\s+|\b(?P<year>(?:19|20)\d\d)\s+"
+                  r"|\b(?P<latest>latest|most\s+recent)\s+)?"
+                  rf"(?:\b(?P<ord>{_ORD})[-\s])?$")
+_ONE_LEAD = _c(r"\b(?:a|one)\s+$")
+_NEXT_LEAD = _c(r"\b(?:the\s+(?P<which>following|next|previous|preceding|same)|that)\s+$")
+_IN_THE_LEAD = _c(r"\b(?:later|earlier)\s+in\s+(?P<the>the)\s+$")
+_THE_LEAD = _c(r"\bthe\s+$")
+_COUNT_LEAD = _c(rf"\b(?P<n>{_NUM})\s+$")
+_THEN_LEAD = _c(r"\b(?:until|till|by|since|before|after)\s+$")
+_AROUND_LEAD = _c(r"\bthe\s+(?P<which>previous|preceding|following|next)\s+$")
+_AFTER_UNIT = _c(r"\s+(?P<dir>later|earlier|after|before)\b")
 
 
 @dataclass
@@ -54,8 +68,8 @@ class _Context:
         return q if q is not None and q.end >= pos - REACH else None
 
     def accept(self, m: DateMention) -> None:
-        """Keep `m`. A quarter that ended shortly before publication is the quarter the
-        text reports on; not one it looks back to ("the 1988 third quarter") or ahead to ("the fourth quarter")."""
+        """Keep `m`. A quarter that ended shortly before publication is the quarter the text reports on;
+        not one it looks back to ("the 1988 third quarter") or ahead to ("the fourth quarter")."""
         self.mentions.append(m)
         if m.precision == "quarter":
             year, q = _quarter_of(m)
@@ -251,19 +265,6 @@ def _lead(pattern: re.Pattern, m: re.Match) -> re.Match | None:
     return pattern.search(m.string, max(0, m.start() - 50), m.start())
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Read back from a core word.
-_PERIOD_LEAD = _c(rf"(?P<the>\bthe\s+)?(?:\b(?:comparable|corresponding|same)\s+)?"
-                  r"(?:\b(?P<lag>year[-\s](?:ago|earlier))\s+|\b(?P<year>(?:19|20)\d\d)\s+|\b(?P<latest>latest|most\s+recent)\s+)?"
-                  rf"(?:\b(?P<ord>{_ORD})[-\s])?$")
-_ONE_LEAD = _c(r"\b(?:a|one)\s+$")
-_NEXT_LEAD = _c(r"\b(?:the\s+(?P<which>following|next|previous|preceding|same)|that)\s+$")
-_IN_THE_LEAD = _c(r"\b(?:later|earlier)\s+in\s+(?P<the>the)\s+$")
-_THE_LEAD = _c(r"\bthe\s+$")
-_COUNT_LEAD = _c(rf"\b(?P<n>{_NUM})\s+$")
-_THEN_LEAD = _c(r"\b(?:until|till|by|since|before|after)\s+$")
-_AROUND_LEAD = _c(r"\bthe\s+(?P<which>previous|preceding|following|next)\s+$")
-_AFTER_UNIT = _c(r"\s+(?P<dir>later|earlier|after|before)\b")
 _RULES: list[tuple[re.Pattern, Callable[[re.Match, _Context, list[DateMention]], DateMention | None]]] = [
     (_c(r"(?P<unit>quarter|period)\b(?!-)"), _period),
     (_c(r"year(?P<sep>\s+|-)(?P<rel>ago|earlier|before)\b"), _year_earlier),

@@ -444,3 +444,16 @@ def test_dates_effective_dates_and_is_to_point_ahead():
 ])
 def test_dates_year_end_is_the_nearest_december_31(text, value):
     assert one(text, anchor=OCT).value == value
+
+
+def test_dates_a_text_telling_of_another_year_dates_yearless_days_in_it():
+    text = ("The siege began in 1941. In September, the city was encircled, and on December 5 the counterattack "
+            "began. By the spring of 1942 the front had moved; in the summer the offensive resumed.")
+    found = [(m.text, m.value) for m in find_dates(text, OCT)]
+    assert ("September", "1941-09") in found and ("December 5", "1941-12-05") in found
+    assert ("the summer", "1942-SU") in found
+
+
+def test_dates_a_year_mentioned_in_passing_does_not_move_yearless_days():
+    text = "Iran, which signed the August 1988 ceasefire, condemned the invasion on Aug. 2."
+    assert find_dates(text, date(1990, 8, 15))[-1].value == "1990-08-02"
