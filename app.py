@@ -70,8 +70,9 @@ if not totals.events:
                 f"search or the countries{country} in the sidebar.", icon="🔎")
     st.stop()
 
-rows = data.load_events(str(path), state, filters)
-selected = views.selected_event(st.session_state.get(TABLE_KEY), rows)
+# The table's rows are read before the map only when a row is selected: the map comes first on the page.
+selection = st.session_state.get(TABLE_KEY)
+selected = views.selected_event(selection, data.load_events(str(path), state, filters)) if selection else None
 
 if assets.missing():
     st.error(
@@ -95,9 +96,12 @@ timeline_title, stack_choice = st.columns([3, 1])
 timeline_title.subheader("Timeline")
 stack_by = stack_choice.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
                               format_func=lambda v: "event type" if v == "type" else v)
-st.altair_chart(views.timeline_chart(data.load_daily_counts(str(path), state, filters), stack_by), width="stretch")
+per_week = views.weekly(filters)
+counts = data.load_timeline(str(path), state, filters, stack_by, per_week)
+st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
 
 st.subheader("Events")
+rows = data.load_events(str(path), state, filters)
 if totals.events > len(rows):
     st.caption(f"The table shows the newest {len(rows):,} of {totals.events:,} matching events; "
                "the map, the timeline, the counts and the downloads cover them all.")

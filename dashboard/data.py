@@ -23,7 +23,7 @@ from .unresolved import UnresolvedRow
 
 # Table rows shown at most, newest first (the map, timeline, counts and downloads cover every event):
 # a data grid of more rows is slow to send and no one reads it.
-MAX_EVENTS = 5000
+MAX_EVENTS = 1000
 # Events listed in a place's popup, newest first; every popup ships with the page, so this bounds its size.
 POPUP_EVENTS = 3
 
@@ -81,9 +81,9 @@ def load_events(path: str, state: State, filters: Filters) -> list[EventRow]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def load_daily_counts(path: str, state: State, filters: Filters) -> list[tuple[str, str, int]]:
+def load_timeline(path: str, state: State, filters: Filters, by: str, weekly: bool) -> list[tuple[str, str, int]]:
     with closing(connect(path, readonly=True)) as conn:
-        return queries.daily_counts(conn, filters)
+        return queries.timeline_counts(conn, filters, by, weekly)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

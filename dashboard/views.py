@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from .map import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url
-from .queries import EventRow
+from .queries import EventRow, Filters
 from .unresolved import UnresolvedRow
 
 OTHER_TYPE = "other"
@@ -24,29 +24,29 @@ TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision"
                  "Title", "Sentence", "Link"]
 
 
-def timeline_chart(counts: Sequence[tuple[str, str, str, int]], stack_by: str = "source") -> alt.Chart:
-    """Events per day stacked by source or event type; per week when the span is too long for days."""
-    frame = pd.DataFrame(list(counts), columns=["day", "source", "type", "events"])
-    frame["day"] = pd.to_datetime(frame["day"], errors="coerce")
-    frame = frame.dropna(subset=["day"])
-    span = (frame["day"].max() - frame["day"].min()).days if len(frame) else 0
-    unit, label = ("yearweek", "Week of") if span > WEEKLY_AFTER_DAYS else ("yearmonthdate", "Day")
-    field = "type" if stack_by == "type" else "source"
-    title = "Event type" if field == "type" else "Source"
-    colour = (alt.Color(f"{field}:N", title=title, legend=alt.Legend(orient="bottom"),
-                        scale=alt.Scale(domain=list(EVENT_COLOURS) + [OTHER_TYPE],
-                                        range=list(EVENT_COLOURS.values()) + [OTHER_COLOUR]))
-              if field == "type" else alt.Color(f"{field}:N", title=title, legend=alt.Legend(orient="bottom")))
+def weekly(filters: Filters) -> bool:
+    """Count per week when the range is too long for a readable bar per day."""
+    return (filters.end - filters.start).days > WEEKLY_AFTER_DAYS
+
+
+def timeline_chart(counts: Sequence[tuple[str, str, int]], by: str, per_week: bool) -> alt.Chart:
+    """Events per day (or per week, dated by its Monday), stacked by source or by event type."""
+    frame = pd.DataFrame(list(counts), columns=["day", "key", "events"])
+    frame["day"] = pd.to_datetime(frame["day"], errors="coerce", format="ISO8601")
+    title = "Event type" if by == "type" else "Source"
+    scale = (alt.Scale(domain=list(EVENT_COLOURS) + [OTHER_TYPE], range=list(EVENT_COLOURS.values()) + [OTHER_COLOUR])
+             if by == "type" else alt.Undefined)
+    label = "Week of" if per_week else "Day"
     return (
-        alt.Chart(frame)
+        alt.Chart(frame.dropna(subset=["day"]))
         .mark_bar()
         .encode(
-            x=alt.X(f"{unit}(day):T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
-            y=alt.Y("sum(events):Q", title="Events", axis=alt.Axis(tickMinStep=1)),
-            color=colour,
+            x=alt.X("yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0)),
+            y=alt.Y("sum(events):Q", title=f"Events per {'week' if per_week else 'day'}", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("key:N", title=title, scale=scale, legend=alt.Legend(orient="bottom")),
             tooltip=[
-                alt.Tooltip(f"{unit}(day):T", title=label, format="%Y-%m-%d"),
-                alt.Tooltip(f"{field}:N", title=title),
+                alt.Tooltip("yearmonthdate(day):T", title=label, format="%Y-%m-%d"),
+                alt.Tooltip("key:N", title=title),
                 alt.Tooltip("sum(events):Q", title="Events"),
             ],
         )

@@ -187,7 +187,7 @@ def test_injected_source_matches_nothing(events_db):
         hostile_filter = Filters(ALL.start, ALL.end, ("' OR 1=1 --",), True)
         assert queries.events(conn, hostile_filter, 100) == []
         assert queries.totals(conn, hostile_filter).events == 0
-        assert queries.daily_counts(conn, hostile_filter) == []
+        assert queries.timeline_counts(conn, hostile_filter, "source", False) == []
 
 
 def test_queries_filter_in_sql(events_db):
@@ -203,8 +203,12 @@ def test_queries_filter_in_sql(events_db):
         september_8_to_9 = Filters(date(2022, 9, 8), date(2022, 9, 9), ("Harbour Post",), True)
         assert [(e.place_name, e.event_date) for e in queries.events(conn, september_8_to_9, 100)] == [
             ("Kharkiv", "2022-09-09"), ("Kharkiv", "2022-09-08")]
-        assert queries.daily_counts(conn, september_8_to_9) == [("2022-09-08", "Harbour Post", "strike", 1),
-                                                                ("2022-09-09", "Harbour Post", "battle", 1)]
+        assert queries.timeline_counts(conn, september_8_to_9, "source", False) == [
+            ("2022-09-08", "Harbour Post", 1), ("2022-09-09", "Harbour Post", 1)]
+        assert queries.timeline_counts(conn, september_8_to_9, "type", False) == [
+            ("2022-09-08", "strike", 1), ("2022-09-09", "battle", 1)]
+        # Thursday 8 and Friday 9 September 2022 fall in the week of Monday 5 September.
+        assert queries.timeline_counts(conn, september_8_to_9, "source", True) == [("2022-09-05", "Harbour Post", 2)]
         assert queries.totals(conn, Filters(ALL.start, ALL.end, (), True)).events == 0
 
 
@@ -311,6 +315,11 @@ def test_details_escape_everything_from_the_article(events_db, hostile):
     assert escape("<script>alert('sentence')</script> ${alert(2)}") in details
     assert f"<mark>{escape(hostile['place_text'])}</mark>" in details  # the place as written, highlighted
     assert "javascript:" not in details and "<a " not in details  # a javascript: url is no link
+
+
+def test_marker_shape_follows_place_precision(events_db):
+    shapes = {p[5].split(" · ")[0]: p[4] for p in map_data(all_places(events_db))["places"]}
+    assert shapes["Ukraine"] == "country" and shapes["Kharkiv"] == "point"
 
 
 def test_map_data_carries_article_text_as_text_and_links_only_http(events_db, hostile):

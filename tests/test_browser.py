@@ -155,6 +155,15 @@ def test_offline_basemap_draws_countries_without_tiles(page):
     assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
 
 
+def test_heat_map_layer_can_be_turned_on(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(MARKERS).first.wait_for(timeout=60_000)
+    assert frame.locator("canvas.leaflet-heatmap-layer").count() == 0  # off by default
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Heat map").locator("input").check()
+    frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=10_000)
+
+
 def _metric(page, label: str) -> str:
     metric = page.locator("[data-testid='stMetric']", has_text=label).first
     return metric.locator("[data-testid='stMetricValue']").inner_text()
