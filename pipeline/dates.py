@@ -460,8 +460,9 @@ def _unit(m: re.Match, text: str, anchor: date) -> DateMention | None:
     not 'for the last week'."""
     low, which, unit = m.string, m["which"], m["unit"]
     mod = _lead(_MOD_LEAD, low, m.start())
-    if which == "the" and unit != "weekend" and not (mod and mod["mod"].rstrip().endswith("of")):
-        return None
+    if which == "the" and unit != "weekend" and not (mod and mod["mod"].rstrip().endswith("of")) \
+            and not (m["whole"] and unit == "year"):
+        return None  # "the week" alone is no date; "the end of the week", "the fiscal year" are
     the = _lead(_THE, low, m.start())
     if not mod and which in ("last", "next") and the:
         return None  # a duration
@@ -540,21 +541,22 @@ def _year(m: re.Match, text: str, anchor: date) -> DateMention | None:
         return None  # "$2022", "No. 2019", "12-2019"; but "mid-1996" is a year
     if not (lead["prep"] or lead["mod"]) and abs(int(m["year"]) - anchor.year) > BARE_YEAR_RANGE:
         return None  # a bare number far from the article's year is more likely a count or a code
-    if _COUNTED.match(text, m.end()):
-        return None  # "in 2000 homes" counts homes
+    if not lead["fiscal"] and _COUNTED.match(text, m.end()):
+        return None  # "in 2000 homes" counts homes; "fiscal 1989 sales" are a year's
     year = int(m["year"])
     start = lead.start("mod") if lead["mod"] else lead.start("fiscal") if lead["fiscal"] else m.start()
     return _out(text, start, m.end(), f"{year:04d}", "year", "explicit", date(year, 1, 1))
 
 
 def _ref(m: re.Match, text: str, anchor: date) -> DateMention | None:
-    """PRESENT_REF ('now'), PAST_REF ('recently', 'in the past'), FUTURE_REF ('in the coming days')."""
+    """PRESENT_REF ('now'), PAST_REF ('recently', 'in the past'), FUTURE_REF ('in the coming days',
+    'in the near term')."""
     words, start = m.group(), m.start()
     if words.startswith("in"):
         start += len(words) - len(words[2:].lstrip())  # the preposition is not part of the expression
         if words.endswith("past") and _DURATION_AFTER.match(m.string, m.end()):
             return None  # "in the past week" is a duration
-    value = ("FUTURE_REF" if re.search("future|coming|ahead", words) else
+    value = ("FUTURE_REF" if re.search("future|coming|ahead|term", words) else
              "PAST_REF" if re.search("past|recent|lately", words) else "PRESENT_REF")
     return _out(text, start, m.end(), value, "ref", "relative", None)
 
@@ -631,7 +633,8 @@ _RULES = _FULL_DATE_RULES + [
         rf"|{_INFORMAL_RE})\b"), _deictic),
     (_c(rf"(?P<wd>{'|'.join(_WD_ABBR)})\b\.?"), _weekday),
     (_c(r"ago\b"), _ago),
-    (_c(r"(?P<which>last|this|next|the|current)\s+(?:fiscal\s+)?(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
+    (_c(r"(?P<which>last|this|next|the|current)\s+(?:(?P<whole>fiscal|full)\s+)?"
+        r"(?P<unit>week|weekend|month|year|quarter)\b"), _unit),
     (_c(r"(?P<dec>(?:1\d|20)\d)0s\b|['’](?P<short>\d)0s\b"), _decade),
     (_c(r"(?P<n>\d\d?)(?:st|nd|rd|th)\s+century\b"), _century),
     (_c(rf"(?P<season>spring|summer|autumn|fall|winter)\b(?:,?\s+(?:of\s+)?{_YEAR})?"), _season),
@@ -641,7 +644,8 @@ _RULES = _FULL_DATE_RULES + [
     (_c(r"(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays|these\s+days|recently"
         r"|lately|recent\s+(?:days|weeks|months|years)|in\s+the\s+past"
         r"|(?:in\s+)?the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future"
-        r"|the\s+coming\s+(?:days|weeks|months|years)|the\s+days\s+ahead)\b"), _ref),
+        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|the\s+days\s+ahead"
+        r"|(?:in\s+)?the\s+(?:near|short)\s+term)\b"), _ref),
     (_c(rf"(?P<century>nineteen|twenty)\s+(?P<tens>{'|'.join(_TEENS + _TENS)})(?:[-\s](?P<unit>{'|'.join(_UNITS)}))?\b"
         rf"|two\s+thousand(?:\s+(?:and\s+)?(?:(?P<tens2>{'|'.join(_TEENS + _TENS)})(?:[-\s])?)?(?P<unit2>{'|'.join(_UNITS)})?)?\b"),
      _spelled_year),

@@ -25,13 +25,14 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _ORD = "|".join(_ORDINALS)
 # The precisions a reference needs for a shift by each unit: "the next day" needs a day.
 _FINE_ENOUGH = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week", "month"),
+                "quarter": ("day", "week", "month", "quarter"),
                 "year": ("day", "week", "month", "quarter", "season", "year")}
 _c = re.compile
 _ENDED = _c(r"\s+end(?:ed|ing)\s+")
 _DURATION_BEFORE = _c(r"\b(?:for|over|during|within|in|through|throughout)\s+$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Read back from a core word (each ends in `$`).
-_PERIOD_LEAD = _c(r"(?P<the>\bthe\s+)?(?:\b(?:comparable|corresponding|same)\s+)?"
+_PERIOD_LEAD = _c(r"(?:(?P<the>\bthe\s+)|(?P<that>\bthat\s+))?(?:\b(?:comparable|corresponding|same)\s+)?"
                   r"(?:\b(?P<lag>year[-\s](?:ago|earlier))\s+|\b(?P<year>(?:19|20)\d\d)\s+"
                   r"|\b(?P<latest>latest|most\s+recent)\s+)?"
                   rf"(?:\b(?P<ord>{_ORD})[-\s])?$")
@@ -145,10 +146,13 @@ def _shift(context: _Context, start: int, end: int, day: date, unit: str, n: int
 
 
 def _period(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'the quarter', 'the latest period', 'the year-ago quarter', 'the 1988 period'."""
+    """'the quarter', 'the latest period', 'the year-ago quarter', 'the 1988 period', 'that quarter'."""
     lead = _lead(_PERIOD_LEAD, m)
     if lead["lag"] or lead["year"]:
         return _year_ago_quarter(m, lead, context)
+    if lead["that"] and m["unit"] == "quarter" and not (lead["latest"] or lead["ord"]):
+        ref = context.latest(lead.start(), "quarter")
+        return ref and _quarter(context, lead.start(), m.end(), *_quarter_of(ref))
     if lead["the"] and not lead["ord"]:
         return _same_quarter(m, lead, context, following)
     return None  # "third quarter" is the rules' to read

@@ -457,3 +457,20 @@ def test_dates_a_text_telling_of_another_year_dates_yearless_days_in_it():
 def test_dates_a_year_mentioned_in_passing_does_not_move_yearless_days():
     text = "Iran, which signed the August 1988 ceasefire, condemned the invasion on Aug. 2."
     assert find_dates(text, date(1990, 8, 15))[-1].value == "1990-08-02"
+
+
+@pytest.mark.parametrize("text,value,expect_text", [
+    ("Sales should slow in coming months.", "FUTURE_REF", "coming months"),
+    ("Margins will stay thin in the near term.", "FUTURE_REF", "the near term"),
+    ("Acme expects a loss for the full year.", "2022", "the full year"),
+    ("Revenue fell in the fiscal year.", "2022", "the fiscal year"),
+    ("It forecast fiscal 2023 sales of $9 million.", "2023", "fiscal 2023"),
+])
+def test_dates_report_phrases(text, value, expect_text):
+    m = one(text, anchor=OCT)
+    assert (m.value, m.text) == (value, expect_text)
+
+
+def test_dates_that_quarter_is_the_quarter_named_before():
+    text = "Acme's second quarter of 2021 was weak. Results for that quarter included a charge."
+    assert [(m.text, m.value) for m in find_dates(text, OCT)][-1] == ("that quarter", "2021-Q2")
