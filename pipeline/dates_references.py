@@ -44,6 +44,10 @@ _COUNT_LEAD = _c(rf"\b(?P<n>{_NUM})\s+$")
 _THEN_LEAD = _c(r"\b(?:until|till|by|since|before|after)\s+$")
 _AROUND_LEAD = _c(r"\bthe\s+(?P<which>previous|preceding|following|next)\s+$")
 _AFTER_UNIT = _c(r"\s+(?P<dir>later|earlier|after|before)\b")
+_NTH_DAY_LEAD = _c(r"\b(?:is|['’]s|marks)\s+(?P<the>the)\s+(?:\d+(?:st|nd|rd|th)|first|second|third|[a-z]+th)\s+$")
+_OF = _c(r"\s+of\b")
+_EVENT = _c(r"\s+(?:the|a|an|his|her|its|their)\b")  # "the day before the crash"
+_APPOSITION = _c(r",\s*")
 
 
 @dataclass
@@ -211,8 +215,11 @@ def _year_earlier(m: re.Match, context: _Context, following: list[DateMention]) 
 
 
 def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
-    """'the following year', 'that month', 'the day before', 'two weeks later', 'later in the day'."""
+    """'the following year', 'that month', 'the day before', 'two weeks later', 'later in the day',
+    'today is the eighth day of the strike'."""
     unit, after = m["unit"], _AFTER_UNIT.match(m.string, m.end())
+    if not m["plural"] and unit == "day" and (lead := _lead(_NTH_DAY_LEAD, m)) and _OF.match(m.string, m.end()):
+        return _shift(context, lead.start("the"), m.end(), context.anchor, unit, 0)
     if not m["plural"]:
         lead = _lead(_NEXT_LEAD, m)
         if lead:
@@ -223,6 +230,8 @@ def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]
             return _shift(context, lead.start("the"), m.end(), ref.day if ref else context.anchor, unit, 0)
         lead = _lead(_THE_LEAD, m)
         if lead and after and after["dir"] in ("before", "after"):
+            if _EVENT.match(m.string, after.end()):
+                return _apposed(lead, m, unit, context)
             return _next_or_that(lead, after.end(), unit, after["dir"], context)
     lead = _lead(_COUNT_LEAD, m)
     if lead and after and (lead["n"] in ("a", "an", "one")) != bool(m["plural"]):
@@ -231,6 +240,15 @@ def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]
         n = n if after["dir"] in ("later", "after") else -n
         return ref and _shift(context, lead.start(), after.end(), ref.day, unit, n)
     return None
+
+
+def _apposed(lead: re.Match, m: re.Match, unit: str, context: _Context) -> DateMention | None:
+    """'Oct. 12, the day before the crash': counted from an event, so only a date right before it says which."""
+    ref = context.latest(lead.start(), unit)
+    if ref is None or not _APPOSITION.fullmatch(m.string, ref.end, lead.start()):
+        return None
+    return DateMention(lead.start(), m.end(), context.text[lead.start():m.end()], ref.value, ref.precision,
+                       "relative", ref.day)
 
 
 def _next_or_that(lead: re.Match, end: int, unit: str, which: str | None, context: _Context) -> DateMention | None:

@@ -474,3 +474,16 @@ def test_dates_report_phrases(text, value, expect_text):
 def test_dates_that_quarter_is_the_quarter_named_before():
     text = "Acme's second quarter of 2021 was weak. Results for that quarter included a charge."
     assert [(m.text, m.value) for m in find_dates(text, OCT)][-1] == ("that quarter", "2021-Q2")
+
+
+def test_dates_the_day_before_an_event_is_only_dated_by_an_apposed_date():
+    text = "Shares rose after Oct. 12, the day before the crash."
+    assert [(m.text, m.value) for m in find_dates(text, OCT)] == [("Oct. 12", "2022-10-12"), ("the day", "2022-10-12")]
+    assert find_dates("He resigned the day before the vote.", OCT) == []
+    found = find_dates("She arrived on May 2; he had left the day before.", OCT)
+    assert (found[-1].text, found[-1].value) == ("the day before", "2022-05-01")
+
+
+def test_dates_today_is_the_nth_day_of_an_event():
+    assert [(m.text, m.value) for m in find_dates("It is the ninth day of the strike.", OCT)] == [
+        ("the ninth day", "2022-10-25")]
