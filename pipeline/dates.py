@@ -93,6 +93,7 @@ _BARE = _c(rf"(?:the\s+)?(?:(?P<mon>{'|'.join([*_MONTHS, *_ABBR])})\.?|{_YEAR})"
 
 
 PAST_CLAUSE_WEIGHT = 4.0
+_DEADLINE = ("until", "till", "through", "by", "before")
 # The tense of the clause at a character offset ("past", "future" or None), from the dependency parse.
 Tense = Callable[[int], "str | None"]
 _TENSE: ContextVar[Tense | None] = ContextVar("tense", default=None)
@@ -221,20 +222,23 @@ def _past_clause(pos: int) -> bool:
     return bool(oracle) and oracle(pos) == "past"
 
 
-def _weight(low: str, pos: int, prep: str | None = None) -> float:
+def _weight(low: str, pos: int, prep: str | None = None, month: bool = False) -> float:
     """News mostly reports the past: prefer it, unless the clause speaks of the future (then the next
-    occurrence); "since" is past."""
+    occurrence); "since" is past, and so is a whole month in a past-tense clause ("changed in December"),
+    unless it is a deadline ("gave them until January")."""
     if prep == "since":
         return float("inf")
     if _future(low, pos):
         return 0.0
-    # A past-tense clause leans further back, but not all the way: "declared a dividend payable Dec. 15".
-    return PAST_CLAUSE_WEIGHT if _past_clause(pos) else 2.0
+    if not _past_clause(pos):
+        return 2.0
+    # A day leans further back, but not all the way: "declared a dividend payable Dec. 15".
+    return float("inf") if month and prep not in _DEADLINE else PAST_CLAUSE_WEIGHT
 
 
 def _scene_years(low: str, anchor: date) -> list[tuple[int, int]]:
-    """(end, year) of every year written as a scene (after 'in', 'during', 'mid-', 'summer' or a month and day), in a
-    text that tells of other years than its own: most of its scenes two years or more from the anchor.
+    """(end, year) of every year written as a scene (after 'in', 'during', 'mid-', 'summer' or a month and
+    day), in a text that tells of other years than its own: most of its scenes two years or more from the anchor.
     News that mentions "the August 1988 cease-fire" in passing still dates "Aug. 2" from its own day."""
     scenes = [(m.end(), int(m["year"])) for m in _SCENE_YEAR.finditer(low)
               if not (m.start() and low[m.start() - 1].isalnum()) and _lead(_SCENE_LEAD, low, m.start())]
@@ -404,7 +408,7 @@ def _month_word(m: re.Match, text: str, anchor: date) -> DateMention | None:
     elif which == "this":
         year_ = anchor.year
     else:
-        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"]), start).year
+        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"], month=True), start).year
     return _month_out(text, lead.start("rest"), end, date(year_, month, 1), "relative")
 
 
@@ -677,7 +681,8 @@ def _from_candidates(text: str, anchor: date, candidates: Iterable[tuple[int, in
         bare = _BARE.fullmatch(span)
         if bare and bare["mon"]:
             month = _month(bare["mon"])
-            first = month and _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start), start)
+            weight = _weight(low, start, month=True)
+            first = month and _nearest(anchor, lambda y: _month_span(y, month), weight, start)
             mention = first and _month_out(text, start, end, first, "relative")
         elif bare:
             year = int(bare["year"])

@@ -33,7 +33,7 @@ _DURATION_BEFORE = _c(r"\b(?:for|over|during|within|in|through|throughout)\s+$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Read back from a core word (each ends in `$`).
 _PERIOD_LEAD = _c(r"(?:(?P<the>\bthe\s+)|(?P<that>\bthat\s+))?(?:\b(?:comparable|corresponding|same)\s+)?"
-                  r"(?:\b(?P<lag>year[-\s](?:ago|earlier))\s+|\b(?P<year>(?:19|20)\d\d)\s+"
+                  r"(?:\b(?P<lag>year[-\s](?:ago|earlier)|last\s+year['’]s)\s+|\b(?P<year>(?:19|20)\d\d)\s+"
                   r"|\b(?P<latest>latest|most\s+recent)\s+)?"
                   rf"(?:\b(?P<ord>{_ORD})[-\s])?$")
 _ONE_LEAD = _c(r"\b(?:a|one)\s+$")
@@ -46,6 +46,7 @@ _AROUND_LEAD = _c(r"\bthe\s+(?P<which>previous|preceding|following|next)\s+$")
 _AFTER_UNIT = _c(r"\s+(?P<dir>later|earlier|after|before)\b")
 _NTH_DAY_LEAD = _c(r"\b(?:is|['’]s|marks)\s+(?P<the>the)\s+(?:\d+(?:st|nd|rd|th)|first|second|third|[a-z]+th)\s+$")
 _OF = _c(r"\s+of\b")
+_YEAR_BACK = _c(r"\s+(?:last\s+year|a\s+year\s+(?:ago|earlier))\b")  # "the quarter a year ago"
 _EVENT = _c(r"\s+(?:the|a|an|his|her|its|their)\b")  # "the day before the crash"
 _APPOSITION = _c(r",\s*")
 
@@ -67,6 +68,14 @@ class _Context:
             if m.end <= pos and m.day is not None and m.precision in _FINE_ENOUGH[unit]:
                 return m
         return None
+
+    def scene(self, pos: int, unit: str) -> date | None:
+        """The day "earlier in the year" or "a year earlier" counts from: the last date named when it is a
+        day or week, or when the text has moved two years or more from publication; else publication's."""
+        ref = self.latest(pos, unit)
+        if ref and (unit in ("day", "week") or abs(ref.day.year - self.anchor.year) >= 2):
+            return ref.day
+        return self.anchor
 
     def reported_quarter(self, pos: int) -> DateMention | None:
         q = self.quarter
@@ -152,8 +161,9 @@ def _shift(context: _Context, start: int, end: int, day: date, unit: str, n: int
 def _period(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
     """'the quarter', 'the latest period', 'the year-ago quarter', 'the 1988 period', 'that quarter'."""
     lead = _lead(_PERIOD_LEAD, m)
-    if lead["lag"] or lead["year"]:
-        return _year_ago_quarter(m, lead, context)
+    back = _YEAR_BACK.match(m.string, m.end())
+    if lead["lag"] or lead["year"] or (back and lead["the"]):
+        return _year_ago_quarter(lead, back.end() if back else m.end(), context)
     if lead["that"] and m["unit"] == "quarter" and not (lead["latest"] or lead["ord"]):
         ref = context.latest(lead.start(), "quarter")
         return ref and _quarter(context, lead.start(), m.end(), *_quarter_of(ref))
@@ -177,7 +187,7 @@ def _same_quarter(m: re.Match, lead: re.Match, context: _Context, following: lis
     return None
 
 
-def _year_ago_quarter(m: re.Match, lead: re.Match, context: _Context) -> DateMention | None:
+def _year_ago_quarter(lead: re.Match, end: int, context: _Context) -> DateMention | None:
     """The reported quarter (or the one named) in the year before, or in the year named."""
     ref = context.reported_quarter(lead.start())
     if ref is None and not lead["ord"]:
@@ -185,12 +195,12 @@ def _year_ago_quarter(m: re.Match, lead: re.Match, context: _Context) -> DateMen
     year, q = _quarter_of(ref) if ref else _last_completed_quarter(context.anchor)
     q = _ORDINALS[lead["ord"]] if lead["ord"] else q
     year = int(lead["year"]) if lead["year"] else year - 1
-    return _quarter(context, lead.start(), m.end(), year, q)
+    return _quarter(context, lead.start(), end, year, q)
 
 
 def _year_earlier(m: re.Match, context: _Context, following: list[DateMention]) -> DateMention | None:
     """'a year earlier', 'year-ago results': in an earnings report, the reported quarter a year before;
-    else the year before the last date named ('a year ago' the year before publication)."""
+    else the year before the scene's ('a year ago' the year before publication)."""
     if m["sep"] == "-":
         if m["rel"] == "before":
             return None
@@ -206,8 +216,7 @@ def _year_earlier(m: re.Match, context: _Context, following: list[DateMention]) 
         return _quarter(context, start, m.end(), year - 1, q)
     if m["rel"] == "ago":
         return None  # the rules date it from the publication date
-    ref = context.latest(start, "year")
-    year = (ref.day.year if ref else context.anchor.year) - 1
+    year = context.scene(start, "year").year - 1
     return _out(context, start, m.end(), f"{year:04d}", "year", date(year, 1, 1))
 
 
@@ -226,8 +235,7 @@ def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]
             return _next_or_that(lead, m.end(), unit, lead["which"], context)
         lead = _lead(_IN_THE_LEAD, m)
         if lead:
-            ref = context.latest(lead.start(), unit)
-            return _shift(context, lead.start("the"), m.end(), ref.day if ref else context.anchor, unit, 0)
+            return _shift(context, lead.start("the"), m.end(), context.scene(lead.start(), unit), unit, 0)
         lead = _lead(_THE_LEAD, m)
         if lead and after and after["dir"] in ("before", "after"):
             if _EVENT.match(m.string, after.end()):

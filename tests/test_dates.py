@@ -487,3 +487,28 @@ def test_dates_the_day_before_an_event_is_only_dated_by_an_apposed_date():
 def test_dates_today_is_the_nth_day_of_an_event():
     assert [(m.text, m.value) for m in find_dates("It is the ninth day of the strike.", OCT)] == [
         ("the ninth day", "2022-10-25")]
+
+
+def test_dates_a_month_in_a_past_clause_is_past_unless_a_deadline():
+    past = lambda offset: "past"  # noqa: E731  (what ner.clause_tense says for these clauses)
+    anchor = date(1989, 10, 27)
+    assert find_dates("The firm switched to a calendar year in December.", anchor, tense=past)[0].value == "1988-12"
+    assert find_dates("Regulators gave the firm until mid-November.", anchor, tense=past)[0].value == "1989-11"
+
+
+@pytest.mark.parametrize("text,expect_text", [
+    ("Third-quarter profit fell to $2 million from $3 million in the corresponding period last year.",
+     "the corresponding period last year"),
+    ("Third-quarter sales rose. Sales for last year's quarter were $9 million.", "last year's quarter"),
+    ("Third-quarter sales rose 4% from the quarter a year ago.", "the quarter a year ago"),
+])
+def test_dates_the_period_last_year_is_the_reported_quarter_a_year_before(text, expect_text):
+    m = find_dates(text, OCT)[-1]
+    assert (m.text, m.value) == (expect_text, "2021-Q3")
+
+
+def test_dates_a_year_earlier_does_not_count_back_from_a_year_ago():
+    text = "Net income was $5 million a year ago. Sales were $9 million, against $8 million a year earlier."
+    assert [m.value for m in find_dates(text, OCT)] == ["2021", "2021"]
+    found = find_dates("Profit fell from a year ago. Rains delayed planting earlier in the year.", OCT)
+    assert (found[-1].text, found[-1].value) == ("the year", "2022")
