@@ -2,7 +2,8 @@
 
 Serves `app.py` on data/events.db (run `make pipeline` first), drives Debian's chromium with every
 non-local request refused (so the map shows the offline basemap, as on a network without tiles),
-opens the popup of the busiest place and writes docs/dashboard.png.
+opens a shared link to the example article's events, opens the popup of its newest place and writes
+docs/dashboard.png.
 
     .venv/bin/python docs/make_screenshot.py [--db data/events.db] [--out docs/dashboard.png]
 """
@@ -13,7 +14,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -58,17 +58,13 @@ def main() -> None:
     process, url = _serve(args.db)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[*CHROMIUM_ARGS, f"--user-data-dir={tempfile.mkdtemp(prefix='dateline-shot-')}"])
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             page.route("**/*", lambda route: route.continue_()
                        if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
-            page.goto(url)
+            page.goto(url + "?source=fox-news")
             frame = page.frame_locator(MAP_FRAME)
-            frame.locator(".leaflet-dl-basemap-pane path").first.wait_for(timeout=60_000)
-            frame.locator(".marker-cluster").first.click()  # open the busiest cluster a level
-            page.wait_for_timeout(1500)
+            frame.locator(".leaflet-dl-basemap-pane path").first.wait_for(state="attached", timeout=60_000)
             frame.locator(".dl-place").first.click()
             frame.locator(".leaflet-popup-content").wait_for(timeout=10_000)
             page.wait_for_timeout(1000)

@@ -146,7 +146,7 @@ def test_popup_shows_hostile_article_text_as_text(page, hostile):
 def test_offline_basemap_draws_countries_without_tiles(page):
     frame = page.frame_locator(MAP_FRAME)
     borders = frame.locator(".leaflet-dl-basemap-pane path")
-    borders.first.wait_for(timeout=60_000)
+    borders.first.wait_for(state="attached", timeout=60_000)  # off-screen ones are hidden
     assert borders.count() > 100  # Natural Earth's countries, from the app's own copy
     local = [url for _, url in page.requests if urlsplit(url).hostname in LOCAL_HOSTS]
     assert any(url.endswith("/app/static/vendor/world-atlas/countries-50m.json") for url in local)
