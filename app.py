@@ -9,12 +9,13 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import assets, data, sidebar, views
+from dashboard import access, assets, data, sidebar, views
 from dashboard.map import FOCUS_ZOOM, build_map
 
 TABLE_KEY = "events_table"
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
+access.gate()
 st.title("Dateline")
 st.caption("Events that news articles report, placed on the map and dated from the articles themselves.")
 

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS
+from playwright.sync_api import sync_playwright
 
 from pipeline.models import Article, Event
 from pipeline.store import connect, save_article
@@ -106,3 +108,12 @@ def empty_db(tmp_path) -> Path:
     path = tmp_path / "empty.db"
     connect(path).close()
     return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for every browser test."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,96 +5,24 @@ every non-local request blocked, and a popup full of hostile article text shows 
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-MAP_FRAME = "iframe[title*='st_folium']"
-MARKERS = ".marker-cluster, .dl-place"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from browser_support import LOCAL_HOSTS, MAP_FRAME, MARKERS, local_page, streamlit_app
 
 
 @pytest.fixture(scope="module")
 def server(events_db):
     """`streamlit run app.py` on the fixture database; its URL once it answers."""
-    port = _free_port()
-    env = {**os.environ, "DATELINE_DB": str(events_db)}
-    env.pop("DATELINE_TILES", None)  # the default public tiles: blocked below, as on an offline machine
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{process.stdout.read().decode(errors='replace')[-3000:]}")
-            time.sleep(0.3)  # no browser, no route handler yet
+    with streamlit_app(events_db) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser, server):
-    """A page on the app that may reach 127.0.0.1 only; `page.requests` and `page.dialogs` record what it
-    asked for and any alert()/confirm() that fired."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.requests, page.dialogs = [], []
-    page.on("request", lambda request: page.requests.append((request.resource_type, request.url)))
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-
-    def only_local(route):
-        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", only_local)
-    page.goto(server)
+    page = local_page(browser, server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _external(requests):
@@ -209,3 +137,32 @@ def test_selecting_a_table_row_shows_the_event_and_centres_the_map(page):
         ".find(m => m && m.getZoom); return [m => m.getZoom(), m => m.getCenter().lat]"
         ".map(f => f(map)); }")
     assert zoom[0] == 10 and abs(zoom[1] - 48.99) < 0.01
+
+
+def test_hostile_text_stays_text_in_tooltip_table_and_details(browser, server, hostile):
+    page = local_page(browser, server + "?source=Meridian%20Wire")
+    try:
+        frame = page.frame_locator(MAP_FRAME)
+        marker = frame.locator(".dl-place").first
+        marker.wait_for(timeout=60_000)
+        marker.hover()
+        tooltip = frame.locator(".leaflet-tooltip")
+        tooltip.wait_for(timeout=10_000)
+        assert "<b>bold</b>" in tooltip.inner_text()  # the resolved name, as text
+        assert tooltip.locator("b, img, script").count() == 0
+
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # select the one row
+        details = page.locator(".dl-details")
+        details.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)  # time for an injected onerror/onload to fire, were there one
+        text = details.inner_text()
+        assert hostile["title"] in text and "<script>alert('sentence')</script>" in text
+        assert details.locator("mark").inner_text() == hostile["place_text"]
+        assert details.locator("script, img, svg, iframe, a").count() == 0  # javascript: url: no link
+        assert page.locator("img[src='x']").count() == 0  # nothing injected anywhere on the page
+        assert not page.dialogs
+    finally:
+        page.context.close()
