@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from .dates_calendar import moved
 from .dates_references import resolve_references
 from .models import DateMention
 
@@ -280,23 +281,8 @@ def _nearest(anchor: date, interval: Callable[[int], tuple[date, date] | None], 
 
 def _shifted(text: str, start: int, end: int, anchor: date, unit: str, n: int) -> DateMention | None:
     """The anchor moved by n units, at that unit's precision: "last week" -> 2022-W35."""
-    if unit == "day":
-        return _day_out(text, start, end, anchor + timedelta(days=n), "relative")
-    if unit == "week":
-        monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=n)
-        year, week, _ = monday.isocalendar()
-        return _out(text, start, end, f"{year}-W{week:02d}", "week", "relative", monday)
-    if unit == "month":
-        year, month = divmod(anchor.year * 12 + anchor.month - 1 + n, 12)
-        return _month_out(text, start, end, date(year, month + 1, 1), "relative")
-    if unit == "quarter":
-        year, q = divmod(anchor.year * 4 + (anchor.month - 1) // 3 + n, 4)
-        return _out(text, start, end, f"{year}-Q{q + 1}", "quarter", "relative", date(year, 3 * q + 1, 1))
-    if unit == "decade":
-        decade = anchor.year // 10 + n
-        return _out(text, start, end, f"{decade}X", "decade", "relative", date(decade * 10, 1, 1))
-    year = anchor.year + n
-    return _out(text, start, end, f"{year:04d}", "year", "relative", date(year, 1, 1))
+    step = moved(anchor, unit, n)
+    return step and _out(text, start, end, *step[:2], "relative", step[2])
 
 
 # ---------------------------------------------------------------- a year written beside another expression

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .dates_calendar import moved
 from .models import DateMention
 
 # Characters: an earlier date farther back than this belongs to another story or another topic.
@@ -49,6 +50,7 @@ _OF = _c(r"\s+of\b")
 _YEAR_BACK = _c(r"\s+(?:last\s+year|a\s+year\s+(?:ago|earlier))\b")  # "the quarter a year ago"
 _EVENT = _c(r"\s+(?:the|a|an|his|her|its|their)\b")  # "the day before the crash"
 _APPOSITION = _c(r",\s*")
+_CLAUSE_END = _c(r"\s*(?:[.,;:!?)]|$)")
 
 
 @dataclass
@@ -141,18 +143,8 @@ def _last_completed_quarter(anchor: date) -> tuple[int, int]:
 
 def _shift(context: _Context, start: int, end: int, day: date, unit: str, n: int) -> DateMention | None:
     """`day` moved by n units, at that unit's precision."""
-    if unit == "day":
-        day += timedelta(days=n)
-        return _out(context, start, end, day.isoformat(), "day", day)
-    if unit == "week":
-        monday = day - timedelta(days=day.weekday()) + timedelta(weeks=n)
-        year, week, _ = monday.isocalendar()
-        return _out(context, start, end, f"{year}-W{week:02d}", "week", monday)
-    if unit == "month":
-        year, month = divmod(day.year * 12 + day.month - 1 + n, 12)
-        return _out(context, start, end, f"{year:04d}-{month + 1:02d}", "month", date(year, month + 1, 1))
-    year = day.year + n
-    return _out(context, start, end, f"{year:04d}", "year", date(year, 1, 1)) if 1 <= year <= 9999 else None
+    step = moved(day, unit, n)
+    return step and DateMention(start, end, context.text[start:end], *step[:2], "relative", step[2])
 
 
 # ---------------------------------------------------------------- earnings reports
@@ -242,6 +234,8 @@ def _unit_reference(m: re.Match, context: _Context, following: list[DateMention]
                 return _apposed(lead, m, unit, context)
             return _next_or_that(lead, after.end(), unit, after["dir"], context)
     lead = _lead(_COUNT_LEAD, m)
+    if after and after["dir"] in ("after", "before") and not _CLAUSE_END.match(m.string, after.end()):
+        return None  # "a month after the strike began" counts from an event, not from a date
     if lead and after and (lead["n"] in ("a", "an", "one")) != bool(m["plural"]):
         ref = context.latest(lead.start(), unit)
         n = int(lead["n"]) if lead["n"].isdigit() else _NUMBERS[lead["n"]]

@@ -512,3 +512,14 @@ def test_dates_a_year_earlier_does_not_count_back_from_a_year_ago():
     assert [m.value for m in find_dates(text, OCT)] == ["2021", "2021"]
     found = find_dates("Profit fell from a year ago. Rains delayed planting earlier in the year.", OCT)
     assert (found[-1].text, found[-1].value) == ("the year", "2022")
+
+
+def test_dates_a_count_after_an_event_is_no_date():
+    assert find_dates("The cut comes a month after the airline halted flights.", OCT) == []
+    found = find_dates("She arrived on March 2, 2021; he had left two days before.", OCT)
+    assert (found[-1].text, found[-1].value) == ("two days before", "2021-02-28")
+
+
+def test_dates_counts_past_the_calendars_ends_are_no_date():
+    assert find_dates("The cult began 3000 years ago.", date(1500, 6, 1)) == []
+    assert find_dates("On May 2, 2020 it opened; 99999999 days later it closed.", OCT)[-1].value == "2020-05-02"
