@@ -23,15 +23,22 @@ stderr has one line per input that was not stored as given:
   flagged: FILE[:LINE]: NOTE      stored, with undecodable bytes replaced or a bad 'published' ignored
 
 limits: files over {config.MAX_FILE_BYTES // 2**20} MiB are rejected unread (split big dumps); an article over
-{config.MAX_ARTICLE_CHARS:,} characters is rejected (no news story is that long)
+{config.MAX_ARTICLE_CHARS:,} characters is rejected (no news story is that long); publication dates run from
+{config.PUBLISHED_RANGE[0]} to {config.PUBLISHED_RANGE[1]}
 """
 
 
 def _iso_date(value: str) -> date:
+    from .ingest import plausible_published
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+    if not plausible_published(day):
+        low, high = config.PUBLISHED_RANGE
+        raise argparse.ArgumentTypeError(f"{value!r} is not a publication date (expected {low} to {high})")
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +26,5 @@ BATCH_SIZE = 32
 # 15,000 words, longer than any news story, and spaCy needs ~0.5 GB and ~4 s for it on this machine.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_ARTICLE_CHARS = 100_000
+# Publication dates outside this are input errors; relative dates counted from the calendar's ends overflow.
+PUBLISHED_RANGE = (date(1000, 1, 1), date(9000, 12, 31))

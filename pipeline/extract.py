@@ -1,7 +1,7 @@
 """Articles in, extractions out: NER -> places -> dates -> events, batched through spaCy."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from .recognize import find_place_spans
 from .resolve import Resolver
 
 DATE_LABELS = {"DATE", "TIME"}
+OnError = Callable[[Article, Exception], None]
 
 
 class Extractor:
@@ -27,12 +28,18 @@ class Extractor:
         self.resolver = Resolver(self.gazetteer)
         self.nlp = ner.load(model)
 
-    def extract(self, articles: Iterable[Article], run_date: date, batch_size: int = BATCH_SIZE) -> Iterator[Extraction]:
-        """Extract every article, in order. `run_date` dates articles that carry no date of their own."""
-        articles = (with_publication_date(a, run_date) for a in articles)
-        pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in articles), batch_size=batch_size, as_tuples=True)
+    def extract(self, articles: Iterable[Article], run_date: date, batch_size: int = BATCH_SIZE,
+                on_error: OnError | None = None) -> Iterator[Extraction]:
+        """Extract every article, in order. `run_date` dates articles that carry no date of their own.
+
+        With `on_error`, an article whose extraction raises goes to on_error(article, exc) and the others go on:
+        one odd text must not end a run of thousands. Without it, the error propagates."""
+        dated = filter(None, (_guarded(on_error, a, with_publication_date, a, run_date) for a in articles))
+        pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in dated), batch_size=batch_size, as_tuples=True)
         for doc, article in pairs:
-            yield self._extract_one(article, doc)
+            extraction = _guarded(on_error, article, self._extract_one, article, doc)
+            if extraction is not None:
+                yield extraction
 
     def _extract_one(self, article: Article, doc: Doc) -> Extraction:
         places = self.resolver.resolve(article.text, find_place_spans(doc, self.gazetteer))
@@ -40,6 +47,17 @@ class Extractor:
         found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
         events = build_events(article, doc, places, found)
         return Extraction(article, tuple(places), tuple(found), tuple(events))
+
+
+def _guarded(on_error: OnError | None, article: Article, step: Callable, *args):
+    """step(*args), or None after handing its exception to `on_error` (re-raised when there is none)."""
+    try:
+        return step(*args)
+    except Exception as exc:  # any failure of our NLP code on one text; the caller records it with its reason
+        if on_error is None:
+            raise
+        on_error(article, exc)
+        return None
 
 
 def with_publication_date(article: Article, run_date: date) -> Article:

@@ -17,7 +17,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES
+from .config import (ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES,
+                     PUBLISHED_RANGE)
 from .models import Article, Rejection, stable_id
 
 # A decoded text with more replaced characters than this is not text.
@@ -25,11 +26,12 @@ MAX_REPLACED_SHARE = 0.05
 # Flags that mean the stored text or its metadata is not exactly what the input said: the run reports them.
 WARNING_FLAGS = {
     "decode-replaced": "stored with undecodable bytes replaced by U+FFFD",
-    "bad-published": "stored without its 'published' value, which is not a valid date",
+    "bad-published": "stored without its 'published' value, which is not a valid publication date",
 }
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters text does not hold
 _REAL_NON_ASCII = re.compile(r"[^\x00-\x7f\ufffd]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may spell lone ones ("\\ud800"); SQLite cannot store them
 
 
 def text_hash(text: str) -> str:
@@ -154,7 +156,9 @@ class Ingestor:
         return self._article(str(path), record, path, flags)
 
     def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...]) -> object:
-        text = record["text"]
+        text, broken = _SURROGATE.subn("\ufffd", record["text"])
+        if broken and "decode-replaced" not in flags:
+            flags += ("decode-replaced",)
         if not text.strip():
             return _reject(origin, "empty article text")
         if len(text) > MAX_ARTICLE_CHARS:
@@ -168,7 +172,7 @@ class Ingestor:
         digest = text_hash(text)
         return Article(
             article_id=stable_id("url:" + url) if url else digest,
-            text=text, origin=origin, source=_source(record, self.source, url, path),
+            text=text, origin=_printable(origin), source=_source(record, self.source, url, path),
             url=url, title=_clean(record.get("title")), published=given, published_inferred=False,
             text_hash=digest, flags=flags,
         )
@@ -213,7 +217,10 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...], str | None]:
         try:
             return data.decode("utf-16"), ("decoded-utf16",), None
         except UnicodeDecodeError:
-            return "", (), "invalid UTF-16 text"
+            text = data.decode("utf-16", errors="replace")
+            if text.count("\ufffd") > MAX_REPLACED_SHARE * len(text):
+                return "", (), "invalid UTF-16 text"
+            return text, ("decoded-utf16", "decode-replaced"), None
     if b"\x00" in data:
         return "", (), "binary data, not text"
     try:
@@ -241,13 +248,20 @@ def _mostly_utf8(text: str) -> bool:
 
 
 def _parse_published(value: object) -> tuple[date | None, bool]:
-    """(date, was-bad). ISO dates and timestamps are taken; anything else is ignored and flagged."""
+    """(date, was-bad). ISO dates and timestamps in PUBLISHED_RANGE are taken; anything else is ignored and
+    flagged."""
     if value in (None, ""):
         return None, False
     try:
-        return date.fromisoformat(str(value).strip()[:10]), False
+        day = date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         return None, True
+    return (day, False) if plausible_published(day) else (None, True)
+
+
+def plausible_published(day: date) -> bool:
+    low, high = PUBLISHED_RANGE
+    return low <= day <= high
 
 
 def _source(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:
@@ -255,20 +269,32 @@ def _source(record: dict, cli_source: str | None, url: str | None, path: Path) -
     if named:
         return named
     if cli_source:
-        return cli_source
+        return _clean(cli_source) or "unknown"
     if url:
         host = urlparse(url).hostname or ""
         if host:
             return host[4:] if host.startswith("www.") else host
-    return path.resolve().parent.name or "unknown"
+    return _clean(path.resolve().parent.name) or "unknown"
 
 
 def _clean(value: object) -> str | None:
     if value is None:
         return None
-    text = _WS.sub(" ", str(value)).strip()
+    text = _WS.sub(" ", _SURROGATE.sub("\ufffd", str(value))).strip()
     return text or None
 
 
+def _printable(value: object) -> str:
+    """One line of valid text for an origin or a reason: a file may be named "a\\nb.txt", or with bytes that are
+    not UTF-8, and the terminal wants one line per input while SQLite wants valid UTF-8."""
+    return "".join(c if c.isprintable() else _escaped(c) for c in str(value))
+
+
+def _escaped(char: str) -> str:
+    if "\udc80" <= char <= "\udcff":  # a file-name byte that is not UTF-8, as Python keeps it
+        return f"\\x{ord(char) - 0xdc00:02x}"
+    return char.encode("unicode_escape").decode("ascii")
+
+
 def _reject(origin: object, reason: str) -> Rejection:
-    return Rejection(str(origin), reason)
+    return Rejection(_printable(origin), _printable(reason))

@@ -51,14 +51,19 @@ class Runner:
         for item in self.ingestor.read(paths):
             summary.read += 1
             if isinstance(item, Rejection):
-                store.save_rejection(self.conn, item, run_id)
-                summary.rejected.append((item.origin, item.reason))
+                self._reject(item, run_id, summary)
             else:
                 articles.append(item)
         if not articles:
             return summary
         bar = tqdm(total=len(articles), unit="article", disable=not progress, leave=False)
-        for extraction in self.extractor.extract(self._new(articles, run_id, summary, bar), run_date):
+
+        def failed(article: Article, exc: Exception) -> None:
+            self._reject(Rejection(article.origin, f"extraction failed: {type(exc).__name__}: {exc}"), run_id, summary)
+            bar.update()
+
+        new = self._new(articles, run_id, summary, bar)
+        for extraction in self.extractor.extract(new, run_date, on_error=failed):
             unresolved = [m for m in extraction.places if m.place is None]
             store.save_article(self.conn, extraction.article, list(extraction.events), unresolved, run_id)
             summary.stored += 1
@@ -68,6 +73,12 @@ class Runner:
             bar.update()
         bar.close()
         return summary
+
+    def _reject(self, rejection: Rejection, run_id: str, summary: Summary) -> None:
+        """Record and count an input that is not stored; its reason is kept to one line."""
+        rejection = Rejection(rejection.origin, " ".join(rejection.reason.split()))
+        store.save_rejection(self.conn, rejection, run_id)
+        summary.rejected.append((rejection.origin, rejection.reason))
 
     def _new(self, articles: list[Article], run_id: str, summary: Summary, bar) -> Iterator[Article]:
         """Articles not stored before nor earlier in this run; duplicates are logged and counted."""

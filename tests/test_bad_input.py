@@ -88,6 +88,15 @@ def _check_invalid_utf8(conn):
     assert "decode-replaced" in flags.split(",")
 
 
+def _check_lone_surrogate(conn):
+    assert stored_text(conn, "lone-surrogate.jsonl:1") == "Sirens sounded in Odesa \ufffd on Sunday."
+    assert conn.execute("SELECT title FROM articles WHERE origin LIKE '%lone-surrogate.jsonl:1'").fetchone() == ("\ufffd",)
+
+
+def _check_odd_names(conn):
+    assert stored_text(conn, "/bad\\xffname.txt") == make_bad.GOOD.replace("Friday", "Sunday")
+
+
 def _check_quoted_newlines(conn):
     assert stored_text(conn, "quoted-newlines.csv:3") == "Floods reached Dadu\nin Sindh province on Tuesday."
     assert stored_text(conn, "quoted-newlines.csv:6") == 'Sirens sounded in Odesa\n\non Sunday, said "officials".'
@@ -136,6 +145,12 @@ CASES = [
     Case("UTF-16 with BOM", committed("utf16-bom.txt"), stored=1, check=_check_utf16),
     Case("invalid UTF-8", committed("invalid-utf8.txt"), stored=1, check=_check_invalid_utf8,
          flagged=(("invalid-utf8.txt", "stored with undecodable bytes replaced by U+FFFD"),)),
+    Case("UTF-16 with a broken surrogate", committed("utf16-damaged.txt"), stored=1,
+         flagged=(("utf16-damaged.txt", "stored with undecodable bytes replaced by U+FFFD"),)),
+    Case("JSON with lone surrogates", committed("lone-surrogate.jsonl"), stored=1, check=_check_lone_surrogate,
+         flagged=(("lone-surrogate.jsonl:1", "stored with undecodable bytes replaced by U+FFFD"),)),
+    Case("file names with a newline and a non-UTF-8 byte", make_bad.odd_names, stored=1, check=_check_odd_names,
+         rejected=(("empty\\nline.txt", "empty file"),)),
     Case("50 MB text file", lambda f: make_bad.big_text(f / "big.txt", BIG),
          rejected=(("big.txt", TOO_LONG.format(BIG)),)),
     Case("file over the size limit", lambda f: make_bad.sparse_file(f / "huge.jsonl", MAX_FILE_BYTES + 2**20),
@@ -161,9 +176,10 @@ CASES = [
     Case("no places", committed("no-places.txt"), stored=1, check=_check_no_places),
     Case("no dates", committed("no-dates.txt"), stored=1),
     Case("31 February, year 0", committed("impossible-dates.txt"), stored=1, check=_check_real_dates),
-    Case("published not a date", committed("bad-published.jsonl"), stored=2, flagged=(
-        ("bad-published.jsonl:1", "stored without its 'published' value, which is not a valid date"),
-        ("bad-published.jsonl:2", "stored without its 'published' value, which is not a valid date"))),
+    Case("published not a date", committed("bad-published.jsonl"), stored=3, flagged=(
+        ("bad-published.jsonl:1", "stored without its 'published' value, which is not a valid publication date"),
+        ("bad-published.jsonl:2", "stored without its 'published' value, which is not a valid publication date"),
+        ("bad-published.jsonl:3", "stored without its 'published' value, which is not a valid publication date"))),
     Case("symlink loops", lambda f: make_bad.symlink_loops(f / "loops"), rejected=(
         ("loops/again", "link to a folder already read ({folder}/loops); not followed"),
         ("loops/self.txt", "cannot read: Too many levels of symbolic links"))),
@@ -234,12 +250,30 @@ def test_bad_input(case: Case, tmp_path, gazetteer_path):
             case.check(conn)
 
 
-def test_bad_input_published_option_not_a_date(tmp_path):
+def test_bad_input_extraction_failure_rejects_the_article_not_the_run(tmp_path, gazetteer_path):
+    """A text our NLP code fails on (a relative date past the calendar's end overflowed the date rules) is one
+    rejected article with the error's one-line reason; the run goes on and stores the rest."""
     (tmp_path / "good.txt").write_text(make_bad.GOOD)
-    result = run_cli(tmp_path / "good.txt", "--db", tmp_path / "e.db", "--published", "2022-02-31")
+    absurd = tmp_path / "absurd.txt"
+    absurd.write_text("Shelling hit Kharkiv 99999999999999999999 days ago, and 10 years ago in year 1.")
+    result = run_cli(tmp_path, "--db", tmp_path.parent / "e.db")
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) <= 1 and all(line.startswith(f"rejected: {absurd}: extraction failed: ") for line in lines)
+    assert result.returncode == (1 if lines else 0)
+    assert db_counts(tmp_path.parent / "e.db")["stored"] == 2 - len(lines)
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("2022-02-31", "'2022-02-31' is not a date (expected YYYY-MM-DD)"),
+    ("0000-01-01", "'0000-01-01' is not a date (expected YYYY-MM-DD)"),
+    ("0001-01-01", "'0001-01-01' is not a publication date (expected 1000-01-01 to 9000-12-31)"),
+])
+def test_bad_input_published_option_not_a_date(tmp_path, value, reason):
+    (tmp_path / "good.txt").write_text(make_bad.GOOD)
+    result = run_cli(tmp_path / "good.txt", "--db", tmp_path / "e.db", "--published", value)
     assert result.returncode == 2
-    assert result.stderr.splitlines()[-1].endswith(
-        "error: argument --published: '2022-02-31' is not a date (expected YYYY-MM-DD)")
+    assert result.stderr.splitlines()[-1].endswith(f"error: argument --published: {reason}")
     assert "Traceback" not in result.stderr and not (tmp_path / "e.db").exists()
 
 

@@ -27,6 +27,9 @@ SMALL: dict[str, bytes] = {
     "cp1252.txt": "“Shelling hit Kharkiv on Friday,” officials said — Sept. 9, 2022.".encode("cp1252"),
     "utf16-bom.txt": "Floods reached Dadu in Sindh province on Tuesday, Aug. 30, 2022, near Zürich’s sister city."
     .encode("utf-16"),
+    "utf16-damaged.txt": "Floods reached Dadu on Tuesday.".encode("utf-16")[:20] + b"\x00\xd8"
+                         + "Floods reached Dadu on Tuesday.".encode("utf-16")[20:],
+    "lone-surrogate.jsonl": b'{"text": "Sirens sounded in Odesa \\ud800 on Sunday.", "title": "\\udcff"}\n',
     "invalid-utf8.txt": "Protesters marched in Zürich on Monday, Sept. 5, 2022.".encode() + b" Police \xff\xfe said \xc3.",
     "malformed-line.jsonl": _jsonl(
         {"text": "Floods reached Dadu in Sindh province on Tuesday.", "published": "2022-08-31"},
@@ -55,6 +58,7 @@ SMALL: dict[str, bytes] = {
     "bad-published.jsonl": _jsonl(
         {"text": "Troops entered Kupiansk on Friday.", "published": "2022-02-31"},
         {"text": "Sirens sounded in Odesa on Sunday.", "published": "0000-01-01"},
+        {"text": "Sirens sounded in Lviv on Sunday.", "published": "0001-01-01"},
     ),
 }
 
@@ -95,6 +99,12 @@ def long_line_jsonl(path: Path, size: int) -> Path:
 def big_cell_csv(path: Path, size: int) -> Path:
     path.write_text(f'title,text\nHuge,"{one_line(size)}"\nGood,"{GOOD.replace("Friday", "Monday")}"\n')
     return path
+
+
+def odd_names(folder: Path) -> None:
+    """File names a terminal line or SQLite would choke on: a newline, and a byte that is not UTF-8."""
+    (folder / "empty\nline.txt").write_text("")
+    (folder / "bad\udcffname.txt").write_text(GOOD.replace("Friday", "Sunday"))
 
 
 def symlink_loops(folder: Path) -> Path:
