@@ -100,8 +100,6 @@ Tense = Callable[[int], "str | None"]
 _TENSE: ContextVar[Tense | None] = ContextVar("tense", default=None)
 # Where the text sets a scene in a year ("In 1944", "June 6, 1944"): (end offset, year), in text order.
 _SCENES: ContextVar[list[tuple[int, int]]] = ContextVar("scenes", default=[])
-# Characters a scene's year carries over to dates without one ("In 1944 ... in June").
-SCENE_REACH = 1000
 
 
 def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]] = (),
@@ -248,11 +246,11 @@ def _scene_years(low: str, anchor: date) -> list[tuple[int, int]]:
 
 
 def _scene_year(pos: int, anchor: date) -> int | None:
-    """The year of the last scene before `pos`, when it is near and not the publication's own time:
-    a text telling of 1944 means June 1944 by "in June"."""
+    """The year of the last scene before `pos`, when it is not the publication's own time: a text telling
+    of 1944 means June 1944 by "in June", however far back it wrote "In 1944"."""
     scenes = _SCENES.get()
     i = bisect_left(scenes, (pos + 1,)) - 1
-    if i < 0 or pos - scenes[i][0] > SCENE_REACH or abs(scenes[i][1] - anchor.year) < 2:
+    if i < 0 or abs(scenes[i][1] - anchor.year) < 2:
         return None
     return scenes[i][1]
 

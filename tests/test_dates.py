@@ -523,3 +523,9 @@ def test_dates_a_count_after_an_event_is_no_date():
 def test_dates_counts_past_the_calendars_ends_are_no_date():
     assert find_dates("The cult began 3000 years ago.", date(1500, 6, 1)) == []
     assert find_dates("On May 2, 2020 it opened; 99999999 days later it closed.", OCT)[-1].value == "2020-05-02"
+
+
+def test_dates_a_scene_holds_however_long_the_text_dwells_on_it():
+    filler = "The troops dug in along the river and waited for supplies to arrive from the coast. " * 30
+    text = f"The campaign opened in 1916 and stalled by mid-1917. {filler}In September the rains came."
+    assert find_dates(text, OCT)[-1].value == "1917-09"
