@@ -43,7 +43,7 @@ _INFORMAL = {"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "2morrow"
              "2day": "today", "yday": "yesterday", "tonite": "tonight", "last nite": "last night"}
 _INFORMAL_RE = "|".join(k.replace(" ", r"\s+") for k in _INFORMAL)
 _NUM = "|".join(sorted(_NUMBERS, key=len, reverse=True)).replace(" ", r"\s+")
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)(?![\d%]|[.,]\d)\b"
+_YEAR = r"(?P<year>1\d\d\d|20\d\d)(?![\d%]|[.,]\d)\b"
 _MOD = (r"(?P<mod>\b(?:earlier|later|early|mid|late)[-\s]+"
         r"|\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+)")
 _PREP = r"(?:\b(?P<prep>in|since|until|till|during|before|after|through|throughout|by|from|between)\s+)"

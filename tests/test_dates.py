@@ -529,3 +529,17 @@ def test_dates_a_scene_holds_however_long_the_text_dwells_on_it():
     filler = "The troops dug in along the river and waited for supplies to arrive from the coast. " * 30
     text = f"The campaign opened in 1916 and stalled by mid-1917. {filler}In September the rains came."
     assert find_dates(text, OCT)[-1].value == "1917-09"
+
+
+@pytest.mark.parametrize("text,value", [
+    ("The treaty was signed on September 3, 1783.", "1783-09-03"),
+    ("The colonies declared independence in 1776.", "1776"),
+    ("The city fell in March 1453.", "1453-03"),
+])
+def test_dates_years_before_1800_with_a_month_or_preposition(text, value):
+    assert one(text, anchor=OCT).value == value
+
+
+@pytest.mark.parametrize("text", ["Nearly 1500 troops crossed.", "The 1200 block of Main Street"])
+def test_dates_bare_numbers_before_1800_are_not_years(text):
+    assert find_dates(text, OCT) == []
