@@ -109,10 +109,12 @@ def resolve_references(text: str, low: str, anchor: date, mentions: list[DateMen
         resolved = None if core < read_to else _RULES[rule][1](match, context, pending)
         if resolved is None:
             continue
-        inside = [m for m in context.mentions[-3:] if m.end > resolved.start]
-        if any(m.start < resolved.start or m.end > resolved.end for m in inside):
+        keep = len(context.mentions)
+        while keep and context.mentions[keep - 1].end > resolved.start:
+            keep -= 1
+        if any(m.start < resolved.start or m.end > resolved.end for m in context.mentions[keep:]):
             continue  # overlaps an expression already read
-        del context.mentions[len(context.mentions) - len(inside):]  # read again as part of this one
+        del context.mentions[keep:]  # read again as part of this one
         pending = [m for m in pending if m.start >= resolved.end]
         context.accept(resolved)
         read_to = resolved.end
