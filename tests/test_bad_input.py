@@ -264,6 +264,18 @@ def test_bad_input_extraction_failure_rejects_the_article_not_the_run(tmp_path, 
     assert db_counts(tmp_path.parent / "e.db")["stored"] == 2 - len(lines)
 
 
+def test_bad_input_extraction_errors_go_to_on_error_and_the_rest_go_on(extractor):
+    """Called as a library, with a publication date at the calendar's start that ingest would refuse: whatever
+    the date rules make of it, every article comes out once, as an extraction or as an error, in order."""
+    texts = [make_bad.GOOD, "Shelling hit Kharkiv last Friday.", "Sirens sounded in Odesa on Sunday, Sept. 4, 2022."]
+    articles = [Article(article_id=str(i), text=t, origin=str(i), source="s", published=day)
+                for i, (t, day) in enumerate(zip(texts, [date(2022, 9, 10), date(1, 1, 1), None]))]
+    failed = []
+    done = [x.article.origin for x in extractor.extract(articles, date(2022, 9, 10),
+                                                         on_error=lambda a, exc: failed.append(a.origin))]
+    assert done[0] == "0" and done[-1] == "2" and sorted(done + failed) == ["0", "1", "2"]
+
+
 @pytest.mark.parametrize("value, reason", [
     ("2022-02-31", "'2022-02-31' is not a date (expected YYYY-MM-DD)"),
     ("0000-01-01", "'0000-01-01' is not a date (expected YYYY-MM-DD)"),
