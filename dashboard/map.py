@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import folium
+from branca.element import Element
 from folium.elements import JSCSSMixin
 from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
@@ -121,12 +122,13 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
             refs.append(len(events))
             events.append([when, precision, date_how(row), place_line(row), row.place_text, row.geo_precision,
                            index(types, row.event_type or "other"), index(sources, row.source or "unknown source"),
-                           index(articles, (row.title or "Untitled article", safe_url(row.url))), row.sentence,
+                           index(articles, (row.title, row.url)), row.sentence,
                            "; ".join(row.alternatives)])
         rows.append([place.lat, place.lon, index(types, place.event_type or "other"), place.n_events,
                      SHAPES.get(place.geo_precision, "point"), tooltip_text(place), _diameter(place.n_events), refs])
     return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
-            "articles": [list(a) for a in articles], "events": events, "places": rows}
+            "articles": [[title or "Untitled article", safe_url(url)] for title, url in articles],
+            "events": events, "places": rows}
 
 
 def js_json(value) -> str:
@@ -139,7 +141,33 @@ def js_json(value) -> str:
     return text
 
 
-class PlaceMarkers(folium.MacroElement):
+class Verbatim(Element):
+    """Text that goes into the page as it is. folium wraps each rendered macro in `Element(text)`, which
+    compiles the text as a Jinja template: article text with `{{ ... }}` in it would run on the server."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class VerbatimMacro(folium.MacroElement):
+    """A MacroElement whose rendered header and script are placed verbatim, never compiled again."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        module = self._template.module
+        for part, target in (("header", figure.header), ("script", figure.script)):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class PlaceMarkers(VerbatimMacro):
     """One marker per place, built in the browser from one JSON object and added to the parent
     MarkerCluster in one call (`addLayers`); each popup is built from that data when it opens.
 
@@ -258,7 +286,7 @@ function (cluster) {
 """
 
 
-class Legend(folium.MacroElement):
+class Legend(VerbatimMacro):
     """Which colour is which event type (only those on the map), and which shape is which precision."""
 
     _template = Template(
@@ -311,7 +339,7 @@ class Legend(folium.MacroElement):
         self.shapes = js_json([[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes])
 
 
-class OfflineBasemap(JSCSSMixin, folium.MacroElement):
+class OfflineBasemap(JSCSSMixin, VerbatimMacro):
     """Country shapes, borders and names drawn from Natural Earth data served by the app, in a pane under
     the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map."""
 

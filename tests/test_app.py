@@ -338,6 +338,14 @@ def test_rendered_map_carries_no_live_markup_from_articles(events_db):
     assert "/app/static/vendor/leaflet/leaflet.js" in page
 
 
+def test_article_text_is_never_compiled_as_a_template(tmp_path):
+    """folium compiles rendered macros as Jinja templates; `{{ ... }}` in an article must stay text."""
+    db = tmp_path / "jinja.db"
+    _add_events(db, "tpl", "Harbour Post", ["2022-09-03"], "{{ 7*7 }} {% raw %}", 10.0, 20.0)
+    page = build_map(all_places(db)).get_root().render()
+    assert "{{ 7*7 }} {% raw %} · 2022-09-03" in page  # the tooltip text, verbatim, not "49 · …"
+
+
 def test_same_place_is_one_marker_listing_newest_first(events_db):
     found = all_places(events_db)
     assert len(found) == 6  # 7 events on 6 places
