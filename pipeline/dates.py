@@ -3,7 +3,10 @@
 Our own rules find and normalise what news writes (weekdays, "Sept. 1", "earlier this year", all-caps
 datelines with typos): dateparser's `search_dates` over a whole article gives false hits, moves weekdays
 a week back and cannot read vague phrases. dateparser only reads spaCy DATE spans no rule understood.
-Durations ("3 days") and sets ("nightly") are not dates of events and are never returned.
+Durations ("3 days") and sets ("nightly") are not dates of events and are never returned. A text that tells
+of other years ("In 1944 ... in June") dates yearless days in the year of its last scene; expressions dated
+from the text's own dates ("the quarter", "a year earlier", "the following year") are read afterwards, in
+text order, by dates_references.py.
 
 Speed: each rule's regex starts with a required core word ("friday", "2019", "ago") and runs
 case-sensitively over a lower-cased copy, so Python's `re` skips ahead by first character; the optional
@@ -67,7 +70,7 @@ _AGO_LEAD = _c(rf"(?:\b(?P<n>\d+|{_NUM}|a\s+few|few|several|some|many)\s+)?"
                r"\b(?P<unit>day|week|month|year|decade)s?\s+$")
 _MOD_LEAD = _c(rf"{_MOD}$")
 _PREP_LEAD = _c(rf"{_PREP}$")
-_SCENE_YEAR = _c(r"(?P<year>1\d\d\d|20\d\d)(?![\d%]|[.,]\d)\b")
+_SCENE_YEAR = _c(_YEAR)
 _MONTH_WORDS = "|".join([*_MONTHS, *_ABBR])
 _SCENE_LEAD = _c(rf"(?:\b(?:in|during|of|early|mid|late|spring|summer|autumn|fall|winter)[-\s]+"
                  rf"|\b(?:{_MONTH_WORDS})\.?\s+(?:\d\d?(?:st|nd|rd|th)?,?\s+)?"
@@ -94,6 +97,7 @@ _BARE = _c(rf"(?:the\s+)?(?:(?P<mon>{'|'.join([*_MONTHS, *_ABBR])})\.?|{_YEAR})"
 
 
 PAST_CLAUSE_WEIGHT = 4.0
+# A month after these is a deadline, which may lie ahead even in a past-tense clause.
 _DEADLINE = ("until", "till", "through", "by", "before")
 # The tense of the clause at a character offset ("past", "future" or None), from the dependency parse.
 Tense = Callable[[int], "str | None"]
@@ -237,8 +241,8 @@ def _weight(low: str, pos: int, prep: str | None = None, month: bool = False) ->
 
 def _scene_years(low: str, anchor: date) -> list[tuple[int, int]]:
     """(end, year) of every year written as a scene (after 'in', 'during', 'mid-', 'summer' or a month and
-    day), in a text that tells of other years than its own: most of its scenes two years or more from the anchor.
-    News that mentions "the August 1988 cease-fire" in passing still dates "Aug. 2" from its own day."""
+    day), in a text that tells of other years than its own: most of its scenes two or more years from the
+    anchor. News that mentions "the August 1988 cease-fire" in passing still dates "Aug. 2" from its own day."""
     scenes = [(m.end(), int(m["year"])) for m in _SCENE_YEAR.finditer(low)
               if not (m.start() and low[m.start() - 1].isalnum()) and _lead(_SCENE_LEAD, low, m.start())]
     far = sum(abs(year - anchor.year) >= 2 for _, year in scenes)
@@ -392,7 +396,8 @@ def _month_word(m: re.Match, text: str, anchor: date) -> DateMention | None:
     elif which == "this":
         year_ = anchor.year
     else:
-        year_ = _nearest(anchor, lambda y: _month_span(y, month), _weight(low, start, lead["prep"], month=True), start).year
+        weight = _weight(low, start, lead["prep"], month=True)
+        year_ = _nearest(anchor, lambda y: _month_span(y, month), weight, start).year
     return _month_out(text, lead.start("rest"), end, date(year_, month, 1), "relative")
 
 
