@@ -634,11 +634,12 @@ _RULES = _FULL_DATE_RULES + [
     (_c(rf"(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]+quarter|q(?P<q>[1-4]))\b"
         rf"(?:\s+(?:of\s+)?{_YEAR})?"), _quarter),
     (_c(_YEAR), _year),
-    (_c(r"(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays|these\s+days|recently"
-        r"|lately|recent\s+(?:days|weeks|months|years)|in\s+the\s+past"
-        r"|(?:in\s+)?the\s+(?:near\s+|distant\s+|foreseeable\s+)?future|in\s+future"
-        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|the\s+days\s+ahead"
-        r"|(?:in\s+)?the\s+(?:near|short)\s+term)\b"), _ref),
+    # Alternatives sharing a first word are grouped: the regex tries each alternative at every position.
+    (_c(r"(?:right\s+now|now|currently|at\s+(?:present|the\s+moment)|nowadays|these\s+days|recently|lately"
+        r"|recent\s+(?:days|weeks|months|years)|in\s+(?:the\s+past|future)"
+        r"|(?:in\s+)?the\s+(?:(?:near\s+|distant\s+|foreseeable\s+)?future|(?:near|short)\s+term|days\s+ahead"
+        r"|coming\s+(?:days|weeks|months|years|quarters))"
+        r"|coming\s+(?:days|weeks|months|years|quarters))\b"), _ref),
     (_c(rf"(?P<century>nineteen|twenty)\s+(?P<tens>{'|'.join(_TEENS + _TENS)})(?:[-\s](?P<unit>{'|'.join(_UNITS)}))?\b"
         rf"|two\s+thousand(?:\s+(?:and\s+)?(?:(?P<tens2>{'|'.join(_TEENS + _TENS)})(?:[-\s])?)?(?P<unit2>{'|'.join(_UNITS)})?)?\b"),
      _spelled_year),
