@@ -70,8 +70,11 @@ _AGO_LEAD = _c(rf"(?:\b(?P<n>\d+|{_NUM}|a\s+few|few|several|some|many)\s+)?"
                r"\b(?P<unit>day|week|month|year|decade)s?\s+$")
 _MOD_LEAD = _c(rf"{_MOD}$")
 _PREP_LEAD = _c(rf"{_PREP}$")
-_SCENE_YEAR = _c(_YEAR)
 _MONTH_WORDS = "|".join([*_MONTHS, *_ABBR])
+_SCENE_YEAR = _c(_YEAR)
+# Words for the publication's own days; a weekday before a date ("Sunday, December 7") is part of that date.
+_PRESENT = _c(rf"\b(?:today|yesterday|tomorrow|tonight|last\s+(?:week|month|night)|this\s+(?:week|month|morning)"
+              rf"|next\s+(?:week|month)|(?:{_WD})(?!,?\s+(?:\d|{_MONTH_WORDS})))\b")
 _SCENE_LEAD = _c(rf"(?:\b(?:in|during|of|early|mid|late|spring|summer|autumn|fall|winter)[-\s]+"
                  rf"|\b(?:{_MONTH_WORDS})\.?\s+(?:\d\d?(?:st|nd|rd|th)?,?\s+)?"
                  rf"|\b\d\d?(?:st|nd|rd|th)?\s+(?:{_MONTH_WORDS})\.?,?\s+)$")
@@ -102,6 +105,8 @@ _DEADLINE = ("until", "till", "through", "by", "before")
 # The tense of the clause at a character offset ("past", "future" or None), from the dependency parse.
 Tense = Callable[[int], "str | None"]
 _TENSE: ContextVar[Tense | None] = ContextVar("tense", default=None)
+# A text tells of other years when it sets this many scenes in them for each word for its own days.
+SCENES_PER_PRESENT_WORD = 4
 # Where the text sets a scene in a year ("In 1944", "June 6, 1944"): (end offset, year), in text order.
 _SCENES: ContextVar[list[tuple[int, int]]] = ContextVar("scenes", default=[])
 
@@ -242,11 +247,14 @@ def _weight(low: str, pos: int, prep: str | None = None, month: bool = False) ->
 def _scene_years(low: str, anchor: date) -> list[tuple[int, int]]:
     """(end, year) of every year written as a scene (after 'in', 'during', 'mid-', 'summer' or a month and
     day), in a text that tells of other years than its own: most of its scenes two or more years from the
-    anchor. News that mentions "the August 1988 cease-fire" in passing still dates "Aug. 2" from its own day."""
+    anchor, and few words for its own days ("said Tuesday", "last week"). News that mentions "the August 1988
+    cease-fire" in passing, or gives a career's years, still dates "Aug. 2" and "in December" from its own day."""
     scenes = [(m.end(), int(m["year"])) for m in _SCENE_YEAR.finditer(low)
               if not (m.start() and low[m.start() - 1].isalnum()) and _lead(_SCENE_LEAD, low, m.start())]
     far = sum(abs(year - anchor.year) >= 2 for _, year in scenes)
-    return scenes if far >= 2 and far > len(scenes) / 2 else []
+    if far < 2 or far <= len(scenes) / 2:
+        return []
+    return scenes if far >= SCENES_PER_PRESENT_WORD * len(_PRESENT.findall(low)) else []
 
 
 def _scene_year(pos: int, anchor: date) -> int | None:

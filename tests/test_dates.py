@@ -543,3 +543,11 @@ def test_dates_years_before_1800_with_a_month_or_preposition(text, value):
 @pytest.mark.parametrize("text", ["Nearly 1500 troops crossed.", "The 1200 block of Main Street"])
 def test_dates_bare_numbers_before_1800_are_not_years(text):
     assert find_dates(text, OCT) == []
+
+
+def test_dates_news_that_speaks_of_its_own_days_keeps_yearless_days_in_its_own_time():
+    career = "She joined the navy in 1995, flew in 2001 and retired in 2012. "
+    assert find_dates(career + "In December she was fined.", OCT)[-1].value == "2012-12"
+    text = career + "In December she was fined, the court said Tuesday."
+    past = lambda offset: "past"  # noqa: E731  (what ner.clause_tense says for this clause)
+    assert [m.value for m in find_dates(text, OCT, tense=past)][-2:] == ["2021-12", "2022-10-25"]
