@@ -147,15 +147,15 @@ def extraction_record(ex) -> dict:
         "places": [
             {"start": m.start, "end": m.end, "text": m.text, "lat": m.place.lat, "lon": m.place.lon,
              "geonameid": m.place.geonameid, "name": m.place.name, "country_code": m.place.country_code,
-             "feature_code": m.place.feature_code, "geo_precision": m.place.precision}
+             "feature_code": m.place.feature_code, "geo_precision": m.place.precision, "role": m.role}
             if m.place else
             {"start": m.start, "end": m.end, "text": m.text, "lat": None, "lon": None, "geonameid": None,
-             "name": None, "country_code": None, "feature_code": None, "geo_precision": None}
+             "name": None, "country_code": None, "feature_code": None, "geo_precision": None, "role": m.role}
             for m in ex.places
         ],
         "dates": [{"start": d.start, "end": d.end, "text": d.text, "value": d.value, "precision": d.precision}
                   for d in ex.dates],
-        "events": [{**asdict(e), "alternatives": list(e.alternatives)} for e in ex.events],
+        "events": [{**asdict(e), "alternatives": list(e.alternatives), "actors": list(e.actors)} for e in ex.events],
     }
 
 

@@ -1,78 +1,55 @@
-"""Turn place and date mentions into event rows: where something happened, and when.
+"""Turn place and date mentions into rows: each place's role, date, event type, trigger and actors.
 
-A place becomes an event location unless the parse says it is an actor ("Moscow said", "Russia will
-withdraw", "claims made by Moscow") or a modifier ("the U.K. Defense Ministry", "Kyiv's hopes"). Its date is the temporal
-expression closest to it in the dependency tree of the same sentence, else the publication date.
+Every resolved place becomes a row with its role (roles.py); only event locations, origins and destinations are
+map points by default. A row's date is the temporal expression closest to the place in the dependency tree of the
+same sentence, else the publication date; its type and trigger come from event_types.py, its actors from actors.py.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from .actors import find_actors
+from .event_types import classify
 from .models import Article, DateMention, Event, PlaceMention
-
-SPEECH_VERBS = {"say", "announce", "claim", "warn", "accuse", "deny", "state", "report", "tell", "insist",
-                "urge", "demand", "vow", "threaten", "respond", "reply", "confirm", "condemn", "call", "add",
-                "assess", "suggest", "argue", "declare", "note", "write", "believe", "think", "hope", "want"}
-# Nouns that a place may modify and still be the place ("Kharkiv region", "the Kyiv suburbs").
-PLACE_NOUNS = {"region", "oblast", "province", "state", "county", "district", "area", "areas", "city", "town",
-               "village", "border", "outskirts", "suburbs", "coast", "port", "capital", "front", "centre",
-               "center", "airport", "streets", "street", "territory", "countryside"}
-# Coarse event types from the governing verb's lemma; a later issue refines this into a full taxonomy.
-EVENT_TYPES = {
-    "battle": {"fight", "clash", "battle", "attack", "assault", "storm", "ambush", "advance", "counterattack"},
-    "strike": {"shell", "bomb", "strike", "hit", "fire", "launch", "explode", "shoot", "target", "pound"},
-    "territory": {"capture", "retake", "recapture", "liberate", "seize", "take", "enter", "control",
-                  "withdraw", "retreat", "occupy", "surround", "lose", "regroup", "pull", "flee"},
-    "movement": {"move", "deploy", "send", "arrive", "travel", "cross", "march", "evacuate", "return", "leave",
-                 "patrol"},
-    "protest": {"protest", "rally", "march", "demonstrate", "gather", "strike"},
-    "arrest": {"arrest", "detain", "charge", "jail", "sentence"},
-    "diplomacy": {"meet", "visit", "talk", "sign", "negotiate", "host", "agree"},
-    "statement": SPEECH_VERBS,
-    "disaster": {"flood", "burn", "collapse", "destroy", "damage", "kill", "die", "injure", "hurt", "rescue",
-                 "sweep", "erupt", "shake"},
-}
-_TYPE_OF_LEMMA = {lemma: kind for kind, lemmas in EVENT_TYPES.items() for lemma in lemmas}
-MAX_HEAD_STEPS = 4
+from .roles import final_role, qualifier_places, syntactic_role
 
 
-def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: list[DateMention]) -> list[Event]:
-    """One event per place reported as a location in a sentence, dated by its governing date."""
+def build_events(article: Article, doc: Doc, places: list[PlaceMention],
+                 dates: list[DateMention]) -> tuple[list[PlaceMention], list[Event]]:
+    """Every place with its role, and one row per resolved place, role and sentence."""
     published = article.published
     usable_dates = [d for d in dates if d.day is not None]
-    events: list[Event] = []
-    seen: set[tuple[int, str]] = set()
+    read: list[tuple[PlaceMention, Span | None, DateMention | None]] = []
     for mention in places:
-        if mention.place is None:
-            continue
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None or mention.how == "embedded" or _is_actor_or_modifier(span, mention.place.precision == "country"):
+        if span is None:
+            read.append((mention, None, None))
             continue
         sent = span.sent
-        if (sent.start, mention.place.place_id) in seen:
-            continue
-        seen.add((sent.start, mention.place.place_id))
+        is_country = mention.place is not None and mention.place.precision == "country"
         governing = _governing_date(doc, span, [d for d in usable_dates if sent.start_char <= d.start < sent.end_char])
-        events.append(_event(article, mention, sent, governing, published, _event_type(span)))
-    return events
-
-
-def _is_actor_or_modifier(span: Span, is_country: bool) -> bool:
-    root = span.root
-    head = root.head
-    if root.dep_ in ("compound", "poss", "nmod", "amod") and head.lower_ not in PLACE_NOUNS and head.pos_ in ("NOUN", "PROPN"):
-        return True
-    if root.dep_ == "pobj" and head.dep_ == "agent":
-        return True  # "claims made by Moscow": the doer, not the place
-    if root.dep_ in ("nsubj", "nsubjpass"):
-        if head.lemma_ in SPEECH_VERBS:
-            return True
-        # A country as the subject of a clause is nearly always its government or army acting.
-        return is_country
-    return False
+        role = final_role(syntactic_role(span, mention.how, is_country), governing, published)
+        read.append((replace(mention, role=role), span, governing))
+    located = [(n, m.place, span.sent.start) for n, (m, span, _) in enumerate(read) if m.place and span is not None]
+    for k in qualifier_places([(place, read[n][0].role, sent) for n, place, sent in located]):
+        n = located[k][0]
+        read[n] = (replace(read[n][0], role="background"), *read[n][1:])
+    # A place named as a place is never an actor, even when spaCy labelled it a person ("take Kyiv").
+    not_actors = {t.i for m, span, _ in read if span is not None and m.role != "actor" for t in span}
+    events: list[Event] = []
+    seen: set[tuple[int, str, str]] = set()
+    for mention, span, governing in read:
+        if span is None or mention.place is None:
+            continue
+        key = (span.sent.start, mention.place.place_id, mention.role)
+        if key not in seen:
+            seen.add(key)
+            events.append(_event(article, mention, span, governing, published, not_actors))
+    return [m for m, _, _ in read], events
 
 
 def _governing_date(doc: Doc, place: Span, candidates: list[DateMention]) -> DateMention | None:
@@ -97,19 +74,8 @@ def _tree_distance(a: Token, b: Token) -> int:
     return len(up_a) + 50  # different sentences' roots: far apart
 
 
-def _event_type(span: Span) -> str:
-    token = span.root
-    for _ in range(MAX_HEAD_STEPS):
-        if token.pos_ in ("VERB", "NOUN") and token.lemma_ in _TYPE_OF_LEMMA:
-            return _TYPE_OF_LEMMA[token.lemma_]
-        if token.head is token:
-            break
-        token = token.head
-    return "other"
-
-
-def _event(article: Article, mention: PlaceMention, sent: Span, when: DateMention | None,
-           published: date | None, event_type: str) -> Event:
+def _event(article: Article, mention: PlaceMention, span: Span, when: DateMention | None,
+           published: date | None, not_actors: set[int]) -> Event:
     place = mention.place
     assert place is not None
     if when is not None:
@@ -118,6 +84,8 @@ def _event(article: Article, mention: PlaceMention, sent: Span, when: DateMentio
         day = published.isoformat() if published else None
         event_date, precision, text, basis, value = day, "day", "", "publication", day or ""
     confidence = mention.confidence * (0.9 if when is not None else 0.7)
+    sent = span.sent
+    event_type, trigger = classify(span.root)
     return Event(
         event_id=stable_event_id(article.article_id, mention.start, mention.end),
         article_id=article.article_id, source=article.source, url=article.url, title=article.title,
@@ -130,6 +98,8 @@ def _event(article: Article, mention: PlaceMention, sent: Span, when: DateMentio
         sentence=article.text[sent.start_char:sent.end_char].strip(),
         start_char=mention.start, end_char=mention.end, event_type=event_type,
         confidence=round(confidence, 3), alternatives=mention.alternatives,
+        role=mention.role, trigger=trigger.text if trigger is not None else "", actors=find_actors(trigger, not_actors),
+        place_reason=mention.reason,
     )
 
 

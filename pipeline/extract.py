@@ -45,7 +45,7 @@ class Extractor:
         places = self.resolver.resolve(article.text, find_place_spans(doc, self.gazetteer))
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
         found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
-        events = build_events(article, doc, places, found)
+        places, events = build_events(article, doc, places, found)
         return Extraction(article, tuple(places), tuple(found), tuple(events))
 
 

@@ -69,6 +69,7 @@ class PlaceMention:
     alternatives: tuple[str, ...] = ()
     how: str = ""
     reason: str = ""
+    role: str = ""  # set by roles.py: one of roles.ROLES
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class DateMention:
 
 @dataclass(frozen=True)
 class Event:
-    """Something reported as happening at a place on a date: one map point."""
+    """A place mention in its sentence, dated: a map point when its role is an event location, origin or
+    destination; actors, datelines and background places are kept too, so the app can show them on demand."""
 
     event_id: str
     article_id: str
@@ -120,6 +122,10 @@ class Event:
     event_type: str
     confidence: float
     alternatives: tuple[str, ...] = field(default=())
+    role: str = "event"  # roles.ROLES: only event, origin and destination are map points by default
+    trigger: str = ""  # the word the event type was read from ("shelled", "protest")
+    actors: tuple[str, ...] = field(default=())  # people, organisations, groups that did or underwent it
+    place_reason: str = ""  # why the gazetteer entry was chosen (PlaceMention.reason)
 
 
 @dataclass(frozen=True)

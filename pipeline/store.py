@@ -1,15 +1,18 @@
 """The events database: schema and idempotent writes.
 
-SQLite in WAL mode so the app can read while the pipeline writes; parameterised SQL only.
+SQLite in WAL mode so the app can read while the pipeline writes; parameterised SQL only. Reports of one event
+are grouped (grouping.py) in the same transaction that stores or replaces an article, so no group outlives a
+replaced report; a database written before a column existed gets it on the next `connect`.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import astuple, fields
+from dataclasses import fields
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .grouping import Report, group, not_grouped_reason
 from .models import Article, Event, PlaceMention, Rejection, stable_id
 
 SCHEMA = """
@@ -42,7 +45,9 @@ CREATE TABLE IF NOT EXISTS events (
     country_code TEXT, admin1 TEXT, feature_code TEXT, geo_precision TEXT,
     lat REAL NOT NULL, lon REAL NOT NULL,
     sentence TEXT, start_char INTEGER, end_char INTEGER,
-    event_type TEXT, confidence REAL, alternatives TEXT
+    event_type TEXT, confidence REAL, alternatives TEXT,
+    role TEXT NOT NULL DEFAULT 'event', "trigger" TEXT NOT NULL DEFAULT '', actors TEXT NOT NULL DEFAULT '[]',
+    place_reason TEXT NOT NULL DEFAULT '', group_id TEXT, group_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
 CREATE INDEX IF NOT EXISTS events_source ON events(source);
@@ -66,6 +71,23 @@ CREATE TABLE IF NOT EXISTS input_log (
 """
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
+# Columns added after the first release, with what an older database's rows get: the old version stored only
+# event locations, so their role is 'event'; their groups are computed when the columns are added.
+ADDED_COLUMNS = {
+    "role": "TEXT NOT NULL DEFAULT 'event'",
+    "trigger": "TEXT NOT NULL DEFAULT ''",
+    "actors": "TEXT NOT NULL DEFAULT '[]'",
+    "place_reason": "TEXT NOT NULL DEFAULT ''",
+    "group_id": "TEXT",
+    "group_reason": "TEXT",
+}
+INDEXES = """
+CREATE INDEX IF NOT EXISTS events_group ON events(group_id);
+CREATE INDEX IF NOT EXISTS events_role ON events(role);
+"""
+_REPORT_COLUMNS = [f.name for f in fields(Report)]
+# A month-precision date starts up to this many days before a day it overlaps.
+_LONGEST_SPAN_DAYS = 31
 
 
 def _now() -> str:
@@ -83,9 +105,22 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(SCHEMA)
+        _add_missing_columns(conn)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a database made by an earlier version up to date, and group its events once."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    missing = [name for name in ADDED_COLUMNS if name not in present]
+    with conn:
+        for name in missing:  # names and types come from ADDED_COLUMNS above, never from input
+            conn.execute(f'ALTER TABLE events ADD COLUMN "{name}" {ADDED_COLUMNS[name]}')
+        conn.executescript(INDEXES)
+        if missing:
+            regroup_all(conn)
 
 
 def find_duplicate(conn: sqlite3.Connection, article: Article) -> str | None:
@@ -106,6 +141,7 @@ def save_article(
 ) -> None:
     """Store an article with its events in one transaction, replacing any earlier version."""
     with conn:
+        replaced = _reports(conn, "article_id = ?", (article.article_id,))
         conn.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
         conn.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
         conn.execute(
@@ -120,10 +156,12 @@ def save_article(
             ),
         )
         placeholders = ", ".join("?" for _ in EVENT_COLUMNS)
+        columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
         conn.executemany(
-            f"INSERT OR REPLACE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({placeholders})",
+            f"INSERT OR REPLACE INTO events ({columns}) VALUES ({placeholders})",
             [_event_values(e) for e in events],
         )
+        _regroup_around(conn, article.article_id, replaced)
         conn.executemany(
             "INSERT OR REPLACE INTO unresolved_places (article_id, place_text, start_char) VALUES (?, ?, ?)",
             [(article.article_id, m.text, m.start) for m in unresolved],
@@ -132,10 +170,77 @@ def save_article(
 
 
 def _event_values(event: Event) -> tuple:
-    values = list(astuple(event))
+    values = [getattr(event, c) for c in EVENT_COLUMNS]  # not astuple: it deep-copies every field
     values[EVENT_COLUMNS.index("alternatives")] = json.dumps(list(event.alternatives), ensure_ascii=False)
+    values[EVENT_COLUMNS.index("actors")] = json.dumps(list(event.actors), ensure_ascii=False)
     values[EVENT_COLUMNS.index("published_inferred")] = int(event.published_inferred)
     return tuple(values)
+
+
+def regroup_all(conn: sqlite3.Connection) -> None:
+    """Group every event of the database afresh (inside the caller's transaction)."""
+    _write_groups(conn, _reports(conn, "1 = 1", ()))
+
+
+def _regroup_around(conn: sqlite3.Connection, article_id: str, replaced: list[Report]) -> None:
+    """Group again the rows that could share an event with the article's rows just written or deleted.
+
+    Those are the article's own rows, the map rows at the same places or in the same admin-1 regions whose dates
+    overlap a touched row's, and every member of the groups they are in (so no group is cut). The rest of the
+    database keeps its groups: a new article extends them, a replaced one leaves none behind."""
+    reports = _reports(conn, "article_id = ?", (article_id,))
+    touched = [r for r in replaced + reports if r.groupable]
+    if touched:
+        lo = min(r.span[0] for r in touched).isoformat()
+        hi = max(r.span[1] for r in touched).isoformat()
+        nearby = _reports(
+            conn, "article_id <> ? AND role IN ('event', 'origin', 'destination')"
+            " AND (place_id IN (SELECT value FROM json_each(?)) OR admin1 IN (SELECT value FROM json_each(?)))"
+            " AND (event_date BETWEEN date(?, '-1 day') AND ?"
+            "      OR (date_precision IN ('week', 'month') AND event_date BETWEEN date(?, ?) AND ?))",
+            (article_id, json.dumps(sorted({r.place_id for r in touched})),
+             json.dumps(sorted({r.admin1 for r in touched if r.admin1})), lo, hi, lo, f"-{_LONGEST_SPAN_DAYS} days", hi))
+        reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
+    known = {r.event_id for r in reports}
+    while True:  # take in the whole of every group touched
+        group_ids = json.dumps(sorted({g for (g,) in conn.execute(
+            "SELECT DISTINCT group_id FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(known)),)) if g}))
+        more = [r for r in _reports(conn, "group_id IN (SELECT value FROM json_each(?))", (group_ids,))
+                if r.event_id not in known]
+        if not more:
+            break
+        reports += more
+        known |= {r.event_id for r in more}
+    _write_groups(conn, reports)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _reports(conn: sqlite3.Connection, where: str, params: tuple) -> list[Report]:
+    columns = ", ".join(f'"{c}"' for c in _REPORT_COLUMNS)
+    rows = conn.execute(f"SELECT {columns} FROM events WHERE {where}", params).fetchall()
+    return [Report(**{**dict(zip(_REPORT_COLUMNS, row)), "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))})
+            for row in rows]
+
+
+_ACTORS_AT = _REPORT_COLUMNS.index("actors")
+
+
+def _write_groups(conn: sqlite3.Connection, reports: list[Report]) -> None:
+    """Store each report's group and reason; rows whose group did not change are not written."""
+    grouped = group(reports)
+    current = {event_id: (g, why) for event_id, g, why in conn.execute(
+        "SELECT event_id, group_id, group_reason FROM events WHERE event_id IN (SELECT value FROM json_each(?))",
+        (json.dumps([r.event_id for r in reports]),))}
+    changes = []
+    for r in reports:
+        new = grouped.get(r.event_id) or (r.event_id, not_grouped_reason(r))
+        if current.get(r.event_id) != new:
+            changes.append((*new, r.event_id))
+    conn.executemany("UPDATE events SET group_id = ?, group_reason = ? WHERE event_id = ?", changes)
 
 
 def save_rejection(conn: sqlite3.Connection, rejection: Rejection, run_id: str) -> None:

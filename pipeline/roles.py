@@ -1,0 +1,216 @@
+"""The role a place mention plays in its sentence, read from the dependency parse.
+
+A news story names far more places than it reports events at: "Moscow said" names a government, "the U.K.
+Defense Ministry" an office, "KHARKIV, UKRAINE -" the dateline, "after it failed to take Kyiv earlier this
+year" an old event. Only event locations, origins and destinations of movements are map points by default.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from spacy.tokens import Span, Token
+
+from .event_types import TYPE_OF_WORD
+from .models import DateMention, Place
+
+# Ordered: the dashboard lists them in this order.
+ROLES: dict[str, str] = {
+    "event": "where something reported happened ('troops entered Kupiansk', 'shelling in Izyum')",
+    "origin": "where a movement started ('regrouped from Balakliya')",
+    "destination": "where a movement went ('to the Donetsk region')",
+    "dateline": "the dateline or a caption's place ('KHARKIV, UKRAINE - September 9')",
+    "actor": "a government, army or office named by its place ('Moscow said', 'Kyiv's hopes', 'U.K. Defense Ministry')",
+    "background": "a place named for context or a past event ('failed to take Kyiv earlier this year')",
+}
+MAP_ROLES = ("event", "origin", "destination")
+
+SPEECH_VERBS = {"say", "announce", "claim", "warn", "accuse", "deny", "state", "report", "tell", "insist",
+                "urge", "demand", "vow", "threaten", "respond", "reply", "confirm", "condemn", "call", "add",
+                "assess", "suggest", "argue", "declare", "note", "write", "believe", "think", "hope", "want",
+                "agree", "decide", "refuse", "plan", "promise", "expect", "recognise", "recognize", "reject",
+                "welcome", "criticise", "criticize", "praise", "propose", "ask", "seek", "support", "oppose"}
+# A place that is the subject of these is still the place it names ("Kharkiv saw heavy shelling").
+EXPERIENCE_VERBS = {"see", "suffer", "experience", "face", "endure", "remain", "be", "lie", "sit", "become",
+                    "have", "lose", "fall", "burn", "flood", "shake", "tremble"}
+# Objects of these are addressees or targets of policy, not places: "accused Moscow", "sanctioned Russia".
+ACTOR_OBJECT_VERBS = {"accuse", "urge", "warn", "blame", "sanction", "support", "back", "criticise", "criticize",
+                      "condemn", "thank", "ask", "pressure", "press", "persuade", "call", "tell", "help", "arm",
+                      "fund", "recognise", "recognize", "punish", "trust", "defeat", "beat", "join"}
+# Nouns whose "with/against/on/for/to" argument is a party: "talks with Moscow", "sanctions on Russia".
+RELATION_NOUNS = {"talks", "talk", "relations", "relation", "ties", "sanctions", "sanction", "deal", "agreement",
+                  "war", "support", "aid", "pressure", "negotiations", "dialogue", "tension", "tensions", "dispute",
+                  "treaty", "alliance", "cooperation", "trade", "match", "game", "contract", "partnership",
+                  "conflict", "rivalry", "help", "loan", "loans", "exports", "imports", "ambassador", "envoy",
+                  "delegation", "demands", "call", "calls", "message", "letter", "accession", "membership"}
+# Institutions named by their country: "the government of Ukraine", "the President of Russia".
+INSTITUTION_NOUNS = {"government", "president", "ministry", "minister", "army", "military", "forces", "navy",
+                     "embassy", "ambassador", "officials", "leader", "leaders", "parliament", "king", "queen",
+                     "prime", "administration", "people", "team", "squad", "coach", "federation", "bank",
+                     "university", "service", "council", "republic", "union", "department", "office", "state"}
+# Nouns a place may modify and still be the place ("Kharkiv region", "the Kyiv suburbs").
+PLACE_NOUNS = {"region", "oblast", "province", "state", "county", "district", "area", "areas", "city", "town",
+               "village", "villages", "border", "outskirts", "suburbs", "coast", "port", "capital", "front",
+               "centre", "center", "airport", "streets", "street", "territory", "countryside", "neighborhood",
+               "neighbourhood", "downtown", "area", "station", "river", "bridge", "highway", "road", "metro"}
+MOVEMENT_WORDS = {"move", "regroup", "redeploy", "withdraw", "retreat", "flee", "pull", "evacuate", "travel",
+                  "march", "advance", "head", "send", "deploy", "transfer", "relocate", "return", "go", "come",
+                  "fly", "drive", "sail", "escape", "push", "shift", "bring", "carry", "ship", "deport", "leave",
+                  "withdrawal", "retreat", "evacuation", "flight", "journey", "exodus", "transfer", "march",
+                  "migrate", "migration", "convoy", "depart", "arrive", "bus", "transport", "roll"}
+SETTLEMENT_NOUNS = {"town", "city", "village", "port", "capital", "settlement"}
+PICTURE_NOUNS = {"photo", "photograph", "picture", "image", "footage", "video", "snapshot"}
+FROM_PREPS = {"from", "out"}
+TO_PREPS = {"to", "into", "toward", "towards", "for"}
+COARSE_DATES = {"quarter", "season", "year", "decade", "century"}
+BACKGROUND_AFTER_DAYS = 30  # a dated event this long before publication is history, not news
+MAX_CLIMB = 5
+
+
+def syntactic_role(span: Span, how: str, is_country: bool) -> str:
+    """The role from the sentence alone (every role but background, which needs the date)."""
+    root = _through_lists(span.root)
+    if how == "dateline" or _is_caption(span) or _is_photo_place(root):
+        return "dateline"
+    if how == "embedded":
+        return "actor"  # a name inside an organisation's ("Security Service of Ukraine")
+    if _qualifies_a_place(root):
+        return "background"  # "Izyum in the Kharkiv region", "Kharkiv, Ukraine": where the place named is
+    if _is_actor(root, is_country):
+        return "actor"
+    return _movement_end(root) or "event"
+
+
+def qualifier_places(places: list[tuple[Place, str, int]]) -> set[int]:
+    """Indexes of coarse places that only say where a finer one in the same sentence lies ("shelling hit Izyum in
+    eastern Ukraine"): `places` holds (place, role, sentence start) per mention."""
+    out = set()
+    for n, (outer, role, sent) in enumerate(places):
+        if role in MAP_ROLES and outer.precision in ("country", "admin1") and any(
+                other_role in MAP_ROLES and other_sent == sent and _inside(inner, outer)
+                for inner, other_role, other_sent in places):
+            out.add(n)
+    return out
+
+
+def _inside(inner: Place, outer: Place) -> bool:
+    if inner.precision in ("country", "other") or inner.place_id == outer.place_id:
+        return False
+    if outer.precision == "country":
+        return inner.country_code == outer.country_code
+    return inner.precision in ("settlement", "admin2") and inner.country_code == outer.country_code \
+        and inner.admin1_code is not None and inner.admin1_code == outer.admin1_code
+
+
+def final_role(role: str, when: DateMention | None, published: date | None) -> str:
+    """An event location dated long before publication, or only to a year or coarser, is background."""
+    if role not in MAP_ROLES or when is None or when.day is None:
+        return role
+    if when.precision in COARSE_DATES:
+        return "background"
+    if published is not None and _last_day(when) < published - timedelta(days=BACKGROUND_AFTER_DAYS):
+        return "background"
+    return role
+
+
+def _through_lists(token: Token) -> Token:
+    """'Balakliya and Izyum', 'Ukraine's Kharkiv region': a listed place, or one named with the region it is
+    in, plays its head's part ("Kharkiv, Ukraine" is different: see _qualifies_a_place)."""
+    for _ in range(MAX_CLIMB):
+        head = token.head
+        if head is token:
+            break
+        if token.dep_ == "conj" and head.pos_ == "PROPN" or \
+                token.dep_ in ("poss", "compound", "nmod") and (head.lower_ in PLACE_NOUNS or head.ent_type_ in ("GPE", "LOC")):
+            token = head
+        else:
+            break
+    return token
+
+
+def _is_caption(span: Span) -> bool:
+    """A slug or caption line that is little more than a place name ('Kharkiv', 'Kharkiv ukrainian soldier')."""
+    sent = span.sent
+    return len(sent) <= 4 and not any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+def _qualifies_a_place(root: Token) -> bool:
+    """A region or country named only to say where another place is."""
+    if root.dep_ == "appos":
+        return _names_a_place(root.head)
+    if root.dep_ == "pobj" and root.head.lower_ == "in":
+        return _names_a_place(root.head.head)
+    return False
+
+
+def _names_a_place(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.ent_type_ in ("GPE", "LOC") or token.lower_ in SETTLEMENT_NOUNS
+
+
+def _is_photo_place(root: Token) -> bool:
+    """'This photograph taken in Balakliya': where a picture was taken is a caption's place."""
+    if root.dep_ != "pobj" or root.head.head.lemma_ not in ("take", "shoot"):
+        return False
+    verb = root.head.head
+    return verb.head.lemma_ in PICTURE_NOUNS or any(c.lemma_ in PICTURE_NOUNS for c in verb.children)
+
+
+def _is_actor(root: Token, is_country: bool) -> bool:
+    head = root.head
+    dep = root.dep_
+    if dep in ("compound", "poss", "nmod", "amod") and head.pos_ in ("NOUN", "PROPN") \
+            and head.lower_ not in PLACE_NOUNS and head.ent_type_ not in ("GPE", "LOC") \
+            and (dep == "poss" or head.lemma_.lower() not in TYPE_OF_WORD):
+        return True  # "the U.K. Defense Ministry", "Kyiv's hopes", "Russia's offensive"; not "the Izyum offensive"
+    if dep == "pobj" and head.dep_ == "agent":
+        return True  # "claims made by Moscow": the doer
+    if dep == "nsubjpass":
+        return head.lemma_ in SPEECH_VERBS
+    if dep == "nsubj" and head.pos_ in ("VERB", "AUX"):
+        if head.lemma_ in SPEECH_VERBS:
+            return True
+        if head.lemma_ in EXPERIENCE_VERBS:
+            return False
+        # A country acting is its government or army; a city with a direct object acts too ("Moscow sent troops").
+        return is_country or any(c.dep_ == "dobj" for c in head.children)
+    if dep == "dobj" and head.lemma_ in ACTOR_OBJECT_VERBS:
+        return True
+    if dep == "pobj":
+        word = head.head  # the word the preposition hangs from
+        if head.lower_ in ("with", "against", "on", "for", "to", "between") and word.lower_ in RELATION_NOUNS:
+            return True
+        if head.lower_ in ("of", "for", "to") and word.lower_ in INSTITUTION_NOUNS:
+            return True
+    return False
+
+
+def _movement_end(root: Token) -> str | None:
+    """'regrouped from Balakliya to the Donetsk region': origin and destination of a movement word."""
+    token = root
+    for _ in range(MAX_CLIMB):
+        if token.dep_ != "pobj":
+            if token.dep_ == "dobj" and token.head.lemma_ == "leave":
+                return "origin"
+            return None
+        prep = token.head
+        word = prep.head
+        if prep.lower_ in ("around", "near", "of", "in") and word.pos_ == "NOUN":
+            token = word  # "from areas around Balakliya": climb to "areas"
+            continue
+        if word.lemma_ in MOVEMENT_WORDS or word.lower_ in MOVEMENT_WORDS:
+            if prep.lower_ in FROM_PREPS:
+                return "origin"
+            if prep.lower_ in TO_PREPS:
+                return "destination"
+        return None
+    return None
+
+
+def _last_day(when: DateMention) -> date:
+    day = when.day
+    assert day is not None
+    if when.precision == "week":
+        return day + timedelta(days=6)
+    if when.precision == "month":
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return day

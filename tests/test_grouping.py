@@ -1,0 +1,142 @@
+"""Grouping reports of one event (pipeline/grouping.py, store.py): hand-made article sets through the real
+pipeline into a real SQLite file, for merge and do-not-merge cases, re-runs and replaced articles."""
+import json
+import sqlite3
+from contextlib import closing
+from datetime import date
+
+import pytest
+
+from pipeline import store
+from pipeline.runner import Runner
+
+PUBLISHED = "2022-09-10"  # a Saturday: "Friday" is 2022-09-09
+SAME_STRIKE = [
+    ("Harbour Post", "https://harbour.example/1", "Russian missiles struck Kharkiv on Friday, officials said."),
+    ("Northern Ledger", "https://ledger.example/1", "Missiles hit Kharkiv on Friday, damaging a power plant."),
+    ("Meridian Wire", "https://meridian.example/1", "A Russian missile strike hit Kharkiv on Friday."),
+]
+APART = [
+    # The same city and day, but the text says it is another strike.
+    ("Meridian Wire", "https://meridian.example/2", "A second missile strike hit Kharkiv on Friday evening."),
+    # The same day and type in a town 30 km from another.
+    ("Harbour Post", "https://harbour.example/2", "Shelling hit Izyum in eastern Ukraine on Friday."),
+    ("Northern Ledger", "https://ledger.example/2", "Shelling hit Balakliya in eastern Ukraine on Friday."),
+    # The same place, another day; the same place and day, another type.
+    ("Harbour Post", "https://harbour.example/3", "Missiles struck Kharkiv on Thursday."),
+    ("Northern Ledger", "https://ledger.example/3", "Thousands of people protested in Kharkiv on Friday."),
+]
+
+
+def write_articles(folder, articles) -> None:
+    folder.mkdir(exist_ok=True)
+    with (folder / "articles.jsonl").open("w") as f:
+        for source, url, text in articles:
+            f.write(json.dumps({"text": text, "source": source, "url": url, "published": PUBLISHED}) + "\n")
+
+
+def run(extractor, db, folder):
+    return Runner(db, extractor=extractor).run([str(folder)], run_date=date(2030, 1, 1))
+
+
+def groups(db) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(place, first sentence) -> [(source, reason)] for every map event's group."""
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute(
+            "SELECT e.group_id, e.source, e.group_reason, e.place_text, e.sentence, e.event_id FROM events e"
+            " WHERE e.role IN ('event', 'origin', 'destination') ORDER BY e.group_id, e.event_id").fetchall()
+    by_group: dict[str, list] = {}
+    for group_id, source, reason, place, sentence, event_id in rows:
+        by_group.setdefault(group_id, []).append((source, reason, place, sentence, event_id))
+    out = {}
+    for group_id, members in by_group.items():
+        [first] = [m for m in members if m[4] == group_id]
+        out[(first[2], first[3])] = sorted((m[0], m[1]) for m in members)
+    return out
+
+
+@pytest.fixture
+def db(tmp_path, extractor):
+    write_articles(tmp_path / "wire", SAME_STRIKE + APART)
+    path = tmp_path / "events.db"
+    run(extractor, path, tmp_path / "wire")
+    return path
+
+
+def test_grouping_merges_one_strike_told_by_three_sources(db):
+    [strike] = [members for (place, _), members in groups(db).items()
+                if place == "Kharkiv" and len(members) > 1]
+    assert [source for source, _ in strike] == ["Harbour Post", "Meridian Wire", "Northern Ledger"]
+    reasons = [reason for _, reason in strike]
+    assert reasons.count("first report") == 1
+    assert all("same place (Kharkiv)" in r and "same day 2022-09-09" in r for r in reasons if r != "first report")
+
+
+def test_grouping_keeps_apart_what_differs(db):
+    found = groups(db)
+    assert len(found) == 6  # the strike, the second strike, Izyum, Balakliya, Thursday's strike, the protest
+    assert all(len(members) == 1 for (_, sentence), members in found.items() if "Kharkiv" not in sentence
+               or "second" in sentence or "Thursday" in sentence or "protested" in sentence)
+    assert {place for place, _ in found} == {"Kharkiv", "Izyum", "Balakliya"}
+
+
+def test_grouping_two_strikes_in_one_article_stay_two(tmp_path, extractor):
+    text = "Missiles struck Kharkiv on Friday morning. Another strike hit Kharkiv on Friday evening."
+    write_articles(tmp_path / "one", [("Harbour Post", "https://harbour.example/9", text)])
+    run(extractor, tmp_path / "events.db", tmp_path / "one")
+    assert len(groups(tmp_path / "events.db")) == 2
+
+
+def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, extractor):
+    before = groups(db)
+    summary = run(extractor, db, tmp_path / "wire")
+    assert summary.stored == 0 and summary.duplicates == len(SAME_STRIKE + APART)
+    assert groups(db) == before
+    with closing(store.connect(db)) as conn, conn:
+        store.regroup_all(conn)
+    assert groups(db) == before
+
+
+def test_grouping_replacing_an_article_leaves_no_stale_group(db, tmp_path, extractor):
+    [strike] = [members for (place, _), members in groups(db).items() if place == "Kharkiv" and len(members) > 1]
+    [first_source] = [source for source, reason in strike if reason == "first report"]  # its event id names the group
+    [(_, url, _)] = [a for a in SAME_STRIKE if a[0] == first_source]
+    write_articles(tmp_path / "update", [(first_source, url, "Missiles hit Odesa on Friday, officials said.")])
+    run(extractor, db, tmp_path / "update")
+    found = groups(db)
+    [strike] = [members for (place, _), members in found.items() if place == "Kharkiv" and len(members) > 1]
+    assert sorted(source for source, _ in strike) == sorted(a[0] for a in SAME_STRIKE if a[0] != first_source)
+    assert [reason for _, reason in strike].count("first report") == 1
+    assert [members for (place, _), members in found.items() if place == "Odesa"] == [[(first_source, "first report")]]
+    with closing(sqlite3.connect(db)) as conn:
+        stale = conn.execute("SELECT COUNT(*) FROM events WHERE group_id IS NULL OR group_id NOT IN"
+                             " (SELECT event_id FROM events)").fetchone()[0]
+    assert stale == 0
+
+
+def test_grouping_rows_that_are_no_events_are_their_own_group(db):
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT role, group_id = event_id, group_reason FROM events"
+                            " WHERE role NOT IN ('event', 'origin', 'destination')").fetchall()
+    assert rows and all(own and reason == f"not grouped: role {role}" for role, own, reason in rows)
+
+
+def test_connect_brings_an_old_database_up_to_date(tmp_path):
+    """A database written before roles and groups existed gets the columns, and its events get groups."""
+    path = tmp_path / "old.db"
+    old_columns = [c for c in store.EVENT_COLUMNS if c not in store.ADDED_COLUMNS]
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.executescript(store.SCHEMA.split("CREATE TABLE IF NOT EXISTS events")[0])
+        conn.execute(f"CREATE TABLE events ({', '.join(old_columns)})")
+        conn.execute("INSERT INTO articles (article_id, origin, status, ingested_at) VALUES ('a', 'a.txt', 'stored', 'x')")
+        values = {c: None for c in old_columns} | {
+            "event_id": "e1", "article_id": "a", "event_date": "2022-09-09", "date_precision": "day",
+            "date_basis": "relative", "place_id": "geonames:1", "place_name": "Kharkiv", "geo_precision": "settlement",
+            "country_code": "UA", "lat": 49.98, "lon": 36.25, "event_type": "strike", "sentence": "s", "start_char": 0}
+        conn.execute(f"INSERT INTO events ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                     list(values.values()))
+    with closing(store.connect(path)) as conn:
+        row = dict(conn.execute("SELECT * FROM events").fetchone())
+    assert set(store.ADDED_COLUMNS) <= set(row)
+    assert (row["role"], row["trigger"], row["actors"], row["group_id"], row["group_reason"]) == (
+        "event", "", "[]", "e1", "first report")
