@@ -31,6 +31,11 @@ if not path.exists():
     st.stop()
 
 state = data.db_state(path)
+problem = data.upgrade(str(path), state)
+if problem:
+    st.error(f"Could not bring the database `{path}` up to date: {problem}. Run `python -m pipeline run` once "
+             "(it upgrades the database), then reload.", icon="🚫")
+    st.stop()
 try:
     overview = data.load_overview(str(path), state)
     choices = data.load_choices(str(path), state) if overview.n_events else None
@@ -55,16 +60,21 @@ for warning in warnings:
     st.warning(warning, icon="⚠️")
 
 totals = data.load_totals(str(path), state, filters)
-columns = st.columns(4)
-for column, (label, value) in zip(columns, [("Events", totals.events), ("Articles", totals.articles),
-                                            ("Places", totals.places), ("Sources", totals.sources)]):
-    column.metric(label, f"{value:,}", border=True)
+columns = st.columns(5)
+for column, (label, value, help_text) in zip(columns, [
+    ("Events", totals.events, "Reports of the same event (same place, date, type and actors) count once."),
+    ("Reports", totals.reports, "Place mentions in articles that report an event."),
+    ("Articles", totals.articles, None), ("Places", totals.places, None), ("Sources", totals.sources, None),
+]):
+    column.metric(label, f"{value:,}", border=True, help=help_text)
 
 if not totals.events:
     if filters.sources == ():
         st.info("**No source is selected.** Pick at least one under *Sources* in the sidebar.", icon="🔎")
     elif filters.event_types == ():
         st.info("**No event type is selected.** Pick at least one under *Event types* in the sidebar.", icon="🔎")
+    elif not filters.roles:
+        st.info("**No place role is selected.** Pick at least one under *Place roles* in the sidebar.", icon="🔎")
     else:
         country = "" if filters.include_country else ", or turn on *Show country-level points*"
         st.info(f"**No events match these filters.** Widen the dates, select more sources or types, clear the "
@@ -123,7 +133,7 @@ st.dataframe(
 if selected:
     with st.container(border=True):
         st.markdown("**Selected event**")
-        st.html(views.details_html(selected))
+        st.html(views.details_html(selected, data.load_reports(str(path), state, selected.group_id)))
 
 download_csv, download_geojson = st.columns(2)
 download_csv.download_button(

@@ -7,6 +7,7 @@ its -wal file: a commit changes them, so new events show on the next interaction
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -90,6 +91,26 @@ def load_timeline(path: str, state: State, filters: Filters, by: str, weekly: bo
 def load_places(path: str, state: State, filters: Filters) -> list[PlaceRow]:
     with closing(connect(path, readonly=True)) as conn:
         return places.places(conn, filters, POPUP_EVENTS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_reports(path: str, state: State, group_id: str) -> tuple[places.Report, ...]:
+    with closing(connect(path, readonly=True)) as conn:
+        return places.reports(conn, {group_id}).get(group_id, ())
+
+
+@st.cache_resource(show_spinner="Bringing the database up to date…")
+def upgrade(path: str, state: State) -> str | None:
+    """A database written by an earlier Dateline lacks the role and group columns: the pipeline's own
+    `connect` adds them (and groups the events) once. None when the database is current, else why not."""
+    try:
+        with closing(connect(path, readonly=True)) as conn:
+            if not queries.needs_upgrade(conn):
+                return None
+        connect(path).close()
+    except sqlite3.Error as error:
+        return str(error)
+    return None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -36,16 +36,17 @@ FIT_MAX_ZOOM = 9
 # Zoom used to centre the map on one selected event.
 FOCUS_ZOOM = 10
 
-# The pipeline's event types in Tableau 10 colours; unknown types are grey.
+# The pipeline's event types (pipeline/taxonomy.py) in Tableau-like colours; unknown types are grey.
 EVENT_COLOURS = {
     "battle": "#d62728",
     "strike": "#ff7f0e",
     "territory": "#8c564b",
     "movement": "#1f77b4",
+    "violence_civilians": "#7b0d1e",
     "protest": "#e377c2",
+    "riot": "#ff9896",
     "arrest": "#9467bd",
     "diplomacy": "#2ca02c",
-    "statement": "#17becf",
     "disaster": "#bcbd22",
 }
 OTHER_COLOUR = "#7f7f7f"
@@ -53,6 +54,8 @@ OTHER_COLOUR = "#7f7f7f"
 SHAPES = {"settlement": "point", "admin2": "region", "admin1": "region", "other": "region", "country": "country"}
 SHAPE_LABELS = {"point": "town or city", "region": "region (admin area)", "country": "whole country"}
 
+ROLE_LABELS = {"event": "event location", "origin": "origin of a movement", "destination": "destination of a movement",
+               "dateline": "dateline or caption", "actor": "actor (named by its place)", "background": "background"}
 _BASIS_TEXT = {"relative": "relative to publication", "explicit": "as written"}
 
 
@@ -91,6 +94,16 @@ def place_line(row: EventRow) -> str:
     return ", ".join(p for p in (row.place_name, row.admin1, row.country_code) if p) or "unnamed place"
 
 
+def what_line(row: EventRow) -> str:
+    """The event's type, its role and trigger, and who: "strike · event location · “shelled” · Russian forces"."""
+    parts = [(row.event_type or "other").replace("_", " "), ROLE_LABELS.get(row.role, row.role)]
+    if row.trigger:
+        parts.append(f"“{row.trigger}”")
+    if row.actors:
+        parts.append(", ".join(row.actors))
+    return " · ".join(parts)
+
+
 def tooltip_text(place: PlaceRow) -> str:
     name = place.name or "unnamed place"
     latest = place.newest_date or "undated"
@@ -104,7 +117,8 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
 
     places: [lat, lon, type, events, shape, tooltip, diameter, [event indexes, newest first]]
     events: [when, precision, how, place line, place as written, place precision, type, source, article, sentence,
-             the alternatives considered]
+             the alternatives considered, what it is (role, trigger, actors), why this place, [[source, article]
+             of every report]]
     articles: [title, http(s) url or null]; type, source and article are indexes into their lists."""
     types: dict[str, int] = {}
     sources: dict[str, int] = {}
@@ -117,13 +131,15 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
     rows = []
     for place in places:
         refs = []
-        for row in place.events:
+        for row, reports in zip(place.events, place.reports or [()] * len(place.events)):
             when, precision = date_when(row)
             refs.append(len(events))
             events.append([when, precision, date_how(row), place_line(row), row.place_text, row.geo_precision,
                            index(types, row.event_type or "other"), index(sources, row.source or "unknown source"),
                            index(articles, (row.title, row.url)), row.sentence,
-                           "; ".join(row.alternatives)])
+                           "; ".join(row.alternatives), what_line(row), row.place_reason,
+                           [[index(sources, r.source or "unknown source"), index(articles, (r.title, r.url))]
+                            for r in reports]])
         rows.append([place.lat, place.lon, index(types, place.event_type or "other"), place.n_events,
                      SHAPES.get(place.geo_precision, "point"), tooltip_text(place), _diameter(place.n_events), refs])
     return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
@@ -218,25 +234,34 @@ class PlaceMarkers(VerbatimMacro):
                 return box;
             }
             function eventNode(e) {
-                var node = el("div", "dl-event"), type = data.types[e[6]], article = data.articles[e[8]];
+                var node = el("div", "dl-event"), type = data.types[e[6]];
                 var when = node.appendChild(el("div", "dl-when", e[0]));
                 if (e[1]) { when.appendChild(el("span", "dl-tag", e[1])); }
                 node.appendChild(el("div", "dl-how", e[2]));
                 var where = node.appendChild(el("div", "dl-where", e[3] + " "));
                 where.appendChild(el("span", "dl-muted", "· written “" + e[4] + "” · " + (e[5] || "?")));
                 if (e[10]) { node.appendChild(el("div", "dl-muted", "also considered: " + e[10])); }
-                var source = node.appendChild(el("div", "dl-source"));
-                source.appendChild(el("span", "dl-dot")).style.background = type[1];
-                source.appendChild(document.createTextNode(type[0] + " · "));
-                source.appendChild(el("b", "", data.sources[e[7]]));
-                source.appendChild(document.createTextNode(" · "));
-                if (article[1]) {
-                    var link = source.appendChild(el("a", "", article[0]));
-                    link.href = article[1]; link.target = "_blank"; link.rel = "noopener noreferrer";
-                } else {
-                    source.appendChild(document.createTextNode(article[0]));
-                }
+                if (e[12]) { node.appendChild(el("div", "dl-muted", "why this place: " + e[12])); }
+                var what = node.appendChild(el("div", "dl-source"));
+                what.appendChild(el("span", "dl-dot")).style.background = type[1];
+                what.appendChild(document.createTextNode(e[11]));
                 node.appendChild(sentence(e[9], e[4]));
+                var reports = e[13].length ? e[13] : [[e[7], e[8]]];
+                var names = reports.map(function (r) { return data.sources[r[0]]; })
+                    .filter(function (name, i, all) { return all.indexOf(name) === i; });
+                var by = node.appendChild(el("div", "dl-source",
+                    "reported by " + names.length + (names.length === 1 ? " source" : " sources") + ": "));
+                reports.forEach(function (r, i) {
+                    var article = data.articles[r[1]];
+                    if (i) { by.appendChild(document.createTextNode("; ")); }
+                    by.appendChild(el("b", "", data.sources[r[0]] + " "));
+                    if (article[1]) {
+                        var link = by.appendChild(el("a", "", article[0]));
+                        link.href = article[1]; link.target = "_blank"; link.rel = "noopener noreferrer";
+                    } else {
+                        by.appendChild(document.createTextNode(article[0]));
+                    }
+                });
                 return node;
             }
             function popup(p) {
@@ -335,7 +360,7 @@ class Legend(VerbatimMacro):
         self._name = "Legend"
         types = sorted({p.event_type or "other" for p in places})
         shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
-        self.types = js_json([[t, colour(t)] for t in types])
+        self.types = js_json([[t.replace("_", " "), colour(t)] for t in types])
         self.shapes = js_json([[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes])
 
 
@@ -382,7 +407,9 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
                     });
                 });
             }
-            fetch(url).then(function (response) { return response.json(); }).then(function (topology) {
+            // Drawn after the first paint, so the events show first (the shapes take a few hundred ms).
+            requestAnimationFrame(function () { setTimeout(draw, 0); });
+            function draw() { fetch(url).then(function (response) { return response.json(); }).then(function (topology) {
                 var countries = topojson.feature(topology, topology.objects.countries);
                 countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
                 L.geoJSON(countries, {
@@ -406,7 +433,7 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
                 map.on("zoomend", showLabels);
                 showLabels();
                 map.attributionControl.addAttribution({{ this.attribution }});
-            });
+            }); }
         })({{ this._parent.get_name() }}, {{ this.url }});
         {% endmacro %}
         """

@@ -1,8 +1,8 @@
 """The filters as URL query parameters, so that a copied URL reproduces the view.
 
-`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&type=strike&area=UA&q=dam&country=1`;
+`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&type=strike&area=UA&q=dam&role=event&country=1`;
 a parameter left out means its default (the data's first or last day, every source and type, anywhere, no
-search, no country-level points), so
+search, the roles that make map points, no country-level points), so
 the default view has a clean URL that follows new data. A bad value never raises: it falls back to the
 default and yields a warning for the page to show.
 """
@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.taxonomy import MAP_ROLES, ROLES
+
 from .queries import Filters
 
-FROM, TO, SOURCE, TYPE, AREA, TEXT, COUNTRY = "from", "to", "source", "type", "area", "q", "country"
-KEYS = (FROM, TO, SOURCE, TYPE, AREA, TEXT, COUNTRY)
+FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY = "from", "to", "source", "type", "area", "q", "role", "country"
+KEYS = (FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY)
 # `source=` (one empty value) means "no source selected", which differs from leaving `source` out (all);
 # the same for `type=`.
 NO_SOURCE = ""
@@ -47,7 +49,8 @@ def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filt
     event_types = _choice(params, TYPE, defaults.event_types, "event type", warnings)
     areas = _areas(params, defaults, warnings)
     text = " ".join((_last(params, TEXT) or "").split())[:MAX_TEXT]
-    return Filters(start, end, sources, _country(params, warnings), event_types, areas, text), warnings
+    return Filters(start, end, sources, _country(params, warnings), event_types, areas, text,
+                   _roles(params, warnings)), warnings
 
 
 def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
@@ -65,6 +68,8 @@ def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
         params[AREA] = list(filters.areas)
     if filters.text:
         params[TEXT] = filters.text
+    if set(filters.roles) != set(MAP_ROLES):
+        params[ROLE] = list(filters.roles) or NO_SOURCE
     if filters.include_country:
         params[COUNTRY] = "1"
     return params
@@ -105,6 +110,22 @@ def _choice(params, key: str, options: tuple[str, ...], noun: str, warnings: lis
     if not chosen or set(chosen) == known:
         return None
     return chosen
+
+
+def _roles(params, warnings: list[str]) -> tuple[str, ...]:
+    """The roles asked for, in the taxonomy's order; the map roles when none (or none known) is given."""
+    values = list(params.get(ROLE) or [])
+    if not values:
+        return MAP_ROLES
+    if values == [NO_SOURCE]:
+        return ()
+    unknown = [v for v in values if v not in ROLES]
+    chosen = tuple(r for r in ROLES if r in values)
+    if unknown:
+        listed = ", ".join(quote(v) for v in unknown)
+        fallback = "" if chosen else " Showing where events happened."
+        warnings.append(f"Ignored unknown role{'s' if len(unknown) > 1 else ''} in the URL: {listed}.{fallback}")
+    return chosen or MAP_ROLES
 
 
 def _areas(params, defaults: Defaults, warnings: list[str]) -> tuple[str, ...]:

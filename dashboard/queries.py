@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date
 
+from pipeline.taxonomy import MAP_ROLES, ROLES
+
 AREA_SEPARATOR = "/"  # between a country code and an admin-1 name in an area key ("UA/Kharkivska")
 
 
@@ -25,6 +27,7 @@ class Filters:
     event_types: tuple[str, ...] | None = None  # None: every type, as with sources
     areas: tuple[str, ...] = ()  # country codes ("UA") and admin-1 regions ("UA/Kharkivska"); () = anywhere
     text: str = ""  # words that the sentence, the place or the title must contain
+    roles: tuple[str, ...] = MAP_ROLES  # what a place mention must be: by default where things happened
 
 
 @dataclass(frozen=True)
@@ -43,13 +46,15 @@ class Choices:
     sources: dict[str, int]
     event_types: dict[str, int]
     areas: dict[str, int]
+    roles: dict[str, int]
 
 
 @dataclass(frozen=True)
 class Totals:
-    """Counts over the filtered events (not capped)."""
+    """Counts over the filtered rows (not capped): events are groups of reports of one event."""
 
     events: int
+    reports: int
     articles: int
     places: int
     sources: int
@@ -80,13 +85,22 @@ class EventRow:
     sentence: str
     event_type: str
     alternatives: tuple[str, ...] = ()  # the other gazetteer places the name could have meant
+    role: str = "event"
+    trigger: str = ""  # the word the event type was read from
+    actors: tuple[str, ...] = ()
+    place_reason: str = ""  # why the gazetteer chose this place
+    group_id: str = ""  # the event (group of reports) this report belongs to
 
 
 # Text columns may be NULL in rows from older or foreign writers; the views expect strings.
 _TEXT_COLUMNS = {"date_precision", "date_text", "date_basis", "date_value", "place_text", "place_name",
-                 "country_code", "geo_precision", "source", "sentence", "event_type"}
+                 "country_code", "geo_precision", "source", "sentence", "event_type", "trigger", "place_reason"}
+# A row without a group (written before grouping existed, or by a foreign writer) is an event of its own.
+GROUP = "COALESCE(group_id, event_id)"
+_COLUMN_SQL = {"group_id": f"{GROUP} AS group_id", "role": "COALESCE(role, 'event') AS role"}
 ROW_COLUMNS = ", ".join(
-    f"COALESCE({f.name}, '') AS {f.name}" if f.name in _TEXT_COLUMNS else f.name for f in fields(EventRow)
+    _COLUMN_SQL.get(f.name) or (f"COALESCE({f.name}, '') AS {f.name}" if f.name in _TEXT_COLUMNS else f.name)
+    for f in fields(EventRow)
 )
 # Newest first; ties broken by publication and id so the order (and the marker cap) is stable.
 NEWEST_FIRST = "ORDER BY event_date DESC, published_date DESC, event_id"
@@ -97,6 +111,13 @@ def _has_events_table(conn: sqlite3.Connection) -> bool:
     return conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
     ).fetchone() is not None
+
+
+def needs_upgrade(conn: sqlite3.Connection) -> bool:
+    """Whether the events table predates roles and groups (a database from an earlier Dateline)."""
+    if not _has_events_table(conn):
+        return False
+    return not {"role", "group_id"} <= {row[1] for row in conn.execute("PRAGMA table_info(events)")}
 
 
 def overview(conn: sqlite3.Connection) -> Overview:
@@ -115,7 +136,14 @@ def source_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def choices(conn: sqlite3.Connection) -> Choices:
-    return Choices(source_counts(conn), type_counts(conn), area_counts(conn))
+    return Choices(source_counts(conn), type_counts(conn), area_counts(conn), role_counts(conn))
+
+
+def role_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Place mentions per role, in the taxonomy's order (roles no row has are left out)."""
+    found = dict(conn.execute("SELECT COALESCE(role, 'event'), COUNT(*) FROM events GROUP BY 1"))
+    ordered = [r for r in ROLES if r in found] + sorted(r for r in found if r not in ROLES)
+    return {role: found[role] for role in ordered}
 
 
 def type_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -148,6 +176,8 @@ def where(filters: Filters) -> tuple[str, list]:
         if chosen is not None:
             clauses.append(f"{column} IN ({', '.join('?' for _ in chosen)})" if chosen else "0")
             params.extend(chosen)
+    clauses.append(f"COALESCE(role, 'event') IN ({', '.join('?' for _ in filters.roles)})" if filters.roles else "0")
+    params.extend(filters.roles)
     if not filters.include_country:
         clauses.append("(geo_precision IS NULL OR geo_precision <> 'country')")
     if filters.areas:
@@ -181,8 +211,8 @@ def _escape_like(word: str) -> str:
 def totals(conn: sqlite3.Connection, filters: Filters) -> Totals:
     sql, params = where(filters)
     row = conn.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT article_id), COUNT(DISTINCT place_id), COUNT(DISTINCT source)"
-        f" FROM events {sql}",
+        f"SELECT COUNT(DISTINCT {GROUP}), COUNT(*), COUNT(DISTINCT article_id), COUNT(DISTINCT place_id),"
+        f" COUNT(DISTINCT source) FROM events {sql}",
         params,
     ).fetchone()
     return Totals(*row)
@@ -211,12 +241,13 @@ def event_row(row: sqlite3.Row, skip: int = 0) -> EventRow:
     """The EventRow in `row`'s columns after the first `skip` (which a caller selected for itself)."""
     values = dict(zip(row.keys()[skip:], tuple(row)[skip:]))
     values["published_inferred"] = bool(values["published_inferred"])  # stored as 0/1
-    values["alternatives"] = _alternatives(values["alternatives"])
+    values["alternatives"] = _json_list(values["alternatives"])
+    values["actors"] = _json_list(values["actors"])
     return EventRow(**values)
 
 
-def _alternatives(stored: str | None) -> tuple[str, ...]:
-    """The stored JSON list of alternatives; anything else (NULL, a foreign writer's text) is none."""
+def _json_list(stored: str | None) -> tuple[str, ...]:
+    """A stored JSON list of strings; anything else (NULL, a foreign writer's text) is none."""
     try:
         found = json.loads(stored or "[]")
     except ValueError:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pipeline import taxonomy
+
 from . import params
+from .map import ROLE_LABELS
 from .params import Defaults
 from .queries import AREA_SEPARATOR, Choices, Filters
 
 FROM, TO, SOURCES, TYPES = "filter_from", "filter_to", "filter_sources", "filter_types"
-AREAS, TEXT, COUNTRY = "filter_areas", "filter_text", "filter_country"
+AREAS, TEXT, ROLES, COUNTRY = "filter_areas", "filter_text", "filter_roles", "filter_country"
 _DEFAULTS = "filter_defaults"  # the Defaults the widgets were last drawn with
 
 
@@ -34,6 +37,7 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
     state[SOURCES] = [s for s in state[SOURCES] if s in choices.sources]
     state[TYPES] = [t for t in state[TYPES] if t in choices.event_types]
     state[AREAS] = [a for a in state[AREAS] if a in choices.areas]
+    role_options = list(dict.fromkeys([*taxonomy.ROLES, *choices.roles]))
 
     with st.sidebar:
         st.header("Filters")
@@ -50,7 +54,14 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
                                  format_func=lambda s: f"{s} ({choices.sources[s]:,})")
         event_types = st.multiselect("Event types", options=list(defaults.event_types), key=TYPES,
                                      placeholder="No type selected",
-                                     format_func=lambda t: f"{t} ({choices.event_types[t]:,})")
+                                     format_func=lambda t: f"{t.replace('_', ' ')} ({choices.event_types[t]:,})",
+                                     help="\n".join(f"- **{t.replace('_', ' ')}**: {d}"
+                                                    for t, d in taxonomy.EVENT_TYPES.items()))
+        roles = st.multiselect("Place roles", options=role_options, key=ROLES, placeholder="No role selected",
+                               format_func=lambda r: f"{ROLE_LABELS.get(r, r)} ({choices.roles.get(r, 0):,})",
+                               help="What the place is in its sentence. By default only where something happened "
+                                    "(and where movements started and went) makes map points.\n"
+                                    + "\n".join(f"- **{ROLE_LABELS.get(r, r)}**: {d}" for r, d in taxonomy.ROLES.items()))
         areas = st.multiselect("Countries and regions", options=list(defaults.areas), key=AREAS,
                                placeholder="Anywhere",
                                format_func=lambda a: f"{area_label(a, country_names)} ({choices.areas[a]:,})")
@@ -65,7 +76,8 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
         warnings.append(f"“From” ({start}) is after “To” ({end}): showing {end} to {start}.")
         start, end = end, start
     selected = Filters(start, end, _chosen(sources, defaults.sources), include_country,
-                       _chosen(event_types, defaults.event_types), tuple(areas), " ".join(text.split()))
+                       _chosen(event_types, defaults.event_types), tuple(areas), " ".join(text.split()),
+                       tuple(r for r in role_options if r in roles))
     _write_url(params.encode(selected, defaults))
     return selected, warnings
 
@@ -89,7 +101,7 @@ def _from_url(defaults: Defaults) -> list[str]:
     state[FROM], state[TO], state[COUNTRY] = wanted.start, wanted.end, wanted.include_country
     state[SOURCES] = list(defaults.sources if wanted.sources is None else wanted.sources)
     state[TYPES] = list(defaults.event_types if wanted.event_types is None else wanted.event_types)
-    state[AREAS], state[TEXT] = list(wanted.areas), wanted.text
+    state[AREAS], state[TEXT], state[ROLES] = list(wanted.areas), wanted.text, list(wanted.roles)
     return warnings
 
 

@@ -13,15 +13,16 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from .map import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url
+from .map import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url, what_line
+from .places import Report
 from .queries import EventRow, Filters
 from .unresolved import UnresolvedRow
 
 OTHER_TYPE = "other"
 # A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.
 WEEKLY_AFTER_DAYS = 120
-TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision", "Source", "Type",
-                 "Title", "Sentence", "Link"]
+TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision", "Role", "Source", "Type",
+                 "Trigger", "Actors", "Title", "Sentence", "Link"]
 
 
 def weekly(filters: Filters) -> bool:
@@ -60,7 +61,8 @@ def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:
         [
             [
                 r.event_date, r.date_precision, r.place_name or r.place_text, r.country_code, r.geo_precision,
-                r.source, r.event_type, r.title or "", r.sentence, safe_url(r.url),
+                r.role, r.source, r.event_type, r.trigger, ", ".join(r.actors), r.title or "", r.sentence,
+                safe_url(r.url),
             ]
             for r in rows
         ],
@@ -95,23 +97,31 @@ def highlight(sentence: str, place_text: str) -> str:
     return f"{html.escape(sentence[:at])}<mark>{html.escape(sentence[at:end])}</mark>{html.escape(sentence[end:])}"
 
 
-def details_html(row: EventRow) -> str:
+def details_html(row: EventRow, reports: Sequence[Report] = ()) -> str:
     """The selected event in full, every article-derived value escaped (the page shows it as HTML)."""
     e = html.escape
     when, precision = date_when(row)
-    link = safe_url(row.url)
-    title = e(row.title or "Untitled article")
-    if link:
-        title = f'<a href="{e(link)}" target="_blank" rel="noopener noreferrer">{title} ↗</a>'
     also = f"<br><small>Also considered: {e('; '.join(row.alternatives))}</small>" if row.alternatives else ""
+    why = f"<br><small>Why this place: {e(row.place_reason)}</small>" if row.place_reason else ""
     tag = f" <small>({e(precision)})</small>" if precision else ""
+    sources = sorted({r.source for r in reports} or {row.source})
+    listed = "; ".join(f"<b>{e(r.source or 'unknown source')}</b> {_title_link(r.title, r.url)}"
+                       for r in reports) or f"<b>{e(row.source or 'unknown source')}</b> {_title_link(row.title, row.url)}"
     return (
         f"<div class='dl-details'><p><b>{e(when)}</b>{tag}<br><small>{e(date_how(row))}</small></p>"
         f"<p><b>{e(place_line(row))}</b> <small>written “{e(row.place_text)}” · {e(row.geo_precision or '?')}"
-        f" · {row.lat:.4f}, {row.lon:.4f}</small>{also}</p>"
-        f"<p>{e(row.event_type or 'other')} · <b>{e(row.source or 'unknown source')}</b> · {title}</p>"
-        f"<blockquote>{highlight(row.sentence, row.place_text)}</blockquote></div>"
+        f" · {row.lat:.4f}, {row.lon:.4f}</small>{also}{why}</p>"
+        f"<p>{e(what_line(row))}</p>"
+        f"<blockquote>{highlight(row.sentence, row.place_text)}</blockquote>"
+        f"<p>Reported by {len(sources)} source{'s' if len(sources) != 1 else ''}: {listed}</p></div>"
     )
+
+
+def _title_link(title: str | None, url: str | None) -> str:
+    """An article's title, escaped, as a link when its URL is http(s)."""
+    text = html.escape(title or "Untitled article")
+    link = safe_url(url)
+    return f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">{text} ↗</a>' if link else text
 
 
 def unresolved_table(rows: Sequence[UnresolvedRow]) -> pd.DataFrame:

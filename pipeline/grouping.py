@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
 
-from .roles import MAP_ROLES
+from .taxonomy import MAP_ROLES
 
 GROUPABLE_PRECISIONS = ("day", "week", "month")
 # Two settlements this close are one place under two gazetteer entries (a town and its district); neighbouring

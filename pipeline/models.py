@@ -69,7 +69,7 @@ class PlaceMention:
     alternatives: tuple[str, ...] = ()
     how: str = ""
     reason: str = ""
-    role: str = ""  # set by roles.py: one of roles.ROLES
+    role: str = ""  # set by roles.py: one of taxonomy.ROLES
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class Event:
     event_type: str
     confidence: float
     alternatives: tuple[str, ...] = field(default=())
-    role: str = "event"  # roles.ROLES: only event, origin and destination are map points by default
+    role: str = "event"  # taxonomy.ROLES: only event, origin and destination are map points by default
     trigger: str = ""  # the word the event type was read from ("shelled", "protest")
     actors: tuple[str, ...] = field(default=())  # people, organisations, groups that did or underwent it
     place_reason: str = ""  # why the gazetteer entry was chosen (PlaceMention.reason)

@@ -12,17 +12,8 @@ from spacy.tokens import Span, Token
 
 from .event_types import TYPE_OF_WORD
 from .models import DateMention, Place
+from .taxonomy import MAP_ROLES
 
-# Ordered: the dashboard lists them in this order.
-ROLES: dict[str, str] = {
-    "event": "where something reported happened ('troops entered Kupiansk', 'shelling in Izyum')",
-    "origin": "where a movement started ('regrouped from Balakliya')",
-    "destination": "where a movement went ('to the Donetsk region')",
-    "dateline": "the dateline or a caption's place ('KHARKIV, UKRAINE - September 9')",
-    "actor": "a government, army or office named by its place ('Moscow said', 'Kyiv's hopes', 'U.K. Defense Ministry')",
-    "background": "a place named for context or a past event ('failed to take Kyiv earlier this year')",
-}
-MAP_ROLES = ("event", "origin", "destination")
 
 SPEECH_VERBS = {"say", "announce", "claim", "warn", "accuse", "deny", "state", "report", "tell", "insist",
                 "urge", "demand", "vow", "threaten", "respond", "reply", "confirm", "condemn", "call", "add",

@@ -1,4 +1,4 @@
-"""The event types Dateline assigns, modelled on ACLED's event types and sub-event types.
+"""The event types Dateline assigns, modelled on ACLED's event types and sub-event types, and the roles a place can play.
 
 Kept free of spaCy so the dashboard can import it for labels and colours. Order is the display order.
 """
@@ -17,3 +17,14 @@ EVENT_TYPES: dict[str, str] = {
     "disaster": "natural or accidental disaster: flood, earthquake, storm, wildfire, collapse, crash",
     "other": "anything else reported at a place (sport, business, culture, elections...)",
 }
+
+# The role of a place mention in its sentence (roles.py decides it). Ordered: the dashboard lists them in this order.
+ROLES: dict[str, str] = {
+    "event": "where something reported happened ('troops entered Kupiansk', 'shelling in Izyum')",
+    "origin": "where a movement started ('regrouped from Balakliya')",
+    "destination": "where a movement went ('to the Donetsk region')",
+    "dateline": "the dateline or a caption's place ('KHARKIV, UKRAINE - September 9')",
+    "actor": "a government, army or office named by its place ('Moscow said', 'Kyiv's hopes', 'U.K. Defense Ministry')",
+    "background": "a place named for context or a past event ('failed to take Kyiv earlier this year')",
+}
+MAP_ROLES = ("event", "origin", "destination")

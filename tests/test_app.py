@@ -178,8 +178,8 @@ def test_filters_are_parameters_not_sql():
     injection = "' OR 1=1 --"
     sql, args = queries.where(Filters(date(2022, 9, 1), date(2022, 9, 30), (injection, "B"), False))
     assert injection not in sql and "2022" not in sql
-    assert sql.count("?") == len(args) == 4
-    assert args == ["2022-09-01", "2022-09-30", injection, "B"]
+    assert sql.count("?") == len(args) == 7  # dates, 2 sources, the 3 map roles
+    assert args == ["2022-09-01", "2022-09-30", injection, "B", "event", "origin", "destination"]
 
 
 def test_injected_source_matches_nothing(events_db):
@@ -199,7 +199,7 @@ def test_queries_filter_in_sql(events_db):
         assert len(queries.events(conn, ALL, 3)) == 3
         no_country = Filters(ALL.start, ALL.end, None, False)
         assert all(e.geo_precision != "country" for e in queries.events(conn, no_country, 100))
-        assert queries.totals(conn, no_country) == queries.Totals(events=6, articles=4, places=5, sources=3)
+        assert queries.totals(conn, no_country) == queries.Totals(events=6, reports=6, articles=4, places=5, sources=3)
         september_8_to_9 = Filters(date(2022, 9, 8), date(2022, 9, 9), ("Harbour Post",), True)
         assert [(e.place_name, e.event_date) for e in queries.events(conn, september_8_to_9, 100)] == [
             ("Kharkiv", "2022-09-09"), ("Kharkiv", "2022-09-08")]
@@ -365,7 +365,7 @@ def _add_events(db: Path, article_id: str, source: str, days: list[str], place: 
         article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source,
                           published=date(2022, 9, 30), text_hash=f"hash-{article_id}")
         events = [Event(f"{article_id}-{i}", article_id, source, None, f"Title {article_id}", "2022-09-30", False,
-                        day, "day", "", "publication", day, place, place, None, f"geonames:{place}", "XX", None,
+                        day, "day", day, "explicit", day, place, place, None, f"geonames:{place}", "XX", None,
                         "PPL", "settlement", lat, lon, f"Event {i} in {place}.", 0, len(place),
                         event_type if i else "strike", 0.5)
                   for i, day in enumerate(days)]
@@ -515,3 +515,70 @@ def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
     app = run_app(fresh_events_db, monkeypatch, {"source": "Northern Ledger"})
     [expander] = [e for e in app.expander if e.label.startswith("Unresolved places")]
     assert expander.dataframe[0].value.values.tolist() == [["Atlantis", 1, 1]]
+
+
+# --- roles and groups (events, not mentions) ---------------------------------------------------------
+
+
+def _report(db: Path, article_id: str, source: str, place: str, lat: float, lon: float, **fields) -> None:
+    """One article with one row at `place` on 2022-09-12 (fields override the row's columns)."""
+    from dataclasses import replace
+
+    with closing(connect(db)) as conn:
+        article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, url=f"https://{article_id}.example/a",
+                          title=f"Title {article_id}", published=date(2022, 9, 12), text_hash=f"hash-{article_id}")
+        event = Event(f"{article_id}-0", article_id, source, article.url, article.title, "2022-09-12", False,
+                      "2022-09-12", "day", "Monday", "explicit", "2022-09-12", place, place, None, f"geonames:{place}",
+                      "UA", "Kharkivska", "PPL", "settlement", lat, lon, f"Shelling hit {place} on Monday.", 0,
+                      len(place), "strike", 0.8, trigger="Shelling")
+        save_article(conn, article, [replace(event, **fields)], [], run_id="test")
+
+
+def test_actor_places_are_hidden_until_asked_for(fresh_events_db, monkeypatch):
+    _report(fresh_events_db, "act", "Harbour Post", "Moscow", 55.75, 37.62, role="actor",
+            sentence="Moscow said the push had failed.", country_code="RU", admin1="Moscow")
+    app = run_app(fresh_events_db, monkeypatch)
+    assert app.metric[0].value == str(DEFAULT_VISIBLE) and "Moscow" not in list(table(app)["Place"])
+    app = run_app(fresh_events_db, monkeypatch, {"role": ["actor"]})
+    assert not app.warning and list(table(app)["Place"]) == ["Moscow"]
+    assert app.multiselect(key="filter_roles").value == ["actor"]
+    app.multiselect(key="filter_roles").set_value(["event", "origin", "destination"]).run()
+    assert "role" not in app.query_params  # back at the default: a clean URL
+    filters, warnings = params.parse({"role": ["nonsense"]}, DEFAULTS)
+    assert filters.roles == ("event", "origin", "destination") and "unknown role" in warnings[0]
+
+
+def test_reports_of_one_event_count_once_and_list_their_sources(fresh_events_db, monkeypatch):
+    for article_id, source in (("r1", "Harbour Post"), ("r2", "Northern Ledger"), ("r3", "Meridian Wire")):
+        _report(fresh_events_db, article_id, source, "Chuhuiv", 49.84, 36.69, actors=("Russian forces",))
+    app = run_app(fresh_events_db, monkeypatch, {"q": "Chuhuiv"})
+    assert [m.value for m in app.metric[:2]] == ["1", "3"]  # one event, three reports
+    [place] = [p for p in all_places(fresh_events_db) if p.name == "Chuhuiv"]
+    assert place.n_events == 1 and len(place.events) == 1
+    data = map_data([place])
+    [event] = data["events"]
+    assert sorted(data["sources"][s] for s, _ in event[13]) == ["Harbour Post", "Meridian Wire", "Northern Ledger"]
+    assert event[11] == "strike · event location · “Shelling” · Russian forces"
+    details = details_html(place.events[0], place.reports[0])
+    assert "Reported by 3 sources" in details and "Title r3" in details
+
+
+def test_an_old_database_is_brought_up_to_date(fresh_events_db, monkeypatch):
+    with closing(connect(fresh_events_db)) as conn:  # make it look like one written before roles and groups
+        conn.executescript("DROP INDEX IF EXISTS events_group; DROP INDEX IF EXISTS events_role;")
+        for column in ("role", "trigger", "actors", "place_reason", "group_id", "group_reason"):
+            conn.execute(f'ALTER TABLE events DROP COLUMN "{column}"')
+    with closing(connect(fresh_events_db, readonly=True)) as conn:
+        assert queries.needs_upgrade(conn)
+    app = run_app(fresh_events_db, monkeypatch)
+    assert not app.exception and not app.error and app.metric[0].value == str(DEFAULT_VISIBLE)
+    with closing(connect(fresh_events_db, readonly=True)) as conn:
+        assert not queries.needs_upgrade(conn)
+
+
+def test_every_event_type_has_its_colour():
+    from dashboard.map import EVENT_COLOURS
+    from pipeline.taxonomy import EVENT_TYPES
+
+    assert set(EVENT_COLOURS) == set(EVENT_TYPES) - {"other"}
+    assert len(set(EVENT_COLOURS.values())) == len(EVENT_COLOURS)
