@@ -98,10 +98,11 @@ else:
     focus = dict(center=(selected.lat, selected.lon), zoom=FOCUS_ZOOM) if selected else {}
     st_folium(build_map(places, assets.vendor_url(base_url)), key="map", height=560, use_container_width=True,
               returned_objects=[], **focus)
+    popup_events = max((len(p.events) for p in places), default=0)
     centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
     st.caption(f"One marker per place ({len(places):,} places): a disc is a town or city, a ring a region, a "
-               f"dashed square a whole country; its popup lists up to {data.POPUP_EVENTS} of its events, newest "
-               f"first. Layers (top right): heat map, tiles.{centred}")
+               f"dashed square a whole country; its popup lists its newest {popup_events} event"
+               f"{'s' if popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
 
 timeline_title, stack_choice = st.columns([3, 1])
 timeline_title.subheader("Timeline")

@@ -25,8 +25,10 @@ from .unresolved import UnresolvedRow
 # Table rows shown at most, newest first (the map, timeline, counts and downloads cover every event):
 # a data grid of more rows is slow to send and no one reads it.
 MAX_EVENTS = 1000
-# Events listed in a place's popup, newest first; every popup ships with the page, so this bounds its size.
+# Events listed in a place's popup, newest first; every popup ships with the page, so this bounds its size,
+# and so does the budget for all popups together (at 3,000 places, one event each: about 1.3 MB).
 POPUP_EVENTS = 3
+POPUP_BUDGET = 3000
 
 State = tuple[tuple[int, int], ...]
 
@@ -90,7 +92,7 @@ def load_timeline(path: str, state: State, filters: Filters, by: str, weekly: bo
 @st.cache_data(show_spinner=False, max_entries=16)
 def load_places(path: str, state: State, filters: Filters) -> list[PlaceRow]:
     with closing(connect(path, readonly=True)) as conn:
-        return places.places(conn, filters, POPUP_EVENTS)
+        return places.places(conn, filters, POPUP_EVENTS, POPUP_BUDGET)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import folium
 from branca.element import Element
-from folium.elements import JSCSSMixin
 from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
@@ -364,9 +363,10 @@ class Legend(VerbatimMacro):
         self.shapes = js_json([[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes])
 
 
-class OfflineBasemap(JSCSSMixin, VerbatimMacro):
+class OfflineBasemap(VerbatimMacro):
     """Country shapes, borders and names drawn from Natural Earth data served by the app, in a pane under
-    the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map."""
+    the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map.
+    The shapes and their decoder load after the first paint, so the events show first."""
 
     _template = Template(
         """
@@ -379,7 +379,7 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, url) {
+        (function (map, url, decoder) {
             map.createPane("dl-basemap").style.zIndex = 150;
             map.createPane("dl-basemap-labels").style.zIndex = 160;
             function labelPoint(geometry) {
@@ -409,7 +409,17 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
             }
             // Drawn after the first paint, so the events show first (the shapes take a few hundred ms).
             requestAnimationFrame(function () { setTimeout(draw, 0); });
-            function draw() { fetch(url).then(function (response) { return response.json(); }).then(function (topology) {
+            function script(src) {
+                return new Promise(function (resolve, reject) {
+                    var tag = document.createElement("script");
+                    tag.src = src; tag.onload = resolve; tag.onerror = reject;
+                    document.head.appendChild(tag);
+                });
+            }
+            function draw() { Promise.all([
+                fetch(url).then(function (response) { return response.json(); }), script(decoder)
+            ]).then(function (loaded) {
+                var topology = loaded[0];
                 var countries = topojson.feature(topology, topology.objects.countries);
                 countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
                 L.geoJSON(countries, {
@@ -434,7 +444,7 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
                 showLabels();
                 map.attributionControl.addAttribution({{ this.attribution }});
             }); }
-        })({{ this._parent.get_name() }}, {{ this.url }});
+        })({{ this._parent.get_name() }}, {{ this.url }}, {{ this.decoder }});
         {% endmacro %}
         """
     )
@@ -442,8 +452,8 @@ class OfflineBasemap(JSCSSMixin, VerbatimMacro):
     def __init__(self, vendor_url: str):
         super().__init__()
         self._name = "OfflineBasemap"
-        self.default_js = [("topojson-client", f"{vendor_url}/topojson-client/topojson-client.min.js")]
         self.url = js_json(f"{vendor_url}/world-atlas/countries-50m.json")
+        self.decoder = js_json(f"{vendor_url}/topojson-client/topojson-client.min.js")
         self.attribution = js_json(BASEMAP_ATTRIBUTION)
 
 

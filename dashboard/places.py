@@ -47,13 +47,17 @@ class PlaceRow:
         return self.events[0].geo_precision
 
 
-def places(conn: sqlite3.Connection, filters: Filters, per_place: int) -> list[PlaceRow]:
-    """Every place with matching events, newest first, each with its newest `per_place` events."""
+def places(conn: sqlite3.Connection, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceRow]:
+    """Every place with matching events, newest first, each with its newest `per_place` events, or fewer
+    (at least one) when the places together would carry more than `budget` events: every popup ships with
+    the page, and at thousands of places their size decides how fast the map draws."""
     sql, params = where(filters)
     summary = {
         (key, lat, lon): (n, newest, event_type)
         for key, lat, lon, event_type, n, newest in conn.execute(_SUMMARY.format(where=sql, group=GROUP), params)
     }
+    if budget is not None:
+        per_place = max(1, min(per_place, budget // max(1, len(summary))))
     events: dict[tuple, list[EventRow]] = {}
     # Rank narrow rows (rowid and sort keys), then read the full rows of the few that make a popup:
     # sorting 100,000 wide rows (sentences, titles) costs several times more.

@@ -582,3 +582,17 @@ def test_every_event_type_has_its_colour():
 
     assert set(EVENT_COLOURS) == set(EVENT_TYPES) - {"other"}
     assert len(set(EVENT_COLOURS.values())) == len(EVENT_COLOURS)
+
+
+def test_popups_carry_fewer_events_when_there_are_many_places(tmp_path):
+    db = tmp_path / "budget.db"
+    days = [f"2022-09-{d:02d}" for d in range(1, 6)]
+    for n in range(4):
+        _add_events(db, f"b{n}", "Harbour Post", days, f"B{n}", n, n)
+    with closing(connect(db, readonly=True)) as conn:
+        roomy = places(conn, ALL, per_place=3, budget=100)
+        tight = places(conn, ALL, per_place=3, budget=8)
+        starved = places(conn, ALL, per_place=3, budget=1)
+    assert [len(p.events) for p in roomy] == [3] * 4
+    assert [len(p.events) for p in tight] == [2] * 4  # 8 events over 4 places
+    assert [len(p.events) for p in starved] == [1] * 4 and all(p.n_events == 5 for p in starved)
