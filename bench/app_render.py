@@ -9,7 +9,10 @@ removed in the sidebar) until the map shows the new clusters; bytes the page rec
 websocket that carries the map to its iframe); the server's resident memory. The old approach, one
 marker per event with folium's FastMarkerCluster, is measured on the 100,000-event data for comparison.
 
-    .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--timeout 120]
+    .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--timeout 120] [--repeat 3]
+
+Each figure is the median of --repeat measurements on a warm server (after one warm-up visit: imports
+done, the default view cached), as a colleague opening the shared link finds it.
 
 Prints a table and writes bench/results/app_render.json. Databases are cached under the system temp dir.
 """
@@ -51,6 +54,7 @@ SOURCES = {"Harbour Post": 30, "Northern Ledger": 25, "Meridian Wire": 20, "Coas
            "Valley Courier": 8, "Desert Gazette": 5}
 TYPES = ["battle", "strike", "territory", "movement", "protest", "arrest", "diplomacy", "statement", "disaster"]
 EVENTS_PER_ARTICLE = 10
+SETTLE_S = 2.0
 
 # The old map: every matching event as one point of a FastMarkerCluster, same filter widget, local assets.
 LEGACY_APP = '''
@@ -219,6 +223,18 @@ def measure(browser, server: Server, approach: str, n_events: int, n_places: int
                   received["ws"], rss, peak)
 
 
+def _median(runs: list[Result]) -> Result:
+    """Each figure's median over the runs (timings, bytes and memory alike); a timeout counts as slowest."""
+    def middle(values):
+        ordered = sorted(values, key=lambda v: float("inf") if v is None else v)
+        return ordered[len(ordered) // 2]
+    first = runs[0]
+    return Result(first.approach, first.events, first.places,
+                  *(middle([getattr(r, f) for r in runs]) for f in
+                    ("to_clusters_s", "filter_redraw_s", "http_bytes", "websocket_bytes", "server_rss_mb",
+                     "server_peak_rss_mb")))
+
+
 def _labels(frame) -> str:
     if frame is None:
         return ""
@@ -239,6 +255,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--timeout", type=float, default=120, help="seconds per measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="measurements per size after the warm-up (median)")
     args = parser.parse_args()
     results: list[Result] = []
     with sync_playwright() as playwright, tempfile.TemporaryDirectory() as legacy_dir:
@@ -255,7 +272,13 @@ def main() -> None:
             server = Server(script, db, args.timeout)
             try:
                 measure(browser, server, approach, n, 0, args.timeout)  # warm-up: imports, first compile
-                results.append(measure(browser, server, approach, n, _n_places(db), args.timeout))
+                runs_here = []
+                for _ in range(args.repeat):
+                    time.sleep(SETTLE_S)  # let the server finish the previous session's reruns
+                    runs_here.append(measure(browser, server, approach, n, _n_places(db), args.timeout))
+                    print(f"  {approach} {n:,}: clusters {_show(runs_here[-1].to_clusters_s)} s, "
+                          f"filter {_show(runs_here[-1].filter_redraw_s)} s", file=sys.stderr)
+                results.append(_median(runs_here))
             finally:
                 server.stop()
         browser.close()

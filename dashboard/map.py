@@ -416,12 +416,20 @@ class OfflineBasemap(VerbatimMacro):
                     document.head.appendChild(tag);
                 });
             }
-            function draw() { Promise.all([
-                fetch(url).then(function (response) { return response.json(); }), script(decoder)
-            ]).then(function (loaded) {
-                var topology = loaded[0];
-                var countries = topojson.feature(topology, topology.objects.countries);
-                countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
+            // Decoded once per page: a filter change redraws the map in the same frame, and reuses them.
+            function shapes() {
+                if (!window.dlCountries) {
+                    window.dlCountries = Promise.all([
+                        fetch(url).then(function (response) { return response.json(); }), script(decoder)
+                    ]).then(function (loaded) {
+                        var countries = topojson.feature(loaded[0], loaded[0].objects.countries);
+                        countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
+                        return countries;
+                    });
+                }
+                return window.dlCountries;
+            }
+            function draw() { shapes().then(function (countries) {
                 L.geoJSON(countries, {
                     pane: "dl-basemap", interactive: false,
                     style: {color: "#8795a1", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
