@@ -5,7 +5,7 @@ import pytest
 from pipeline_fixtures import extract_one
 
 from pipeline.cli import extraction_record
-from pipeline.roles import MAP_ROLES, ROLES
+from pipeline.taxonomy import MAP_ROLES, ROLES
 
 PUBLISHED = date(2022, 9, 10)
 

@@ -56,7 +56,7 @@ def test_seed_dates_normalised_against_publication(seed_extraction, gold):
 
 
 def map_events(extraction):
-    from pipeline.roles import MAP_ROLES
+    from pipeline.taxonomy import MAP_ROLES
 
     return [e for e in extraction.events if e.role in MAP_ROLES]
 
