@@ -72,7 +72,7 @@ def gate() -> None:
     current = mode()
     if current.kind == "open":
         _warn_open_once()
-        st.sidebar.caption("🔓 Open to anyone who can reach this address: no login is configured "
+        st.sidebar.caption("Open to anyone who can reach this address: no login is configured "
                            "(see the README's *Access* section).")
         return
     if current.kind == "oidc":
