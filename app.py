@@ -114,8 +114,8 @@ st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch
 
 st.subheader("Events")
 rows = data.load_events(str(path), state, filters)
-if totals.events > len(rows):
-    st.caption(f"The table shows the newest {len(rows):,} of {totals.events:,} matching events; "
+if totals.reports > len(rows):
+    st.caption(f"The table shows the newest {len(rows):,} of {totals.reports:,} matching reports; "
                "the map, the timeline, the counts and the downloads cover them all.")
 st.caption("Select a row to see the event in full and centre the map on it.")
 st.dataframe(
@@ -138,11 +138,11 @@ if selected:
 
 download_csv, download_geojson = st.columns(2)
 download_csv.download_button(
-    f"Download {totals.events:,} events as CSV", key="download_csv", on_click="ignore", icon="⬇️",
+    f"Download {totals.reports:,} reports as CSV", key="download_csv", on_click="ignore", icon="⬇️",
     data=lambda: data.export_csv(str(path), filters), file_name="dateline-events.csv", mime="text/csv",
 )
 download_geojson.download_button(
-    f"Download {totals.events:,} events as GeoJSON", key="download_geojson", on_click="ignore", icon="⬇️",
+    f"Download {totals.reports:,} reports as GeoJSON", key="download_geojson", on_click="ignore", icon="⬇️",
     data=lambda: data.export_geojson(str(path), filters), file_name="dateline-events.geojson",
     mime="application/geo+json",
 )

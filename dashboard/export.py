@@ -15,7 +15,9 @@ from .queries import NEWEST_FIRST, Filters, where
 COLUMNS = ("event_id", "event_date", "date_precision", "date_text", "date_basis", "date_value",
            "published_date", "published_inferred", "source", "title", "url", "place_text", "place_name",
            "place_id", "geonameid", "country_code", "admin1", "feature_code", "geo_precision", "lat", "lon",
-           "event_type", "confidence", "sentence", "article_id")
+           "event_type", "confidence", "sentence", "article_id", "role", "trigger", "actors", "place_reason",
+           "group_id", "group_reason")
+_SELECTED = ", ".join(f'"{c}"' for c in COLUMNS)  # quoted: "trigger" is an SQL keyword
 _NUMERIC = {"published_inferred", "geonameid", "lat", "lon", "confidence"}
 # A spreadsheet runs a cell that starts with one of these as a formula; article text must not.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,7 +25,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _rows(conn: sqlite3.Connection, filters: Filters) -> sqlite3.Cursor:
     sql, params = where(filters)
-    return conn.execute(f"SELECT {', '.join(COLUMNS)} FROM events {sql} {NEWEST_FIRST}", params)
+    return conn.execute(f"SELECT {_SELECTED} FROM events {sql} {NEWEST_FIRST}", params)
 
 
 def _cell(column: str, value):

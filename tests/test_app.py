@@ -158,7 +158,7 @@ def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
     monkeypatch.setattr(data, "MAX_EVENTS", 2)
     app = run_app(fresh_events_db, monkeypatch)
     assert len(table(app)) == 2 and app.metric[0].value == str(DEFAULT_VISIBLE)
-    assert any("table shows the newest 2 of 6 matching events" in c.value for c in app.caption)
+    assert any("table shows the newest 2 of 6 matching reports" in c.value for c in app.caption)
     assert not app.warning
 
 
@@ -470,8 +470,8 @@ def downloads(monkeypatch):
 def test_downloads_hold_exactly_the_filtered_events(events_db, monkeypatch, downloads):
     app = run_app(events_db, monkeypatch, {"source": ["Harbour Post", "Meridian Wire"]})
     assert not app.exception
-    assert [b.label for b in app.get("download_button")] == ["Download 4 events as CSV",
-                                                            "Download 4 events as GeoJSON"]
+    assert [b.label for b in app.get("download_button")] == ["Download 4 reports as CSV",
+                                                            "Download 4 reports as GeoJSON"]
     lines = downloads["dateline-events.csv"]().decode().splitlines()
     assert lines[0].split(",")[:3] == ["event_id", "event_date", "date_precision"]
     assert [line.split(",")[0] for line in lines[1:]] == ["mw-1-1", "hp-1-1", "hp-1-2", "hp-2-1"]  # newest first
@@ -481,6 +481,7 @@ def test_downloads_hold_exactly_the_filtered_events(events_db, monkeypatch, down
     quito = collection["features"][0]
     assert quito["geometry"] == {"type": "Point", "coordinates": [-78.51, -0.22]}
     assert quito["properties"]["sentence"].startswith("Crowds gathered in <img")  # data, kept as written
+    assert quito["properties"]["role"] == "event" and quito["properties"]["group_id"] == "mw-1-1"
 
 
 def test_csv_download_is_every_matching_event_and_defuses_formulas(fresh_events_db):
