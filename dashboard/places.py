@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from .queries import GROUP, ROW_COLUMNS, EventRow, Filters, event_row, where
 
-# A place is its resolved id at its coordinates (rows from foreign writers may lack the id).
-
 
 @dataclass(frozen=True)
 class Report:
@@ -84,6 +82,7 @@ def reports(conn: sqlite3.Connection, groups: set[str]) -> dict[str, tuple[Repor
     return {group: tuple(by_article.values()) for group, by_article in found.items()}
 
 
+# A place is its resolved id at its coordinates (rows from foreign writers may lack the id).
 # Per place: the number of events (groups), the newest date, and the event type with the most reports
 # (ties: the more recent, then by name).
 _SUMMARY = """
