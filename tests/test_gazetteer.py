@@ -15,6 +15,14 @@ def test_gazetteer_countries_are_entries_with_points(gazetteer):
     assert [p.country_code for p, _ in gazetteer.lookup("U.S.") if p.precision == "country"] == ["US"]
 
 
+def test_gazetteer_countries_sit_at_their_geonames_points_not_their_capitals(gazetteer):
+    """What a map reader expects and geoparsing gold uses: the United States at GeoNames' 39.76, -98.5
+    (the CIA Factbook's 38, -97 is 235 km away, Washington 1,900 km)."""
+    points = {p.country_code: (p.lat, p.lon) for name in ("United States", "Canada", "Japan")
+              for p, _ in gazetteer.lookup(name) if p.precision == "country"}
+    assert points == {"US": (39.76, -98.5), "CA": (60.1087, -113.643), "JP": (35.6854, 139.753)}
+
+
 def test_gazetteer_admin1_linked_to_geonames_codes(gazetteer):
     kharkiv = gazetteer.in_admin1("UA", "07")
     assert kharkiv is not None and kharkiv.precision == "admin1" and kharkiv.name == "Kharkivska"
