@@ -36,6 +36,9 @@ GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "east
                  "downtown", "metro", "national", "international", "union", "earth", "world", "heaven", "hope",
                  "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen"}
 
+# Endings that make a country's name its people's ("Kenya" -> "Kenyan", "Canada" -> "Canadian", "Italy" -> "Italian").
+_DEMONYM_ENDINGS = (("n", ("",)), ("an", ("", "a")), ("ian", ("", "a", "y", "e")), ("ese", ("", "a")), ("i", ("",)))
+
 # "Kharkiv region" and "Laurel County"; words that also name offices ("Police Department") only in lower case.
 _CAPITALISED_REGION_WORDS = ("region", "oblast", "province", "state", "governorate", "prefecture", "county", "parish")
 _REGION_RE = "|".join([*(w.capitalize() for w in _CAPITALISED_REGION_WORDS), *REGION_WORDS])
@@ -80,7 +83,7 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     taken = _covered(found)
     found += [s for e in ents if e.label_ in ("ORG", "FAC") and e.start_char not in taken
               for s in _embedded(e, gazetteer, countries)]
-    return [s for s in _without_overlaps(found) if s.text.lower() not in GENERIC_WORDS]
+    return [s for s in _without_overlaps(found) if s.text.lower() not in GENERIC_WORDS and not _is_demonym(s.text, gazetteer)]
 
 
 def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
@@ -235,6 +238,15 @@ def _known_well(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:
         elif not shouted and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
             return True
     return False
+
+
+def _is_demonym(name: str, gazetteer: Gazetteer) -> bool:
+    """"Sri Lankan", "Canadian", "Russian": a people or an adjective, not a place, even where spaCy tags
+    it GPE or a village lists it as an alternate name. The name, less a demonym ending, is a country's."""
+    if any(p.precision == "country" for p, _ in gazetteer.lookup(name)):
+        return False
+    stems = [name[:-len(end)] + add for end, adds in _DEMONYM_ENDINGS if name.endswith(end) for add in adds]
+    return any(p.precision == "country" for stem in stems if len(stem) >= 4 for p, _ in gazetteer.lookup(stem))
 
 
 def _without_overlaps(spans: list[PlaceSpan]) -> list[PlaceSpan]:

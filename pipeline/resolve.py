@@ -21,11 +21,18 @@ KIND_SCORE = {"country": 3.6, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
 QUALIFIER_BONUS = 4.0
 # The article's other names vote for a country: its share of their votes, smoothed so that one vote is weak.
 CONTEXT_COUNTRY_BONUS = 2.0
-# Each other name of the article that may lie in the same admin-1 region adds this, up to MAX_SUPPORT names;
-# a name whose best reading lies there counts in full, one whose other plausible readings do counts half.
+# A country named in an article about another country gets this share of the leading country's bonus: naming a
+# foreign country is normal, but "Georgia" among Atlanta and Barrow County is the state.
+FOREIGN_COUNTRY_SHARE = 0.5
+# Each other name of the article that may lie in the same admin-1 region, or within NEAR_KM, adds this, up to
+# MAX_SUPPORT names; a name whose best reading lies there counts in full, one whose other plausible readings
+# (within PLAUSIBLE_MARGIN of its best on their own weight) do counts half. Distance catches what regions
+# miss: Columbus, Georgia and Phenix City, Alabama face each other across a river.
 SUPPORT_BONUS = 0.6
 MAX_SUPPORT = 3
 PLAUSIBLE_MARGIN = 1.0
+NEAR_KM = 50.0
+_LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a region's or a country's does not)
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
 MAIN_NAME_BONUS = 0.3
@@ -61,6 +68,8 @@ class _Context:
     countries: Counter
     best_regions: dict[Region, set[str]]
     plausible_regions: dict[Region, set[str]]
+    # Local readings by 1-degree cell: (lat, lon, name, is the name's best reading).
+    cells: dict[tuple[int, int], list[tuple[float, float, str, bool]]]
 
     def country_bonus(self, place: Place, name: str, own_vote: str | None) -> tuple[float, int]:
         votes = self.countries[place.country_code] - (own_vote == place.country_code)
@@ -68,15 +77,25 @@ class _Context:
         return CONTEXT_COUNTRY_BONUS * votes / (total + 1), votes
 
     def support(self, place: Place, name: str) -> tuple[float, int]:
-        if not place.admin1_code:
-            return 0.0, 0
-        key = (place.country_code, place.admin1_code)
-        best = self.best_regions.get(key, set()) - {name}
-        other = self.plausible_regions.get(key, set()) - {name} - best
+        best: set[str] = set()
+        other: set[str] = set()
+        if place.admin1_code:
+            key = (place.country_code, place.admin1_code)
+            best |= self.best_regions.get(key, set())
+            other |= self.plausible_regions.get(key, set())
+        if place.precision in _LOCAL:
+            cy, cx = _cell(place.lat, place.lon)
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    for lat, lon, other_name, is_best in self.cells.get((cy + dy, cx + dx), ()):
+                        if _km(place.lat, place.lon, lat, lon) <= NEAR_KM:
+                            (best if is_best else other).add(other_name)
+        best.discard(name)
+        other -= best | {name}
         return SUPPORT_BONUS * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
 
 
-_NO_CONTEXT = _Context(Counter(), {}, {})
+_NO_CONTEXT = _Context(Counter(), {}, {}, {})
 
 
 @dataclass(frozen=True)
@@ -209,12 +228,11 @@ class Resolver:
 
     def _rank(self, n: _Name, context: _Context, own_vote: str | None) -> list[_Scored]:
         bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
-        # Naming a foreign country is normal in any article: the country itself is never out of context.
         home = max(bonuses, default=(0.0, 0))
         ranked = []
         for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
             if place.precision == "country":
-                country, votes = home
+                country = max(country, FOREIGN_COUNTRY_SHARE * home[0])
             region, names = context.support(place, n.name)
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
             ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names))
@@ -241,18 +259,33 @@ def _context(names) -> _Context:
     countries: Counter[str] = Counter()
     best_regions: dict[Region, set[str]] = defaultdict(set)
     plausible: dict[Region, set[str]] = defaultdict(set)
+    cells: dict[tuple[int, int], list] = defaultdict(list)
     for n in names:
         if not n.ranked:
             continue
         best = n.ranked[0]
         if _votes(n):
             countries[best.place.country_code] += 1
+        # Plausible on their own weight, not on the support they got: support must not feed itself.
+        own = max(s.prior + s.qualifier for s in n.ranked)
         for s in n.ranked:
-            if s.score < best.score - PLAUSIBLE_MARGIN:
-                break
+            if s is not best and s.prior + s.qualifier < own - PLAUSIBLE_MARGIN:
+                continue
             if s.place.admin1_code:
                 (best_regions if s is best else plausible)[(s.place.country_code, s.place.admin1_code)].add(n.name)
-    return _Context(countries, best_regions, plausible)
+            if s.place.precision in _LOCAL:
+                cells[_cell(s.place.lat, s.place.lon)].append((s.place.lat, s.place.lon, n.name, s is best))
+    return _Context(countries, best_regions, plausible, cells)
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat), math.floor(lon)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _votes(n: _Name) -> bool:

@@ -26,3 +26,12 @@ def test_recognize_state_owned_is_not_a_region(extractor):
 def test_recognize_demonyms_are_not_places(extractor):
     found = [t for t, _ in spans(extractor, "Ukrainian soldiers and Russian forces clashed near Izyum.")]
     assert found == ["Izyum"]
+
+
+
+def test_recognize_demonym_tagged_as_a_place_is_dropped(extractor):
+    """spaCy tags "Sri Lankan" GPE in this sentence; a country's name with a demonym ending is a people."""
+    text = ("Nobody in the Sri Lankan political establishment is certain. The suicide bombing occurred in the town "
+            "of Akuressa, some 160km south of the Sri Lankan capital Colombo.")
+    found = [t for t, _ in spans(extractor, text)]
+    assert "Sri Lankan" not in found and "Colombo" in found

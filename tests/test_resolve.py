@@ -95,3 +95,17 @@ def test_resolve_reason_names_size_when_nothing_else_decides(extractor):
     springfield = mentions(extractor, "Police in Springfield said the suspect fled.")[0]
     assert springfield.reason.startswith("largest of ") and springfield.reason.endswith(" 'Springfield' candidates")
     assert len(springfield.alternatives) == 3
+
+
+def test_resolve_state_named_like_a_country_among_its_own_places(extractor):
+    """"Georgia" next to Georgia's counties is the state; next to Tbilisi it is the country."""
+    state = places(extractor, "Two Northeast Georgia counties, Barrow County and Jackson County, grew fastest in Georgia.")
+    assert state["Georgia"].precision == "admin1" and state["Georgia"].country_code == "US"
+    country = places(extractor, "Talks in Tbilisi ended as Georgia and Russia traded accusations.")
+    assert country["Georgia"].precision == "country" and country["Georgia"].country_code == "GE"
+
+
+def test_resolve_nearby_places_across_a_state_line_support_each_other(extractor):
+    """Columbus, Georgia faces Phenix City, Alabama across the river: distance, not the admin-1 region, ties them."""
+    found = places(extractor, "Voters lined up in Columbus and in Phenix City on Tuesday.")
+    assert found["Columbus"].admin1_code == "GA" and found["Phenix City"].admin1_code == "AL"
