@@ -20,7 +20,7 @@ from .recognize import GENERIC_WORDS, PlaceSpan
 KIND_SCORE = {"country": 3.6, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
 QUALIFIER_BONUS = 4.0
 # The article's other names vote for a country: its share of their votes, smoothed so that one vote is weak.
-CONTEXT_COUNTRY_BONUS = 2.0
+CONTEXT_COUNTRY_BONUS = 1.0
 # A country named in an article about another country gets this share of the leading country's bonus: naming a
 # foreign country is normal, but "Georgia" among Atlanta and Barrow County is the state.
 FOREIGN_COUNTRY_SHARE = 0.5
