@@ -43,14 +43,17 @@ def db_path() -> Path:
 
 
 def db_state(path: Path) -> State:
-    """(mtime_ns, size) of the database and its WAL; what the caches below are keyed on."""
+    """(mtime_ns, size) of the database and its WAL; what the caches below are keyed on.
+
+    An empty WAL counts as none: the last writer to close deletes the WAL (writing the database file),
+    and the next reader creates an empty one, which is no change of data and must not empty every cache."""
     state = []
     for file in (path, path.with_name(path.name + "-wal")):
         try:
             stat = file.stat()
-            state.append((stat.st_mtime_ns, stat.st_size))
         except FileNotFoundError:
-            state.append((0, 0))
+            stat = None
+        state.append((stat.st_mtime_ns, stat.st_size) if stat and stat.st_size else (0, 0))
     return tuple(state)
 
 

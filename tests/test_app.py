@@ -154,6 +154,21 @@ def test_new_events_show_on_the_next_interaction(fresh_events_db, monkeypatch):
     assert "Late Wire" in app.multiselect(key=SOURCES).value
 
 
+def test_a_reader_opening_the_database_keeps_the_cached_views(fresh_events_db):
+    with closing(connect(fresh_events_db)):  # a writer comes and goes; closing last, it deletes the WAL
+        pass
+    before = data.db_state(fresh_events_db)
+    with closing(connect(fresh_events_db, readonly=True)) as conn:  # the app's next read creates an empty one
+        conn.execute("SELECT COUNT(*) FROM events").fetchone()
+    assert fresh_events_db.with_name(fresh_events_db.name + "-wal").exists()
+    assert data.db_state(fresh_events_db) == before
+    with closing(connect(fresh_events_db)) as conn:  # a write is a new state: in the WAL, then in the file
+        with conn:
+            conn.execute("UPDATE events SET sentence = sentence || '.' WHERE rowid = 1")
+        assert data.db_state(fresh_events_db) != before
+    assert data.db_state(fresh_events_db) != before
+
+
 def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
     monkeypatch.setattr(data, "MAX_EVENTS", 2)
     app = run_app(fresh_events_db, monkeypatch)
