@@ -1,4 +1,4 @@
-"""The map's data: one row per distinct place over the filtered events, aggregated in SQLite.
+"""The map's data: one row per distinct place over the filtered events, summed up in one pass.
 
 At 100,000 events a marker per event costs seconds in Python and megabytes of page; the events sit on a
 few thousand places, so the map draws one marker per place (its event count, newest date and most
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from itertools import islice
 
 from .queries import GROUP, ROW_COLUMNS, EventRow, Filters, event_row, where
 
@@ -49,24 +50,67 @@ def places(conn: sqlite3.Connection, filters: Filters, per_place: int, budget: i
     """Every place with matching events, newest first, each with its newest `per_place` events, or fewer
     (at least one) when the places together would carry more than `budget` events: every popup ships with
     the page, and at thousands of places their size decides how fast the map draws."""
-    sql, params = where(filters)
-    summary = {
-        (key, lat, lon): (n, newest, event_type)
-        for key, lat, lon, event_type, n, newest in conn.execute(_SUMMARY.format(where=sql, group=GROUP), params)
-    }
+    found = _aggregate(conn, filters)
     if budget is not None:
-        per_place = max(1, min(per_place, budget // max(1, len(summary))))
-    events: dict[tuple, list[EventRow]] = {}
-    # Rank narrow rows (rowid and sort keys), then read the full rows of the few that make a popup:
-    # sorting 100,000 wide rows (sentences, titles) costs several times more.
-    rows = conn.execute(_NEWEST.format(where=sql, group=GROUP, columns=ROW_COLUMNS), [*params, per_place])
-    for row in rows:
-        values = tuple(row)
-        events.setdefault(values[:3], []).append(event_row(row, skip=3))
-    found_reports = reports(conn, {e.group_id for found in events.values() for e in found})
-    found = [PlaceRow(key[1], key[2], *summary[key], tuple(events[key]),
-                      tuple(found_reports.get(e.group_id, ()) for e in events[key])) for key in summary]
-    return sorted(found, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
+        per_place = max(1, min(per_place, budget // max(1, len(found))))
+    picked = {key: list(islice(place.groups.items(), per_place)) for key, place in found.items()}
+    rows = _rows(conn, [rep for events in picked.values() for _, (_, rep) in events])
+    found_reports = reports(conn, {group for events in picked.values() for group, _ in events})
+    result = [PlaceRow(lat, lon, len(place.groups), place.newest, place.event_type(),
+                       tuple(rows[rep] for _, (_, rep) in picked[key, lat, lon]),
+                       tuple(found_reports.get(group, ()) for group, _ in picked[key, lat, lon]))
+              for (key, lat, lon), place in found.items()]
+    return sorted(result, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
+
+
+class _Place:
+    """A place's matching reports, summed up as they stream by, newest first."""
+
+    __slots__ = ("newest", "types", "groups")
+
+    def __init__(self, newest: str | None):
+        self.newest = newest
+        self.types: dict[str, list] = {}  # event type -> [reports, newest date]
+        self.groups: dict[str, list] = {}  # event (group) -> [newest date, first stored report], newest first
+
+    def event_type(self) -> str:
+        """The type with the most reports; ties go to the more recent, then to the first by name."""
+        return max(sorted(self.types), key=lambda t: (self.types[t][0], self.types[t][1] or ""))
+
+
+def _aggregate(conn: sqlite3.Connection, filters: Filters) -> dict[tuple, _Place]:
+    """The matching reports by place, in one pass over narrow rows, newest first (ties by event): so a
+    place's first date is its newest, and its events come in the popup's order as they are first seen.
+
+    SQLite's GROUP BY and window functions over these rows took 0.8 s at 100,000 events; this takes 0.3."""
+    sql, params = where(filters)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(f"SELECT rowid, COALESCE(place_id, ''), lat, lon, COALESCE(event_type, ''), {GROUP}, event_date"
+                   f" FROM events {sql} ORDER BY event_date DESC, 6", params)
+    found: dict[tuple, _Place] = {}
+    for rid, key, lat, lon, event_type, group, day in cursor:
+        place = found.get((key, lat, lon))
+        if place is None:
+            place = found[key, lat, lon] = _Place(day)
+        count = place.types.get(event_type)
+        if count is None:
+            place.types[event_type] = [1, day]
+        else:
+            count[0] += 1
+        event = place.groups.get(group)
+        if event is None:
+            place.groups[group] = [day, rid]
+        elif rid < event[1]:
+            event[1] = rid
+    return found
+
+
+def _rows(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, EventRow]:
+    """The full rows of the few reports that make the popups, by rowid."""
+    rows = conn.execute(f"SELECT rowid, {ROW_COLUMNS} FROM events WHERE rowid IN (SELECT value FROM json_each(?))",
+                        [json.dumps(rowids)])
+    return {row[0]: event_row(row, skip=1) for row in rows}
 
 
 def reports(conn: sqlite3.Connection, groups: set[str]) -> dict[str, tuple[Report, ...]]:
@@ -80,28 +124,3 @@ def reports(conn: sqlite3.Connection, groups: set[str]) -> dict[str, tuple[Repor
     for group, source, title, url, article_id in rows:
         found.setdefault(group, {}).setdefault((article_id,), Report(source, title, url))
     return {group: tuple(by_article.values()) for group, by_article in found.items()}
-
-
-# A place is its resolved id at its coordinates (rows from foreign writers may lack the id).
-# Per place: the number of events (groups), the newest date, and the event type with the most reports
-# (ties: the more recent, then by name).
-_SUMMARY = """
-WITH f AS (SELECT COALESCE(place_id, '') AS k, lat, lon, COALESCE(event_type, '') AS t, {group} AS g, event_date
-           FROM events {where}),
-per_place AS (SELECT k, lat, lon, COUNT(DISTINCT g) AS total, MAX(event_date) AS newest FROM f GROUP BY k, lat, lon),
-per_type AS (SELECT k, lat, lon, t, ROW_NUMBER() OVER (PARTITION BY k, lat, lon
-                                                       ORDER BY COUNT(*) DESC, MAX(event_date) DESC, t) AS rank
-             FROM f GROUP BY k, lat, lon, t)
-SELECT p.k, p.lat, p.lon, per_type.t, p.total, p.newest FROM per_place p JOIN per_type USING (k, lat, lon)
-WHERE per_type.rank = 1
-"""
-# Per place: its newest events (groups), each by one representative report (the first stored).
-_NEWEST = """
-WITH f AS (SELECT rowid AS rid, COALESCE(place_id, '') AS k, lat AS la, lon AS lo, {group} AS g, event_date
-           FROM events {where}),
-per_group AS (SELECT k, la, lo, g, MAX(event_date) AS newest, MIN(rid) AS rep FROM f GROUP BY k, la, lo, g),
-ranked AS (SELECT k, la, lo, rep, ROW_NUMBER() OVER (PARTITION BY k, la, lo ORDER BY newest DESC, g) AS rank
-           FROM per_group)
-SELECT ranked.k, ranked.la, ranked.lo, {columns} FROM ranked JOIN events ON events.rowid = ranked.rep
-WHERE ranked.rank <= ? ORDER BY ranked.rank
-"""
