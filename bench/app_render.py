@@ -263,14 +263,14 @@ def _median(runs: list[Result]) -> Result:
 
 
 def _map_labels(page) -> str:
-    """The labels of the clusters and markers drawn in the newest map frame ("" while there is none: a
-    redraw may replace the frame)."""
+    """The labels of the clusters and markers drawn in the newest map frame, sorted (a redraw in the same
+    frame may add them in another order); "" while there is none (a redraw may replace the frame)."""
     try:
         frame = page.locator(MAP_FRAME).last.element_handle(timeout=1000).content_frame()
         if frame is None:
             return ""
         return frame.evaluate(f"() => Array.from(document.querySelectorAll({json.dumps(DRAWN)}))"
-                              ".map(e => e.textContent).join('|')")
+                              ".map(e => e.textContent).sort().join('|')")
     except Error:  # the frame went away while being read
         return ""
 
