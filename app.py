@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import access, assets, data, sidebar, views
-from dashboard.map import FOCUS_ZOOM, build_map
+from dashboard.map import base_map, events_layer
 
 TABLE_KEY = "events_table"
 
@@ -94,15 +94,14 @@ if assets.missing():
 else:
     base_url = st.get_option("server.baseUrlPath")
     assets.use_local_assets(base_url)
-    places = data.load_places(str(path), state, filters)
-    focus = dict(center=(selected.lat, selected.lon), zoom=FOCUS_ZOOM) if selected else {}
-    st_folium(build_map(places, assets.vendor_url(base_url)), key="map", height=560, use_container_width=True,
-              returned_objects=[], **focus)
-    popup_events = max((len(p.events) for p in places), default=0)
+    view = data.load_map(str(path), state, filters)
+    focus = (selected.lat, selected.lon) if selected else None
+    st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
+              height=560, use_container_width=True, returned_objects=[])
     centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
-    st.caption(f"One marker per place ({len(places):,} places): a disc is a town or city, a ring a region, a "
-               f"dashed square a whole country; its popup lists its newest {popup_events} event"
-               f"{'s' if popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
+    st.caption(f"One marker per place ({view.n_places:,} places): a disc is a town or city, a ring a region, a "
+               f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
+               f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
 
 timeline_title, stack_choice = st.columns([3, 1])
 timeline_title.subheader("Timeline")

@@ -18,7 +18,7 @@ from pipeline import config
 from pipeline.store import connect
 
 from . import export, places, queries, unresolved
-from .places import PlaceRow
+from .map import MapView, map_view
 from .queries import Choices, EventRow, Filters, Overview, Totals
 from .unresolved import UnresolvedRow
 
@@ -97,9 +97,9 @@ def load_timeline(path: str, state: State, filters: Filters, by: str, weekly: bo
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_places(path: str, state: State, filters: Filters) -> list[PlaceRow]:
+def load_map(path: str, state: State, filters: Filters) -> MapView:
     with closing(connect(path, readonly=True)) as conn:
-        return places.places(conn, filters, POPUP_EVENTS, POPUP_BUDGET)
+        return map_view(places.places(conn, filters, POPUP_EVENTS, POPUP_BUDGET))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

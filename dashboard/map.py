@@ -1,6 +1,10 @@
 """The folium map: one clustered marker per place, coloured by its most frequent event type and shaped by
 how precisely it is placed; a heat-map layer; an offline basemap under the tiles.
 
+The map comes in two parts: a base map that never changes (basemap, tiles, layer control) and the view's
+events as a feature group. streamlit-folium keys its frame on the base map, so a filter change swaps the
+feature group in the same frame instead of loading Leaflet and the basemap again in a new one.
+
 Every string that comes from an article (titles, sentences, places, dates as written, sources, URLs)
 is untrusted. It reaches the page only as JSON data (never inside JavaScript source: folium's own Popup
 and Tooltip put content in template literals, where `${...}` would run), and the page puts it into the
@@ -10,17 +14,18 @@ shared between places (article titles and sources are listed once), which keeps 
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import Element
 from folium.plugins import HeatMap, MarkerCluster
 from folium.template import Template
 
+from .basemap import OfflineBasemap
+from .macros import VerbatimMacro, js_json
 from .places import PlaceRow
 from .queries import EventRow
 
@@ -28,7 +33,6 @@ TILES_ENV = "DATELINE_TILES"
 NO_TILES = "none"  # DATELINE_TILES=none: the offline basemap alone, and no request for tiles at all
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
 MAX_ZOOM = 18
 # Fitting the view to one or two close points would otherwise zoom in to street level.
 FIT_MAX_ZOOM = 9
@@ -146,48 +150,42 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
             "events": events, "places": rows}
 
 
-def js_json(value) -> str:
-    """JSON that stays data wherever it lands: in an HTML <script> (no `<`, `>`, `&` in clear), or even
-    in a JavaScript template literal (no backtick), and on old engines (no raw line separators)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("`", "\\u0060"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escaped)
-    return text
+@dataclass(frozen=True)
+class MapView:
+    """One filtered view's map, ready to draw: the page's data as JSON text, so the cache holds a few
+    strings (cheap to copy out on every rerun) rather than thousands of rows to render again."""
+
+    data: str  # map_data() as JSON
+    heat: tuple[tuple[float, float, float], ...]  # lat, lon, weight
+    legend: str  # [[event type, colour]], [[shape, label]] as JSON
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None  # south-west, north-east
+    n_places: int
+    popup_events: int  # events in the fullest popup
 
 
-class Verbatim(Element):
-    """Text that goes into the page as it is. folium wraps each rendered macro in `Element(text)`, which
-    compiles the text as a Jinja template: article text with `{{ ... }}` in it would run on the server."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
-
-
-class VerbatimMacro(folium.MacroElement):
-    """A MacroElement whose rendered header and script are placed verbatim, never compiled again."""
-
-    def render(self, **kwargs) -> None:
-        figure = self.get_root()
-        module = self._template.module
-        for part, target in (("header", figure.header), ("script", figure.script)):
-            macro = getattr(module, part, None)
-            if macro is not None:
-                target.add_child(Verbatim(macro(self, kwargs)), name=self.get_name())
-        for child in self._children.values():
-            child.render(**kwargs)
+def map_view(places: Sequence[PlaceRow]) -> MapView:
+    types = sorted({p.event_type or "other" for p in places})
+    shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
+    legend = [[[t.replace("_", " "), colour(t)] for t in types], [[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes]]
+    bounds = None
+    if places:
+        lats, lons = [p.lat for p in places], [p.lon for p in places]
+        bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
+    return MapView(js_json(map_data(places)), _heat(places), js_json(legend), bounds, len(places),
+                   max((len(p.events) for p in places), default=0))
 
 
-class PlaceMarkers(VerbatimMacro):
-    """One marker per place, built in the browser from one JSON object and added to the parent
-    MarkerCluster in one call (`addLayers`); each popup is built from that data when it opens.
+def _heat(places: Sequence[PlaceRow]) -> tuple[tuple[float, float, float], ...]:
+    """Each place weighted by its count on a log scale, so one busy capital does not wash out the rest."""
+    if not places:
+        return ()
+    top = math.log1p(max(p.n_events for p in places)) or 1.0
+    return tuple((p.lat, p.lon, round(math.log1p(p.n_events) / top, 3)) for p in places)
 
-    The icon's markup holds only our own palette colour, a shape class and a number; article text goes
-    into tooltips and popups through `textContent` only."""
+
+class Styles(VerbatimMacro):
+    """The markers', popups' and legend's styles, in the page's head (which streamlit-folium reads from the
+    base map only: a feature group's own head would be lost)."""
 
     _template = Template(
         """
@@ -212,8 +210,47 @@ class PlaceMarkers(VerbatimMacro):
           .dl-place.dl-region div { background: rgba(255,255,255,.8); border: 4px solid var(--c); color: #1f2933; }
           .dl-place.dl-country div { border-radius: 3px; background: rgba(255,255,255,.8);
                                      border: 3px dashed var(--c); color: #1f2933; }
+          .dl-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+                       font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+          .dl-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
+                         box-sizing: border-box; vertical-align: -1px; }
+          .dl-legend .dl-point { border-radius: 50%; background: #52606d; }
+          .dl-legend .dl-region { border-radius: 50%; border: 3px solid #52606d; }
+          .dl-legend .dl-country { border-radius: 2px; border: 2px dashed #52606d; }
         </style>
         {% endmacro %}
+        """
+    )
+
+
+class LayersControl(VerbatimMacro):
+    """The layer control, made once with the map; each view puts its events and heat map in it."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.dlLayers = L.control.layers({}, {
+            {%- if this.tiles %}"Street map tiles": {{ this.tiles.get_name() }}{% endif -%}
+        }, {position: "topright", collapsed: true}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: folium.TileLayer | None):
+        super().__init__()
+        self._name = "LayersControl"
+        self.tiles = tiles
+
+
+class PlaceMarkers(VerbatimMacro):
+    """One marker per place, built in the browser from one JSON object and added to the parent
+    MarkerCluster in one call (`addLayers`); each popup is built from that data when it opens.
+
+    The icon's markup holds only our own palette colour, a shape class and a number; article text goes
+    into tooltips and popups through `textContent` only."""
+
+    _template = Template(
+        """
         {% macro script(this, kwargs) %}
         (function (group, data) {
             function el(tag, cls, text) {
@@ -293,10 +330,10 @@ class PlaceMarkers(VerbatimMacro):
         """
     )
 
-    def __init__(self, places: Sequence[PlaceRow]):
+    def __init__(self, data: str):
         super().__init__()
         self._name = "PlaceMarkers"
-        self.data = js_json(map_data(places))
+        self.data = data
 
 
 # A cluster shows the events of its places (not the number of places), with markercluster's own styles.
@@ -310,25 +347,24 @@ function (cluster) {
 """
 
 
-class Legend(VerbatimMacro):
-    """Which colour is which event type (only those on the map), and which shape is which precision."""
+class EventsView(VerbatimMacro):
+    """Puts a view's events and heat map in the layer control, its legend in the corner, and the map on its
+    places (or on the selected event). A filter change brings a new view into the same map (streamlit-folium
+    swaps the feature group that holds this): the old one's overlays and legend go, and the heat map stays
+    on if it was."""
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}
-        <style>
-          .dl-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-                       font: 12px/1.5 system-ui, sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-          .dl-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
-                         box-sizing: border-box; vertical-align: -1px; }
-          .dl-legend .dl-point { border-radius: 50%; background: #52606d; }
-          .dl-legend .dl-region { border-radius: 50%; border: 3px solid #52606d; }
-          .dl-legend .dl-country { border-radius: 2px; border: 2px dashed #52606d; }
-        </style>
-        {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, types, shapes) {
-            var legend = L.control({position: "bottomright"});
+        (function (map, events, heat, key, view) {
+            var layers = window.dlLayers, old = window.dlView, heatShown = old && map.hasLayer(old.heat);
+            if (old) {
+                old.heat.remove(); old.legend.remove();
+                layers.removeLayer(old.events).removeLayer(old.heat);
+            }
+            layers.addOverlay(events, "Events").addOverlay(heat, "Heat map");
+            if (heatShown) { heat.addTo(map); }
+            var types = key[0], shapes = key[1], legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "dl-legend");
                 function row(swatch, text) {
@@ -349,120 +385,24 @@ class Legend(VerbatimMacro):
                 return div;
             };
             legend.addTo(map);
-        })({{ this._parent.get_name() }}, {{ this.types }}, {{ this.shapes }});
+            if (view.center) {
+                map.setView(view.center, view.zoom);
+            } else if (view.bounds) {
+                map.fitBounds(view.bounds, {padding: [30, 30], maxZoom: view.zoom});
+            }
+            window.dlView = {events: events, heat: heat, legend: legend};
+        })({{ this._parent._parent.get_name() }}, {{ this.events.get_name() }}, {{ this.heat.get_name() }},
+           {{ this.legend }}, {{ this.view }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, places: Sequence[PlaceRow]):
+    def __init__(self, events: MarkerCluster, heat: HeatMap, view: MapView, focus: tuple[float, float] | None):
         super().__init__()
-        self._name = "Legend"
-        types = sorted({p.event_type or "other" for p in places})
-        shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
-        self.types = js_json([[t.replace("_", " "), colour(t)] for t in types])
-        self.shapes = js_json([[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes])
-
-
-class OfflineBasemap(VerbatimMacro):
-    """Country shapes, borders and names drawn from Natural Earth data served by the app, in a pane under
-    the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map.
-    The shapes and their decoder load after the first paint, so the events show first."""
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <style>
-          .leaflet-container { background: #cfe0ec; }
-          .dl-country-label { color: #52606d; font: italic 11px/1.1 system-ui, sans-serif; white-space: nowrap;
-                              text-align: center; text-shadow: 0 0 2px #fff, 0 0 2px #fff; pointer-events: none; }
-          .dl-country-label div { transform: translate(-50%, -50%); display: inline-block; }
-        </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function (map, url, decoder) {
-            map.createPane("dl-basemap").style.zIndex = 150;
-            map.createPane("dl-basemap-labels").style.zIndex = 160;
-            function labelPoint(geometry) {
-                var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-                var best = null, bestArea = -1;
-                polygons.forEach(function (polygon) {
-                    var ring = polygon[0], w = 180, e = -180, s = 90, n = -90;
-                    ring.forEach(function (c) {
-                        w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]);
-                    });
-                    if ((e - w) * (n - s) > bestArea) { bestArea = (e - w) * (n - s); best = [(s + n) / 2, (w + e) / 2]; }
-                });
-                return best;
-            }
-            // Russia, Fiji and Antarctica cross the antimeridian: keep each ring continuous (longitudes past
-            // 180) instead of letting Leaflet draw a line across the whole world.
-            function unwrap(geometry) {
-                var polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
-                polygons.forEach(function (polygon) {
-                    polygon.forEach(function (ring) {
-                        for (var i = 1; i < ring.length; i++) {
-                            while (ring[i][0] - ring[i - 1][0] > 180) { ring[i][0] -= 360; }
-                            while (ring[i][0] - ring[i - 1][0] < -180) { ring[i][0] += 360; }
-                        }
-                    });
-                });
-            }
-            // Drawn after the first paint, so the events show first (the shapes take a few hundred ms).
-            requestAnimationFrame(function () { setTimeout(draw, 0); });
-            function script(src) {
-                return new Promise(function (resolve, reject) {
-                    var tag = document.createElement("script");
-                    tag.src = src; tag.onload = resolve; tag.onerror = reject;
-                    document.head.appendChild(tag);
-                });
-            }
-            // Decoded once per page: a filter change redraws the map in the same frame, and reuses them.
-            function shapes() {
-                if (!window.dlCountries) {
-                    window.dlCountries = Promise.all([
-                        fetch(url).then(function (response) { return response.json(); }), script(decoder)
-                    ]).then(function (loaded) {
-                        var countries = topojson.feature(loaded[0], loaded[0].objects.countries);
-                        countries.features.forEach(function (f) { if (f.geometry) { unwrap(f.geometry); } });
-                        return countries;
-                    });
-                }
-                return window.dlCountries;
-            }
-            function draw() { shapes().then(function (countries) {
-                L.geoJSON(countries, {
-                    pane: "dl-basemap", interactive: false,
-                    style: {color: "#8795a1", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
-                }).addTo(map);
-                var labels = L.layerGroup();
-                countries.features.forEach(function (feature) {
-                    var name = feature.properties && feature.properties.name;
-                    if (!name || !feature.geometry) { return; }
-                    var text = document.createElement("div");
-                    text.textContent = name;
-                    labels.addLayer(L.marker(labelPoint(feature.geometry), {
-                        pane: "dl-basemap-labels", interactive: false, keyboard: false,
-                        icon: L.divIcon({className: "dl-country-label", html: text, iconSize: null})
-                    }));
-                });
-                function showLabels() {
-                    if (map.getZoom() >= 3) { labels.addTo(map); } else { labels.remove(); }
-                }
-                map.on("zoomend", showLabels);
-                showLabels();
-                map.attributionControl.addAttribution({{ this.attribution }});
-            }); }
-        })({{ this._parent.get_name() }}, {{ this.url }}, {{ this.decoder }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, vendor_url: str):
-        super().__init__()
-        self._name = "OfflineBasemap"
-        self.url = js_json(f"{vendor_url}/world-atlas/countries-50m.json")
-        self.decoder = js_json(f"{vendor_url}/topojson-client/topojson-client.min.js")
-        self.attribution = js_json(BASEMAP_ATTRIBUTION)
+        self._name = "EventsView"
+        self.events, self.heat, self.legend = events, heat, view.legend
+        self.view = js_json({"center": focus, "zoom": FOCUS_ZOOM} if focus else
+                            {"bounds": view.bounds, "zoom": FIT_MAX_ZOOM})
 
 
 def tile_layer() -> folium.TileLayer | None:
@@ -475,34 +415,32 @@ def tile_layer() -> folium.TileLayer | None:
     return folium.TileLayer(tiles=url, attr=attribution, max_zoom=MAX_ZOOM, name="Street map tiles", overlay=True)
 
 
-def heat_layer(places: Sequence[PlaceRow]) -> HeatMap:
-    """Where events concentrate, weighted by each place's count on a log scale (so one busy capital
-    does not wash out everything else); off until picked in the layer control."""
-    top = math.log1p(max(p.n_events for p in places))
-    points = [[p.lat, p.lon, round(math.log1p(p.n_events) / top, 3)] for p in places]
-    return HeatMap(points, name="Heat map", show=False, radius=18, blur=14, min_opacity=0.3)
-
-
-def build_map(places: Sequence[PlaceRow], vendor_url: str = "/app/static/vendor") -> folium.Map:
-    """A map of `places`, fitted to their bounds, over the offline basemap and the tiles."""
+def base_map(vendor_url: str = "/app/static/vendor") -> folium.Map:
+    """The map without events: the offline basemap, the tiles and the layer control. It is the same for every
+    view, so streamlit-folium keeps its frame (and Leaflet, and the decoded basemap) across filter changes."""
     fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True,
                       max_zoom=MAX_ZOOM)
+    fmap.add_child(Styles())
     fmap.add_child(OfflineBasemap(vendor_url))
     tiles = tile_layer()
     if tiles is not None:
         tiles.add_to(fmap)
-    if places:
-        cluster = MarkerCluster(name="Events", show_coverage_on_hover=False, max_cluster_radius=40,
-                                icon_create_function=CLUSTER_ICON)
-        cluster.add_child(PlaceMarkers(places))
-        cluster.add_to(fmap)
-        heat_layer(places).add_to(fmap)
-        fmap.add_child(Legend(places))
-        lats = [p.lat for p in places]
-        lons = [p.lon for p in places]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30), max_zoom=FIT_MAX_ZOOM)
-    folium.LayerControl(position="topright", collapsed=True).add_to(fmap)
+    fmap.add_child(LayersControl(tiles))
     return fmap
+
+
+def events_layer(view: MapView, focus: tuple[float, float] | None = None) -> folium.FeatureGroup:
+    """A view's clustered markers, heat map (off until picked) and legend, fitted to its places, or centred
+    on `focus` (a selected event)."""
+    layer = folium.FeatureGroup(name="Events", control=False)
+    cluster = MarkerCluster(name="Events", show_coverage_on_hover=False, max_cluster_radius=40,
+                            icon_create_function=CLUSTER_ICON)
+    cluster.add_child(PlaceMarkers(view.data))
+    cluster.add_to(layer)
+    heat = HeatMap([list(p) for p in view.heat], name="Heat map", show=False, radius=18, blur=14, min_opacity=0.3)
+    heat.add_to(layer)
+    layer.add_child(EventsView(cluster, heat, view, focus))
+    return layer
 
 
 def _diameter(n_events: int) -> int:

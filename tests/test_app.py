@@ -16,7 +16,7 @@ from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
 from dashboard import assets, data, export, params, queries, views
-from dashboard.map import OSM_TILES, build_map, map_data, safe_url, tile_layer
+from dashboard.map import OSM_TILES, base_map, events_layer, map_data, map_view, safe_url, tile_layer
 from dashboard.views import details_html, highlight
 from dashboard.places import places
 from dashboard.params import Defaults
@@ -177,6 +177,20 @@ def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
     assert not app.warning
 
 
+def test_a_filter_change_keeps_the_map_and_swaps_its_events(events_db, monkeypatch):
+    """streamlit-folium keys the map's frame on its script: only the events' feature group may change."""
+    def map_args(app):
+        [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
+        return json.loads(component.proto.json_args)
+
+    app = run_app(events_db, monkeypatch)
+    before = map_args(app)
+    app.multiselect(key=SOURCES).set_value(["Harbour Post"]).run()
+    after = map_args(app)
+    assert after["script"] == before["script"] and after["feature_group"] != before["feature_group"]
+    assert "Lyman" in before["feature_group"] and "Lyman" not in after["feature_group"]
+
+
 def test_map_component_gets_local_scripts_only(events_db, monkeypatch):
     app = run_app(events_db, monkeypatch)
     [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
@@ -319,6 +333,13 @@ def all_places(db, filters=ALL, per_place=20):
         return places(conn, filters, per_place)
 
 
+def rendered_map(found) -> str:
+    """The map as one HTML page: the base map with the view's events in it."""
+    fmap = base_map()
+    events_layer(map_view(found)).add_to(fmap)
+    return fmap.get_root().render()
+
+
 def hostile_place(events_db):
     return next(p for p in all_places(events_db) if p.events[0].source == "Meridian Wire")
 
@@ -346,7 +367,7 @@ def test_map_data_carries_article_text_as_text_and_links_only_http(events_db, ho
 
 def test_rendered_map_carries_no_live_markup_from_articles(events_db):
     assets.use_local_assets()
-    page = build_map(all_places(events_db)).get_root().render()
+    page = rendered_map(all_places(events_db))
     assert "<script>alert" not in page and "<img src=x" not in page and "<svg" not in page
     assert "`" not in page  # no template literal anywhere, so `${alert(2)}` in a sentence stays text
     assert not re.search(r"(cdn\.jsdelivr|cdnjs|code\.jquery|bootstrapcdn)", page)
@@ -357,7 +378,7 @@ def test_article_text_is_never_compiled_as_a_template(tmp_path):
     """folium compiles rendered macros as Jinja templates; `{{ ... }}` in an article must stay text."""
     db = tmp_path / "jinja.db"
     _add_events(db, "tpl", "Harbour Post", ["2022-09-03"], "{{ 7*7 }} {% raw %}", 10.0, 20.0)
-    page = build_map(all_places(db)).get_root().render()
+    page = rendered_map(all_places(db))
     assert "{{ 7*7 }} {% raw %} · 2022-09-03" in page  # the tooltip text, verbatim, not "49 · …"
 
 
@@ -393,8 +414,8 @@ def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh
     app = run_app(fresh_events_db, monkeypatch)
     assert not app.exception
     [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
-    script = json.loads(component.proto.json_args)["script"]
-    assert script.count("Triville · 3 events, latest 2022-09-21") == 1  # one marker's tooltip
+    events = json.loads(component.proto.json_args)["feature_group"]
+    assert events.count("Triville · 3 events, latest 2022-09-21") == 1  # one marker's tooltip
     [triville] = [p for p in all_places(fresh_events_db) if p.name == "Triville"]
     assert (triville.n_events, triville.newest_date, triville.event_type) == (3, "2022-09-21", "battle")
     data = map_data([triville])

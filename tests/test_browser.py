@@ -92,6 +92,23 @@ def test_heat_map_layer_can_be_turned_on(page):
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=10_000)
 
 
+def test_a_filter_change_redraws_in_the_same_frame(page):
+    """Leaflet, the decoded basemap and the reader's layer choices stay; only the events are swapped."""
+    page.frame_locator(MAP_FRAME).locator(MARKERS).first.wait_for(timeout=60_000)
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert frame.evaluate("() => { window.dlBefore = window.dlView; return dlView.events.getLayers().length; }") == 5
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="Heat map").locator("input").check()
+    page.locator("[data-testid='stSidebar'] button[aria-label^='Remove Northern Ledger']").click()
+    frame.wait_for_function("() => window.dlView !== window.dlBefore", timeout=30_000)
+    assert page.locator(MAP_FRAME).count() == 1 and not frame.is_detached()
+    assert frame.evaluate("() => dlView.events.getLayers().length") == 3  # Lyman and Izyum were the Ledger's
+    assert frame.locator(".dl-legend").count() == 1
+    assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1  # still on, now for the new events
+    labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [label.strip() for label in labels] == ["Street map tiles", "Events", "Heat map"]
+
+
 def _metric(page, label: str) -> str:
     metric = page.locator("[data-testid='stMetric']", has_text=label).first
     return metric.locator("[data-testid='stMetricValue']").inner_text()
