@@ -321,7 +321,8 @@ def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
         return f"matches qualifier '{n.qualifier.text}'"
     if cause == "region":
         region = best.place.admin1 or best.place.admin1_code
-        return f"same admin-1 ({region}) as {best.region_names} other places in the article"
+        others = "1 other place" if best.region_names == 1 else f"{best.region_names} other places"
+        return f"near {others} in the article (same admin-1, {region}, or within {NEAR_KM:.0f} km)"
     return f"same country ({best.place.country_code}) as {best.country_votes} other places in the article"
 
 

@@ -60,7 +60,7 @@ def test_resolve_article_context_beats_population(extractor):
     found = {m.text: m for m in mentions(extractor, "A Paris man was hurt in a crash. He was flown to a hospital in Dallas.")}
     paris = found["Paris"]
     assert (paris.place.country_code, paris.place.admin1_code) == ("US", "TX")
-    assert "other places in the article" in paris.reason
+    assert "in the article (same admin-1, Texas" in paris.reason
     assert any("FR" in a for a in paris.alternatives)
 
 
@@ -109,3 +109,5 @@ def test_resolve_nearby_places_across_a_state_line_support_each_other(extractor)
     """Columbus, Georgia faces Phenix City, Alabama across the river: distance, not the admin-1 region, ties them."""
     found = places(extractor, "Voters lined up in Columbus and in Phenix City on Tuesday.")
     assert found["Columbus"].admin1_code == "GA" and found["Phenix City"].admin1_code == "AL"
+    reason = {m.text: m.reason for m in extract_one(extractor, "Voters lined up in Columbus and in Phenix City.", date(2022, 10, 1)).places}
+    assert reason["Columbus"] == "near 1 other place in the article (same admin-1, Georgia, or within 50 km)"
