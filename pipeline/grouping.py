@@ -8,12 +8,12 @@ in different towns into one. Each report keeps a one-line reason for joining. Pu
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
 
+from . import distance
 from .taxonomy import MAP_ROLES
 
 GROUPABLE_PRECISIONS = ("day", "week", "month")
@@ -197,6 +197,4 @@ def _stems(actors: tuple[str, ...]) -> set[str]:
 
 
 def _km(a: Report, b: Report) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
-    return 2 * 6371 * math.asin(min(1.0, math.sqrt(h)))
+    return distance.km(a.lat, a.lon, b.lat, b.lon)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from .distance import km
 from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
 from .models import Place, PlaceMention
 from .recognize import GENERIC_WORDS, PlaceSpan
@@ -88,7 +89,7 @@ class _Context:
             for dy in (-1, 0, 1):
                 for dx in (-1, 0, 1):
                     for lat, lon, other_name, is_best in self.cells.get((cy + dy, cx + dx), ()):
-                        if _km(place.lat, place.lon, lat, lon) <= NEAR_KM:
+                        if km(place.lat, place.lon, lat, lon) <= NEAR_KM:
                             (best if is_best else other).add(other_name)
         best.discard(name)
         other -= best | {name}
@@ -281,11 +282,6 @@ def _context(names) -> _Context:
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return math.floor(lat), math.floor(lon)
 
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _votes(n: _Name) -> bool:
