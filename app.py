@@ -81,9 +81,7 @@ if not totals.events:
                 f"search or the countries{country} in the sidebar.", icon="🔎")
     st.stop()
 
-# The table's rows are read before the map only when a row is selected: the map comes first on the page.
-selection = st.session_state.get(TABLE_KEY)
-selected = views.selected_event(selection, data.load_events(str(path), state, filters)) if selection else None
+selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(str(path), state, filters))
 
 if assets.missing():
     st.error(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import altair as alt
 import pandas as pd
@@ -72,11 +72,12 @@ def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:
     return frame
 
 
-def selected_event(selection, rows: Sequence[EventRow]) -> EventRow | None:
-    """The event of the table row the reader selected (the table's widget state), if it still exists."""
+def selected_event(selection, rows: Callable[[], Sequence[EventRow]]) -> EventRow | None:
+    """The event of the table row the reader selected (the table's widget state), if it still exists. The
+    table's rows are read only then: they come after the map on the page."""
     picked = getattr(getattr(selection, "selection", None), "rows", None) or []
-    if picked and 0 <= picked[0] < len(rows):
-        return rows[picked[0]]
+    if picked and 0 <= picked[0] < len(found := rows()):
+        return found[picked[0]]
     return None
 
 

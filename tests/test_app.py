@@ -288,10 +288,12 @@ def test_unknown_types_and_areas_in_the_url_warn(events_db, monkeypatch):
 def test_selected_row_picks_its_event():
     rows = ["first", "second"]
     selection = type("Selection", (), {"selection": type("Rows", (), {"rows": [1]})()})()
-    assert views.selected_event(selection, rows) == "second"
-    assert views.selected_event(None, rows) is None
+    assert views.selected_event(selection, lambda: rows) == "second"
+    unselected = type("Selection", (), {"selection": type("Rows", (), {"rows": []})()})()
+    for nothing in (None, unselected):
+        assert views.selected_event(nothing, lambda: 1 / 0) is None  # nothing selected: the rows are not read
     stale = type("Selection", (), {"selection": type("Rows", (), {"rows": [5]})()})()
-    assert views.selected_event(stale, rows) is None  # the filters changed since the row was picked
+    assert views.selected_event(stale, lambda: rows) is None  # the filters changed since the row was picked
 
 
 def test_overview_of_a_database_without_schema(tmp_path):
