@@ -59,9 +59,30 @@ st.sidebar.caption(f"{overview.n_events:,} events in `{path.name}`, {defaults.st
 for warning in warnings:
     st.warning(warning, icon="⚠️")
 
+metrics = st.container()  # above the map, filled after it: the map's data goes out first
+selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(str(path), state, filters))
+
+if assets.missing():
+    st.error(
+        "The map's scripts are missing from `static/vendor/` (the set-up was not run). "
+        "Run `make assets` (`npm ci` then `python -m dashboard.assets`) and reload.",
+        icon="🗺️",
+    )
+else:
+    base_url = st.get_option("server.baseUrlPath")
+    assets.use_local_assets(base_url)
+    view = data.load_map(str(path), state, filters)
+    if view.n_places:  # else no event matches: said below the counts
+        focus = (selected.lat, selected.lon) if selected else None
+        st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
+                  height=560, use_container_width=True, returned_objects=[])
+        centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
+        st.caption(f"One marker per place ({view.n_places:,} places): a disc is a town or city, a ring a region, a "
+                   f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
+                   f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
+
 totals = data.load_totals(str(path), state, filters)
-columns = st.columns(5)
-for column, (label, value, help_text) in zip(columns, [
+for column, (label, value, help_text) in zip(metrics.columns(5), [
     ("Events", totals.events, "Reports of the same event (same place, date, type and actors) count once."),
     ("Reports", totals.reports, "Place mentions in articles that report an event."),
     ("Articles", totals.articles, None), ("Places", totals.places, None), ("Sources", totals.sources, None),
@@ -80,26 +101,6 @@ if not totals.events:
         st.info(f"**No events match these filters.** Widen the dates, select more sources or types, clear the "
                 f"search or the countries{country} in the sidebar.", icon="🔎")
     st.stop()
-
-selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(str(path), state, filters))
-
-if assets.missing():
-    st.error(
-        "The map's scripts are missing from `static/vendor/` (the set-up was not run). "
-        "Run `make assets` (`npm ci` then `python -m dashboard.assets`) and reload.",
-        icon="🗺️",
-    )
-else:
-    base_url = st.get_option("server.baseUrlPath")
-    assets.use_local_assets(base_url)
-    view = data.load_map(str(path), state, filters)
-    focus = (selected.lat, selected.lon) if selected else None
-    st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
-              height=560, use_container_width=True, returned_objects=[])
-    centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
-    st.caption(f"One marker per place ({view.n_places:,} places): a disc is a town or city, a ring a region, a "
-               f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
-               f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
 
 timeline_title, stack_choice = st.columns([3, 1])
 timeline_title.subheader("Timeline")
