@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import assets, data, export, params, queries, views
 from dashboard.map import OSM_TILES, base_map, events_layer, map_data, map_view, safe_url, tile_layer
 from dashboard.views import details_html, highlight
-from dashboard.places import places
+from dashboard.places import Report, places
 from dashboard.params import Defaults
 from dashboard.queries import Filters
 from dashboard.sidebar import AREAS, COUNTRY, FROM, SOURCES, TEXT, TO, TYPES
@@ -571,6 +571,15 @@ def _report(db: Path, article_id: str, source: str, place: str, lat: float, lon:
                       "UA", "Kharkivska", "PPL", "settlement", lat, lon, f"Shelling hit {place} on Monday.", 0,
                       len(place), "strike", 0.8, trigger="Shelling")
         save_article(conn, article, [replace(event, **fields)], [], run_id="test")
+
+
+def test_a_row_without_a_group_is_an_event_of_its_own(fresh_events_db):
+    _report(fresh_events_db, "solo", "Harbour Post", "Solo", 10.0, 10.0)
+    with closing(connect(fresh_events_db)) as conn, conn:  # as a foreign writer leaves it
+        conn.execute("UPDATE events SET group_id = NULL WHERE event_id = 'solo-0'")
+    [place] = [p for p in all_places(fresh_events_db) if p.name == "Solo"]
+    assert place.n_events == 1 and place.events[0].group_id == "solo-0"
+    assert place.reports == ((Report("Harbour Post", "Title solo", "https://solo.example/a"),),)
 
 
 def test_actor_places_are_hidden_until_asked_for(fresh_events_db, monkeypatch):
