@@ -164,6 +164,7 @@ class MapView:
 
 
 def map_view(places: Sequence[PlaceRow]) -> MapView:
+    """The map of `places`: their markers' and popups' data, heat, legend and bounds."""
     types = sorted({p.event_type or "other" for p in places})
     shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
     legend = [[[t.replace("_", " "), colour(t)] for t in types], [[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes]]
@@ -356,7 +357,7 @@ class EventsView(VerbatimMacro):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map, events, heat, key, view) {
+        (function (map, events, heat, key, view) {  // key: the legend's event types and shapes
             var layers = window.dlLayers, old = window.dlView, heatShown = old && map.hasLayer(old.heat);
             if (old) {
                 old.heat.remove(); old.legend.remove();
@@ -432,12 +433,11 @@ def base_map(vendor_url: str = "/app/static/vendor") -> folium.Map:
 def events_layer(view: MapView, focus: tuple[float, float] | None = None) -> folium.FeatureGroup:
     """A view's clustered markers, heat map (off until picked) and legend, fitted to its places, or centred
     on `focus` (a selected event)."""
-    layer = folium.FeatureGroup(name="Events", control=False)
-    cluster = MarkerCluster(name="Events", show_coverage_on_hover=False, max_cluster_radius=40,
-                            icon_create_function=CLUSTER_ICON)
+    layer = folium.FeatureGroup(control=False)
+    cluster = MarkerCluster(show_coverage_on_hover=False, max_cluster_radius=40, icon_create_function=CLUSTER_ICON)
     cluster.add_child(PlaceMarkers(view.data))
     cluster.add_to(layer)
-    heat = HeatMap([list(p) for p in view.heat], name="Heat map", show=False, radius=18, blur=14, min_opacity=0.3)
+    heat = HeatMap([list(p) for p in view.heat], show=False, radius=18, blur=14, min_opacity=0.3)
     heat.add_to(layer)
     layer.add_child(EventsView(cluster, heat, view, focus))
     return layer

@@ -54,10 +54,10 @@ def places(conn: sqlite3.Connection, filters: Filters, per_place: int, budget: i
     if budget is not None:
         per_place = max(1, min(per_place, budget // max(1, len(found))))
     picked = {key: list(islice(place.groups.items(), per_place)) for key, place in found.items()}
-    rows = _rows(conn, [rep for events in picked.values() for _, (_, rep) in events])
+    rows = _rows(conn, [rep for events in picked.values() for _, rep in events])
     found_reports = reports(conn, {group for events in picked.values() for group, _ in events})
     result = [PlaceRow(lat, lon, len(place.groups), place.newest, place.event_type(),
-                       tuple(rows[rep] for _, (_, rep) in picked[key, lat, lon]),
+                       tuple(rows[rep] for _, rep in picked[key, lat, lon]),
                        tuple(found_reports.get(group, ()) for group, _ in picked[key, lat, lon]))
               for (key, lat, lon), place in found.items()]
     return sorted(result, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
@@ -71,7 +71,7 @@ class _Place:
     def __init__(self, newest: str | None):
         self.newest = newest
         self.types: dict[str, list] = {}  # event type -> [reports, newest date]
-        self.groups: dict[str, list] = {}  # event (group) -> [newest date, first stored report], newest first
+        self.groups: dict[str, int] = {}  # event (group) -> its first stored report's rowid; newest first
 
     def event_type(self) -> str:
         """The type with the most reports; ties go to the more recent, then to the first by name."""
@@ -98,11 +98,9 @@ def _aggregate(conn: sqlite3.Connection, filters: Filters) -> dict[tuple, _Place
             place.types[event_type] = [1, day]
         else:
             count[0] += 1
-        event = place.groups.get(group)
-        if event is None:
-            place.groups[group] = [day, rid]
-        elif rid < event[1]:
-            event[1] = rid
+        first = place.groups.get(group)
+        if first is None or rid < first:
+            place.groups[group] = rid
     return found
 
 
