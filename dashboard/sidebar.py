@@ -41,11 +41,10 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
 
     with st.sidebar:
         st.header("Filters")
-        # Bounds stretch to a URL's dates outside the data, which Streamlit would otherwise reject.
-        start = st.date_input("From", key=FROM, format="YYYY-MM-DD",
-                              min_value=min(defaults.start, state[FROM]), max_value=max(defaults.end, state[FROM]))
-        end = st.date_input("To", key=TO, format="YYYY-MM-DD",
-                            min_value=min(defaults.start, state[TO]), max_value=max(defaults.end, state[TO]))
+        low, high = _bounds(defaults, state[FROM])
+        start = st.date_input("From", key=FROM, format="YYYY-MM-DD", min_value=low, max_value=high)
+        low, high = _bounds(defaults, state[TO])
+        end = st.date_input("To", key=TO, format="YYYY-MM-DD", min_value=low, max_value=high)
         text = st.text_input("Search", key=TEXT, max_chars=params.MAX_TEXT, placeholder="Words in sentence, place or title",
                              help="Events whose sentence, place (as written or resolved) or article title contains "
                                   "every word, in any case.")
@@ -80,6 +79,13 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
                        tuple(r for r in role_options if r in roles))
     _write_url(params.encode(selected, defaults))
     return selected, warnings
+
+
+def _bounds(defaults: Defaults, value):
+    """A date box's bounds, stretched to hold its value (a URL's date may lie outside the data, and Streamlit
+    rejects a value out of bounds); an emptied box holds None."""
+    value = value or defaults.start
+    return min(defaults.start, value), max(defaults.end, value)
 
 
 def area_label(area: str, country_names: dict[str, str]) -> str:

@@ -111,6 +111,12 @@ def test_dates_outside_the_data_are_fine(events_db, monkeypatch):
     assert app.query_params == {"from": "2020-01-01", "to": "2030-12-31"}
 
 
+def test_an_emptied_date_box_reads_as_its_default(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    app.date_input(key=FROM).set_value(None).run()
+    assert not app.exception and app.metric[0].value == str(DEFAULT_VISIBLE)
+
+
 def test_warning_quotes_url_values_inertly(events_db, monkeypatch):
     app = run_app(events_db, monkeypatch, {"from": "[x](javascript:alert(1))"})
     text = app.warning[0].value
