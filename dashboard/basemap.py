@@ -1,4 +1,5 @@
-"""The offline basemap: Natural Earth country shapes, borders and names, served by the app itself."""
+"""The offline basemap: Natural Earth country shapes, borders and names, and admin-1 borders once zoomed
+in, served by the app itself."""
 from __future__ import annotations
 
 from folium.template import Template
@@ -6,12 +7,15 @@ from folium.template import Template
 from .macros import VerbatimMacro, js_json
 
 BASEMAP_ATTRIBUTION = "Basemap: Natural Earth (public domain)"
+# Admin-1 borders (states, provinces) show from this zoom on: at a whole-world view they are clutter.
+ADMIN1_ZOOM = 4
 
 
 class OfflineBasemap(VerbatimMacro):
     """Country shapes, borders and names drawn from Natural Earth data served by the app, in a pane under
     the tiles: when a tile server answers its tiles cover it; when none does, the map is still a map.
-    The shapes and their decoder load after the first paint, so the events show first."""
+    The shapes and their decoder load after the first paint, so the events show first; the admin-1
+    borders (admin1.py) load the first time the map is zoomed in to ADMIN1_ZOOM."""
 
     _template = Template(
         """
@@ -24,7 +28,7 @@ class OfflineBasemap(VerbatimMacro):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        (function (map, url, decoder) {
+        (function (map, url, decoder, admin1Url, admin1Zoom) {
             map.createPane("dl-basemap").style.zIndex = 150;
             map.createPane("dl-basemap-labels").style.zIndex = 160;
             function labelPoint(geometry) {
@@ -74,10 +78,27 @@ class OfflineBasemap(VerbatimMacro):
                 }
                 return window.dlCountries;
             }
+            // [[lat, lon, dlat, dlon, ...]] in 1/grid degrees, each position a step from the one before.
+            function admin1Lines() {
+                if (!window.dlAdmin1) {
+                    window.dlAdmin1 = fetch(admin1Url).then(function (response) { return response.json(); })
+                        .then(function (data) {
+                            return data.lines.map(function (flat) {
+                                var lat = flat[0], lon = flat[1], line = [[lat / data.grid, lon / data.grid]];
+                                for (var i = 2; i < flat.length; i += 2) {
+                                    lat += flat[i]; lon += flat[i + 1];
+                                    line.push([lat / data.grid, lon / data.grid]);
+                                }
+                                return line;
+                            });
+                        });
+                }
+                return window.dlAdmin1;
+            }
             function draw() { shapes().then(function (countries) {
                 L.geoJSON(countries, {
                     pane: "dl-basemap", interactive: false,
-                    style: {color: "#8795a1", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1}
+                    style: {color: "#7b8794", weight: 0.9, fillColor: "#f4f1ea", fillOpacity: 1}
                 }).addTo(map);
                 var labels = L.layerGroup();
                 countries.features.forEach(function (feature) {
@@ -95,9 +116,20 @@ class OfflineBasemap(VerbatimMacro):
                 }
                 map.on("zoomend", showLabels);
                 showLabels();
+                var admin1 = null;
+                function showAdmin1() {
+                    if (map.getZoom() < admin1Zoom) { if (admin1) { admin1.remove(); } return; }
+                    admin1Lines().then(function (lines) {
+                        admin1 = admin1 || L.polyline(lines, {pane: "dl-basemap", interactive: false,
+                                                              color: "#aab4be", weight: 0.7, dashArray: "4 3"});
+                        if (map.getZoom() >= admin1Zoom) { admin1.addTo(map); }
+                    });
+                }
+                map.on("zoomend", showAdmin1);
+                showAdmin1();
                 map.attributionControl.addAttribution({{ this.attribution }});
             }); }
-        })({{ this._parent.get_name() }}, {{ this.url }}, {{ this.decoder }});
+        })({{ this._parent.get_name() }}, {{ this.url }}, {{ this.decoder }}, {{ this.admin1 }}, {{ this.admin1_zoom }});
         {% endmacro %}
         """
     )
@@ -107,4 +139,6 @@ class OfflineBasemap(VerbatimMacro):
         self._name = "OfflineBasemap"
         self.url = js_json(f"{vendor_url}/world-atlas/countries-50m.json")
         self.decoder = js_json(f"{vendor_url}/topojson-client/topojson-client.min.js")
+        self.admin1 = js_json(f"{vendor_url}/admin1/borders.json")
+        self.admin1_zoom = ADMIN1_ZOOM
         self.attribution = js_json(BASEMAP_ATTRIBUTION)

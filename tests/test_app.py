@@ -475,10 +475,14 @@ def test_assets_install_copies_from_node_modules(tmp_path):
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(src)
+    (node_modules / assets.ADMIN1_SOURCE).mkdir(parents=True)  # no country file in it: an empty borders file
     vendor = tmp_path / "vendor"
     assets.install(node_modules, vendor)
     assert assets.missing(vendor) == []
     assert (vendor / "leaflet" / "leaflet.js").read_text() == "leaflet/dist/leaflet.js"
+    assert json.loads((vendor / assets.ADMIN1_BORDERS).read_text())["lines"] == []
+    (vendor / assets.ADMIN1_BORDERS).unlink()
+    assert assets.missing(vendor) == [assets.ADMIN1_BORDERS]
     with pytest.raises(FileNotFoundError, match="npm ci"):
         assets.install(tmp_path / "nowhere", vendor)
 

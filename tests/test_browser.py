@@ -83,6 +83,25 @@ def test_offline_basemap_draws_countries_without_tiles(page):
     assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
 
 
+def test_admin1_borders_load_and_show_only_once_zoomed_in(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-dl-basemap-pane path").first.wait_for(state="attached", timeout=60_000)
+    handle = page.locator(MAP_FRAME).element_handle().content_frame()
+    admin1 = frame.locator(".leaflet-dl-basemap-pane path[stroke-dasharray='4 3']")
+    fetched = lambda: [url for _, url in page.requests if url.endswith("/app/static/vendor/admin1/borders.json")]
+    assert handle.evaluate("() => dlView.events._map.getZoom()") < 4  # the fixture's events span the world
+    assert admin1.count() == 0 and not fetched()  # a world view neither draws nor downloads them
+    while handle.evaluate("() => dlView.events._map.getZoom()") < 4:
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    admin1.wait_for(state="attached", timeout=10_000)
+    assert len(fetched()) == 1
+    # One path holding thousands of borders from the app's own Natural Earth copy.
+    assert admin1.get_attribute("d").count("M") > 1000
+    frame.locator(".leaflet-control-zoom-out").click()
+    admin1.wait_for(state="detached", timeout=10_000)
+
+
 def test_heat_map_layer_can_be_turned_on(page):
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(MARKERS).first.wait_for(timeout=60_000)
