@@ -30,6 +30,9 @@ FOREIGN_COUNTRY_SHARE = 0.5
 # (within PLAUSIBLE_MARGIN of its best on their own weight) do counts half. Distance catches what regions
 # miss: Columbus, Georgia and Phenix City, Alabama face each other across a river.
 SUPPORT_BONUS = 0.6
+# For an admin-1 region those other names lie inside it, which is stronger evidence than lying beside it:
+# "Georgia" in an article datelined ATLANTA is the state, though a country outranks a state on its own.
+REGION_SUPPORT_BONUS = 1.5
 MAX_SUPPORT = 3
 PLAUSIBLE_MARGIN = 1.0
 NEAR_KM = 50.0
@@ -93,7 +96,8 @@ class _Context:
                             (best if is_best else other).add(other_name)
         best.discard(name)
         other -= best | {name}
-        return SUPPORT_BONUS * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
+        weight = REGION_SUPPORT_BONUS if place.precision == "admin1" else SUPPORT_BONUS
+        return weight * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
 
 
 _NO_CONTEXT = _Context(Counter(), {}, {}, {})
@@ -194,8 +198,11 @@ class Resolver:
         name = span.text[: -len(span.region_word)].strip()
         climb = span.region_word.lower() in ADMIN1_WORDS
         out: dict[str, tuple[Place, bool]] = {}
-        for place, is_main in self.gazetteer.lookup(span.text) + self.gazetteer.lookup(name):
+        for place, is_main in self.gazetteer.lookup(span.text):
             if place.precision in ("admin1", "admin2", "other"):
+                out.setdefault(place.place_id, (place, is_main))
+        for place, is_main in self.gazetteer.lookup(name):
+            if place.precision in ("admin2", "other") or (place.precision == "admin1" and climb):
                 out.setdefault(place.place_id, (place, is_main))
             elif climb and place.precision == "settlement" and place.admin1_code:
                 region = self.gazetteer.in_admin1(place.country_code, place.admin1_code)

@@ -52,6 +52,12 @@ def test_resolve_county_is_never_its_state(extractor):
     assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its towns' middle, not Kentucky's
 
 
+def test_resolve_county_named_like_a_state_is_the_county(extractor):
+    """"Ohio County" (West Virginia) is a county named Ohio, never the state of Ohio."""
+    county = places(extractor, "Deputies in Ohio County arrested two men on Friday.")["Ohio County"]
+    assert county.precision == "admin2" and county.country_code == "US"
+
+
 def mentions(extractor, text):
     return extract_one(extractor, text, date(2010, 1, 1)).places
 
@@ -101,6 +107,9 @@ def test_resolve_state_named_like_a_country_among_its_own_places(extractor):
     """"Georgia" next to Georgia's counties is the state; next to Tbilisi it is the country."""
     state = places(extractor, "Two Northeast Georgia counties, Barrow County and Jackson County, grew fastest in Georgia.")
     assert state["Georgia"].precision == "admin1" and state["Georgia"].country_code == "US"
+    dateline = places(extractor, "ATLANTA - A dialing code links needy Georgia residents with food pantries, "
+                                 "officials in Atlanta said.")
+    assert dateline["Georgia"].precision == "admin1" and dateline["Georgia"].country_code == "US"
     country = places(extractor, "Talks in Tbilisi ended as Georgia and Russia traded accusations.")
     assert country["Georgia"].precision == "country" and country["Georgia"].country_code == "GE"
 
