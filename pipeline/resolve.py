@@ -366,5 +366,11 @@ def _variants(name: str) -> list[str]:
 
 
 def _describe(place: Place) -> str:
-    parts = [place.name, place.admin1 if place.precision == "settlement" else place.precision, place.country_code]
-    return ", ".join(p for p in parts if p)
+    """"Lebanon, Ohio, US", "Boone County, admin2 in Kentucky, US", "Georgia, country, GE": same-named
+    alternatives must read differently."""
+    kind = place.precision
+    if kind == "settlement":
+        kind = place.admin1
+    elif kind == "admin2" and place.admin1:
+        kind = f"admin2 in {place.admin1}"
+    return ", ".join(p for p in (place.name, kind, place.country_code) if p)

@@ -120,3 +120,10 @@ def test_resolve_nearby_places_across_a_state_line_support_each_other(extractor)
     assert found["Columbus"].admin1_code == "GA" and found["Phenix City"].admin1_code == "AL"
     reason = {m.text: m.reason for m in extract_one(extractor, "Voters lined up in Columbus and in Phenix City.", date(2022, 10, 1)).places}
     assert reason["Columbus"] == "near 1 other place in the article (same admin-1, Georgia, or within 50 km)"
+
+
+def test_resolve_alternatives_with_the_same_name_read_differently(extractor):
+    """An analyst reading "also considered" must tell the other Boone Counties apart."""
+    boone = [m for m in mentions(extractor, "Deputies in Boone County arrested two men.") if m.text == "Boone County"][0]
+    assert len(boone.alternatives) == 3 and len(set(boone.alternatives)) == 3
+    assert all(a.startswith("Boone County, admin2 in ") and a.endswith(", US") for a in boone.alternatives)
