@@ -24,7 +24,7 @@ from pathlib import Path
 from .config import NODE_MODULES
 from .models import Place
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").

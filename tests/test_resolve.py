@@ -20,6 +20,14 @@ def test_resolve_qualifier_after_comma_picks_the_matching_place(extractor):
     assert places(extractor, "Tourists returned to Paris on Monday.")["Paris"].country_code == "FR"
 
 
+def test_resolve_canadian_and_australian_abbreviations_qualify_like_us_ones(extractor):
+    """"Nelson, B.C." is the Canadian town, not New Zealand's Nelson; "Newcastle, NSW" the Australian city."""
+    nelson = places(extractor, "Wildfire smoke reached Nelson, B.C., on Tuesday.")["Nelson"]
+    assert (nelson.country_code, nelson.admin1) == ("CA", "British Columbia")
+    newcastle = places(extractor, "Flooding closed roads in Newcastle, NSW, on Friday.")["Newcastle"]
+    assert newcastle.country_code == "AU"
+
+
 def test_resolve_region_phrase_is_the_admin1_region(extractor):
     found = places(extractor, "Floods swept through Sindh province and the Kherson region.")
     assert found["Sindh province"].precision == "admin1" and found["Sindh province"].country_code == "PK"
