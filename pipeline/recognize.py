@@ -28,13 +28,15 @@ SHOUTED_MIN_POPULATION = 100_000
 BIG_CITY_POPULATION = 500_000
 RELABEL_MIN_POPULATION = 100_000
 MAX_NAME_TOKENS = 4
-# Words that are names of places somewhere (Cameroon's "North" region) but, standing alone, are generic.
+# Words that are names of places somewhere (Cameroon's "North" region) but, standing alone, are generic
+# ("Republic of Armenia" is Armenia, not Republic, Missouri).
 GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
                  "northeast", "northwest", "southeast", "southwest", "midwest", "city", "center", "centre",
                  "street", "island", "airport", "county", "state", "region", "village", "town", "university",
                  "college", "park", "river", "lake", "beach", "hill", "valley", "bay", "port", "capital",
                  "downtown", "metro", "national", "international", "union", "earth", "world", "heaven", "hope",
-                 "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen"}
+                 "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen",
+                 "republic", "kingdom", "federation", "empire", "commonwealth"}
 
 # Endings that make a country's name its people's ("Kenya" -> "Kenyan", "Canada" -> "Canadian", "Italy" -> "Italian").
 _DEMONYM_ENDINGS = (("n", ("",)), ("an", ("", "a")), ("ian", ("", "a", "y", "e")), ("ese", ("", "a")), ("i", ("",)))

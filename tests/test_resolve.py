@@ -60,6 +60,11 @@ def test_resolve_county_is_never_its_state(extractor):
     assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its towns' middle, not Kentucky's
 
 
+def test_resolve_formal_country_name_is_the_country_not_a_town_in_it(extractor):
+    found = places(extractor, "Envoys met officials of the Republic of Armenia on Monday.")
+    assert found["Republic of Armenia"].precision == "country" and found["Republic of Armenia"].country_code == "AM"
+
+
 def test_resolve_county_named_like_a_state_is_the_county(extractor):
     """"Ohio County" (West Virginia) is a county named Ohio, never the state of Ohio."""
     county = places(extractor, "Deputies in Ohio County arrested two men on Friday.")["Ohio County"]
