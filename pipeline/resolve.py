@@ -32,6 +32,7 @@ FOREIGN_COUNTRY_SHARE = 0.5
 SUPPORT_BONUS = 0.6
 # For an admin-1 region those other names lie inside it, which is stronger evidence than lying beside it:
 # "Georgia" in an article datelined ATLANTA is the state, though a country outranks a state on its own.
+# Not against the region's own namesake city, which they lie beside: "New York" near Brooklyn stays the city.
 REGION_SUPPORT_BONUS = 1.5
 MAX_SUPPORT = 3
 PLAUSIBLE_MARGIN = 1.0
@@ -80,7 +81,9 @@ class _Context:
         total = sum(self.countries.values()) - (own_vote is not None)
         return CONTEXT_COUNTRY_BONUS * votes / (total + 1), votes
 
-    def support(self, place: Place, name: str) -> tuple[float, int]:
+    def support(self, place: Place, name: str, inside: bool = False) -> tuple[float, int]:
+        """Bonus from the other names that may lie in `place`'s admin-1 region or near it; `inside`: they
+        lie inside `place` itself (an admin-1 region) and that tells it apart from its rivals."""
         best: set[str] = set()
         other: set[str] = set()
         if place.admin1_code:
@@ -96,7 +99,7 @@ class _Context:
                             (best if is_best else other).add(other_name)
         best.discard(name)
         other -= best | {name}
-        weight = REGION_SUPPORT_BONUS if place.precision == "admin1" else SUPPORT_BONUS
+        weight = REGION_SUPPORT_BONUS if inside else SUPPORT_BONUS
         return weight * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
 
 
@@ -237,11 +240,13 @@ class Resolver:
     def _rank(self, n: _Name, context: _Context, own_vote: str | None) -> list[_Scored]:
         bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
         home = max(bonuses, default=(0.0, 0))
+        namesake_cities = {(p.country_code, p.admin1_code) for p, _ in n.candidates if p.precision == "settlement"}
         ranked = []
         for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
             if place.precision == "country":
                 country = max(country, FOREIGN_COUNTRY_SHARE * home[0])
-            region, names = context.support(place, n.name)
+            inside = place.precision == "admin1" and (place.country_code, place.admin1_code) not in namesake_cities
+            region, names = context.support(place, n.name, inside)
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
             ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names))
         ranked.sort(key=lambda s: -s.score)

@@ -123,6 +123,8 @@ def test_resolve_state_named_like_a_country_among_its_own_places(extractor):
     dateline = places(extractor, "ATLANTA - A dialing code links needy Georgia residents with food pantries, "
                                  "officials in Atlanta said.")
     assert dateline["Georgia"].precision == "admin1" and dateline["Georgia"].country_code == "US"
+    city = places(extractor, "Subway service between Brooklyn and Manhattan resumed, New York officials said.")
+    assert city["New York"].precision == "settlement"  # places inside the state lie beside its namesake city too
     country = places(extractor, "Talks in Tbilisi ended as Georgia and Russia traded accusations.")
     assert country["Georgia"].precision == "country" and country["Georgia"].country_code == "GE"
 
