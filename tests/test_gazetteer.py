@@ -1,4 +1,5 @@
 """The GeoNames index: names, kinds of entry, admin-1 regions."""
+from pipeline.distance import km
 from pipeline.gazetteer import normalize_name
 
 
@@ -21,6 +22,16 @@ def test_gazetteer_countries_sit_at_their_geonames_points_not_their_capitals(gaz
     points = {p.country_code: (p.lat, p.lon) for name in ("United States", "Canada", "Japan")
               for p, _ in gazetteer.lookup(name) if p.precision == "country"}
     assert points == {"US": (39.76, -98.5), "CA": (60.1087, -113.643), "JP": (35.6854, 139.753)}
+
+
+def test_gazetteer_admin1_regions_sit_at_the_centres_of_their_shapes(gazetteer):
+    """countrystatecity put Texas 100 km and Alberta 340 km from their middles, Irkutsk oblast on its
+    capital; each now sits at its Natural Earth shape's centroid."""
+    points = {p.name: (p.lat, p.lon) for name in ("Texas", "Alberta", "Irkutsk")
+              for p, _ in gazetteer.lookup(name) if p.precision == "admin1"}
+    assert km(*points["Texas"], 31.5, -99.36) < 10
+    assert km(*points["Alberta"], 55.17, -114.51) < 10
+    assert km(*points["Irkutsk"], 52.29, 104.29) > 400  # no longer the city of Irkutsk
 
 
 def test_gazetteer_admin1_linked_to_geonames_codes(gazetteer):
