@@ -33,9 +33,13 @@ def decode_arc(arc: list, transform: dict | None) -> list[Point]:
     return points
 
 
-def rings(topology: dict, geometry: dict) -> Iterator[tuple[bool, list[Point]]]:
-    """Every ring of a Polygon or MultiPolygon as (is it a polygon's outer ring, its positions)."""
-    arcs = [decode_arc(a, topology.get("transform")) for a in topology.get("arcs", [])]
+def decode_arcs(topology: dict) -> list[list[Point]]:
+    return [decode_arc(a, topology.get("transform")) for a in topology.get("arcs", [])]
+
+
+def rings(arcs: list[list[Point]], geometry: dict) -> Iterator[tuple[bool, list[Point]]]:
+    """Every ring of a Polygon or MultiPolygon (arcs: its topology's, decoded) as (is it a polygon's outer
+    ring, its positions)."""
     polygons = {"Polygon": [geometry.get("arcs", [])], "MultiPolygon": geometry.get("arcs", [])}.get(geometry.get("type"), [])
     for polygon in polygons:
         for k, ring in enumerate(polygon):
@@ -93,11 +97,12 @@ def country_shapes(source_dir: Path) -> Iterator[tuple[str, list[RegionShape]]]:
     """(alpha-3 code as the file names it, its regions) for each country file, one country at a time."""
     for path in country_files(source_dir):
         topology = json.loads(path.read_text(encoding="utf-8"))
+        arcs = decode_arcs(topology)
         shapes = []
         for layer in topology.get("objects", {}).values():
             for geometry in layer.get("geometries", []):
                 name = (geometry.get("properties") or {}).get("name")
-                shape = list(rings(topology, geometry))
+                shape = list(rings(arcs, geometry))
                 centre = centroid(shape) if name and shape else None
                 if centre:
                     points = [p for _, ring in shape for p in ring]
