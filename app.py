@@ -13,6 +13,7 @@ from dashboard import access, assets, data, sidebar, views
 from dashboard.map import base_map, events_layer
 
 TABLE_KEY = "events_table"
+PANEL_KEY = "panel"  # the open tab under the map: Timeline, Events or Unresolved places
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
 access.gate()
@@ -102,38 +103,6 @@ if not totals.events:
                 f"search or the countries{country} in the sidebar.", icon="🔎")
     st.stop()
 
-timeline_title, stack_choice = st.columns([3, 1])
-timeline_title.subheader("Timeline")
-stack_by = stack_choice.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
-                              format_func=lambda v: "event type" if v == "type" else v)
-per_week = views.weekly(filters)
-counts = data.load_timeline(str(path), state, filters, stack_by, per_week)
-st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
-
-st.subheader("Events")
-rows = data.load_events(str(path), state, filters)
-if totals.reports > len(rows):
-    st.caption(f"The table shows the newest {len(rows):,} of {totals.reports:,} matching reports; "
-               "the map, the timeline, the counts and the downloads cover them all.")
-st.caption("Select a row to see the event in full and centre the map on it.")
-st.dataframe(
-    views.events_table(rows),
-    hide_index=True,
-    key=TABLE_KEY,
-    on_select="rerun",
-    selection_mode="single-row",
-    column_config={
-        "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "Link": st.column_config.LinkColumn(display_text="open ↗"),
-        "Sentence": st.column_config.TextColumn(width="large"),
-        "Title": st.column_config.TextColumn(width="medium"),
-    },
-)
-if selected:
-    with st.container(border=True):
-        st.markdown("**Selected event**")
-        st.html(views.details_html(selected, data.load_reports(str(path), state, selected.group_id)))
-
 download_csv, download_geojson = st.columns(2)
 download_csv.download_button(
     f"Download {totals.reports:,} reports as CSV", key="download_csv", on_click="ignore", icon="⬇️",
@@ -145,8 +114,45 @@ download_geojson.download_button(
     mime="application/geo+json",
 )
 
-unresolved = data.load_unresolved(str(path), state, filters)
-with st.expander(f"Unresolved places ({len(unresolved):,})"):
-    st.caption("Place names found in the matching sources' articles published in the date range that the "
-               "gazetteer could not place on the map.")
-    st.dataframe(views.unresolved_table(unresolved), hide_index=True)
+# Only the open tab runs and is sent: the chart's and the table's scripts then load after the map, not with it.
+timeline_tab, events_tab, unresolved_tab = st.tabs(["Timeline", "Events", "Unresolved places"], key=PANEL_KEY,
+                                                   on_change="rerun")
+if timeline_tab.open:
+    with timeline_tab:
+        stack_by = st.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
+                            format_func=lambda v: "event type" if v == "type" else v)
+        per_week = views.weekly(filters)
+        counts = data.load_timeline(str(path), state, filters, stack_by, per_week)
+        st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
+
+if events_tab.open:
+    with events_tab:
+        rows = data.load_events(str(path), state, filters)
+        if totals.reports > len(rows):
+            st.caption(f"The table shows the newest {len(rows):,} of {totals.reports:,} matching reports; "
+                       "the map, the timeline, the counts and the downloads cover them all.")
+        st.caption("Select a row to see the event in full and centre the map on it.")
+        st.dataframe(
+            views.events_table(rows),
+            hide_index=True,
+            key=TABLE_KEY,
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                "Link": st.column_config.LinkColumn(display_text="open ↗"),
+                "Sentence": st.column_config.TextColumn(width="large"),
+                "Title": st.column_config.TextColumn(width="medium"),
+            },
+        )
+        if selected:
+            with st.container(border=True):
+                st.markdown("**Selected event**")
+                st.html(views.details_html(selected, data.load_reports(str(path), state, selected.group_id)))
+
+if unresolved_tab.open:
+    with unresolved_tab:
+        unresolved = data.load_unresolved(str(path), state, filters)
+        st.caption(f"{len(unresolved):,} place names found in the matching sources' articles published in the "
+                   "date range that the gazetteer could not place on the map.")
+        st.dataframe(views.unresolved_table(unresolved), hide_index=True)

@@ -26,6 +26,7 @@ from pipeline.models import Article, Event
 from pipeline.store import connect, save_article
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PANEL_KEY = "panel"
 ALL = Filters(date(2022, 1, 1), date(2022, 12, 31), None, include_country=True)
 DEFAULT_VISIBLE = 6  # the fixture's 7 events less its one country-level point
 
@@ -37,8 +38,16 @@ def run_app(db, monkeypatch, query: dict | None = None) -> AppTest:
     return app.run()
 
 
+def open_tab(app: AppTest, label: str) -> AppTest:
+    """Switch the tabs under the map to `label` (only the open tab runs) and rerun, as a click does."""
+    if PANEL_KEY not in app.session_state or app.session_state[PANEL_KEY] != label:
+        app.session_state[PANEL_KEY] = label
+        app.run()
+    return app
+
+
 def table(app: AppTest):
-    return app.dataframe[0].value
+    return open_tab(app, "Events").dataframe[0].value
 
 
 # --- the app -------------------------------------------------------------------------------------
@@ -556,14 +565,22 @@ def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
                               text_hash=f"hash-{article_id}")
             mentions = [PlaceMention(i * 10, i * 10 + len(n), n, None) for i, n in enumerate(names)]
             save_article(conn, article, [], mentions, run_id="test")
-    app = run_app(fresh_events_db, monkeypatch)
-    [expander] = [e for e in app.expander if e.label.startswith("Unresolved places")]
-    assert expander.label == "Unresolved places (2)"
-    shown = expander.dataframe[0].value
+    app = open_tab(run_app(fresh_events_db, monkeypatch), "Unresolved places")
+    assert any(c.value.startswith("2 place names found") for c in app.caption)
+    shown = app.dataframe[0].value
     assert shown.values.tolist() == [["Atlantis", 3, 2], ["<b>Lemuria</b>", 1, 1]]
-    app = run_app(fresh_events_db, monkeypatch, {"source": "Northern Ledger"})
-    [expander] = [e for e in app.expander if e.label.startswith("Unresolved places")]
-    assert expander.dataframe[0].value.values.tolist() == [["Atlantis", 1, 1]]
+    app = open_tab(run_app(fresh_events_db, monkeypatch, {"source": "Northern Ledger"}), "Unresolved places")
+    assert app.dataframe[0].value.values.tolist() == [["Atlantis", 1, 1]]
+
+
+def test_only_the_open_tab_under_the_map_runs(events_db, monkeypatch):
+    """The chart's and the table's scripts then load after the map, not with it (bench/app_render.py)."""
+    app = run_app(events_db, monkeypatch)
+    assert [t.label for t in app.tabs] == ["Timeline", "Events", "Unresolved places"]
+    assert not app.dataframe and [r.key for r in app.radio] == ["timeline_stack"]
+    open_tab(app, "Events")
+    assert len(app.dataframe) == 1 and not app.radio
+    assert len(table(app)) == DEFAULT_VISIBLE
 
 
 # --- roles and groups (events, not mentions) ---------------------------------------------------------

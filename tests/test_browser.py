@@ -157,10 +157,18 @@ def test_a_copied_url_reproduces_the_filtered_view(page, browser, server):
         other.context.close()
 
 
-def test_selecting_a_table_row_shows_the_event_and_centres_the_map(page):
+def _open_events_tab(page):
+    """The table lives in the Events tab under the map (only the open tab is drawn)."""
+    page.get_by_role("tab", name="Events").click()
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for(timeout=60_000)
+    grid.wait_for(timeout=30_000)
+    return grid
+
+
+def test_selecting_a_table_row_shows_the_event_and_centres_the_map(page):
     page.frame_locator(MAP_FRAME).locator(MARKERS).first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stDataFrame']").count() == 0  # the Timeline tab is open first
+    grid = _open_events_tab(page)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the selection box of the first (newest) row
@@ -187,7 +195,7 @@ def test_hostile_text_stays_text_in_tooltip_table_and_details(browser, server, h
         assert "<b>bold</b>" in tooltip.inner_text()  # the resolved name, as text
         assert tooltip.locator("b, img, script").count() == 0
 
-        grid = page.locator("[data-testid='stDataFrame']").first
+        grid = _open_events_tab(page)
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # select the one row
