@@ -581,6 +581,9 @@ def test_only_the_open_tab_under_the_map_runs(events_db, monkeypatch):
     open_tab(app, "Events")
     assert len(app.dataframe) == 1 and not app.radio
     assert len(table(app)) == DEFAULT_VISIBLE
+    app.multiselect(key=SOURCES).set_value(["Northern Ledger"]).run()  # a filter change keeps the tab open
+    assert app.session_state[PANEL_KEY] == "Events" and len(app.dataframe) == 1
+    assert set(app.dataframe[0].value["Source"]) == {"Northern Ledger"}
 
 
 # --- roles and groups (events, not mentions) ---------------------------------------------------------
