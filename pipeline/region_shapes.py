@@ -79,6 +79,7 @@ class RegionShape:
     centre: tuple[float, float]  # lat, lon
     rings: tuple[tuple[Point, ...], ...]
     bbox: tuple[float, float, float, float]  # west, south, east, north
+    code: str | None = None  # the geometry's id: a US county's FIPS code in us-atlas
 
     def contains(self, lat: float, lon: float) -> bool:
         """Even-odd rule over all rings, so a point in a hole is outside."""
@@ -96,17 +97,24 @@ class RegionShape:
 def country_shapes(source_dir: Path) -> Iterator[tuple[str, list[RegionShape]]]:
     """(alpha-3 code as the file names it, its regions) for each country file, one country at a time."""
     for path in country_files(source_dir):
-        topology = json.loads(path.read_text(encoding="utf-8"))
-        arcs = decode_arcs(topology)
-        shapes = []
-        for layer in topology.get("objects", {}).values():
-            for geometry in layer.get("geometries", []):
-                name = (geometry.get("properties") or {}).get("name")
-                shape = list(rings(arcs, geometry))
-                centre = centroid(shape) if name and shape else None
-                if centre:
-                    points = [p for _, ring in shape for p in ring]
-                    bbox = (min(x for x, _ in points), min(y for _, y in points),
-                            max(x for x, _ in points), max(y for _, y in points))
-                    shapes.append(RegionShape(name, centre, tuple(tuple(r) for _, r in shape), bbox))
-        yield path.name.split(".")[0], shapes
+        yield path.name.split(".")[0], topology_shapes(json.loads(path.read_text(encoding="utf-8")))
+
+
+def topology_shapes(topology: dict, layer_name: str | None = None) -> list[RegionShape]:
+    """The named shapes of a topology's layers (or of the one called `layer_name`), with their ids."""
+    arcs = decode_arcs(topology)
+    shapes = []
+    for name_of_layer, layer in topology.get("objects", {}).items():
+        if layer_name is not None and name_of_layer != layer_name:
+            continue
+        for geometry in layer.get("geometries", []):
+            name = (geometry.get("properties") or {}).get("name")
+            shape = list(rings(arcs, geometry))
+            centre = centroid(shape) if name and shape else None
+            if centre:
+                points = [p for _, ring in shape for p in ring]
+                bbox = (min(x for x, _ in points), min(y for _, y in points),
+                        max(x for x, _ in points), max(y for _, y in points))
+                shapes.append(RegionShape(name, centre, tuple(tuple(r) for _, r in shape), bbox,
+                                          str(geometry["id"]) if "id" in geometry else None))
+    return shapes

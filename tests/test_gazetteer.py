@@ -34,6 +34,17 @@ def test_gazetteer_admin1_regions_sit_at_the_centres_of_their_shapes(gazetteer):
     assert km(*points["Irkutsk"], 52.29, 104.29) > 400  # no longer the city of Irkutsk
 
 
+def test_gazetteer_us_counties_sit_at_the_centres_of_their_census_shapes(gazetteer):
+    """Not the mean of their towns, which leans to where the towns cluster (San Bernardino County's
+    towns crowd its south-west corner, 100 km from its middle)."""
+    def point(name, state):
+        county = next(p for p, _ in gazetteer.lookup(name) if p.precision == "admin2" and p.admin1_code == state)
+        return county.lat, county.lon
+    assert km(*point("San Bernardino County", "CA"), 34.84, -116.18) < 5
+    assert km(*point("Boone County", "IN"), 40.05, -86.47) < 5
+    assert km(*point("Saint Clair County", "IL"), 38.47, -89.93) < 5  # us-atlas spells it "St. Clair"
+
+
 def test_gazetteer_admin1_linked_to_geonames_codes(gazetteer):
     kharkiv = gazetteer.in_admin1("UA", "07")
     assert kharkiv is not None and kharkiv.precision == "admin1" and kharkiv.name == "Kharkivska"

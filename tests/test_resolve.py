@@ -57,7 +57,7 @@ def test_resolve_county_is_never_its_state(extractor):
     assert laurel and laurel[0].text == "Laurel County"
     county = laurel[0].place
     assert county.precision == "admin2" and (county.country_code, county.admin1_code) == ("US", "KY")
-    assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its towns' middle, not Kentucky's
+    assert abs(county.lat - 37.1) < 0.3 and abs(county.lon + 84.1) < 0.3  # its own middle, not Kentucky's
 
 
 def test_resolve_formal_country_name_is_the_country_not_a_town_in_it(extractor):
