@@ -17,10 +17,10 @@ from pathlib import Path
 import folium
 from folium.plugins import HeatMap, MarkerCluster
 
+from pipeline.config import NODE_MODULES, ROOT
+
 from . import admin1
 
-ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
 VENDOR_DIR = ROOT / "static" / "vendor"
 
 # Path under node_modules/ -> path under static/vendor/.

