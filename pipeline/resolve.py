@@ -25,21 +25,27 @@ CONTEXT_COUNTRY_BONUS = 1.0
 # A country named in an article about another country gets this share of the leading country's bonus: naming a
 # foreign country is normal, but "Georgia" among Atlanta and Barrow County is the state.
 FOREIGN_COUNTRY_SHARE = 0.5
-# Each other name of the article that may lie in the same admin-1 region, or within NEAR_KM, adds this, up to
-# MAX_SUPPORT names; a name whose best reading lies there counts in full, one whose other plausible readings
-# (within PLAUSIBLE_MARGIN of its best on their own weight) do counts half. Distance catches what regions
-# miss: Columbus, Georgia and Phenix City, Alabama face each other across a river.
+# Each other name of the article that may lie near a candidate adds up to this, up to MAX_SUPPORT names: in
+# full when its best reading lies there, half when one of its other plausible readings (within PLAUSIBLE_MARGIN
+# of its best on their own weight) does. "Near" is graded: a name that is the candidate's admin-1 region itself
+# counts 1x ("Dublin" with "Ohio"); a reading within NEAR_KM counts from 1x at NEAR_KM up to 1 + CLOSE_FACTOR
+# times at 0 km (Richmond, Kentucky lies 3 km from the centre of Madison County, Kentucky; Columbus, Georgia and
+# Phenix City, Alabama face each other across a river); a town that only shares the admin-1 region counts
+# REGION_SHARE: Texas is large, and three of its towns share names with three Iowa towns 20 km apart.
 SUPPORT_BONUS = 0.6
-# For an admin-1 region those other names lie inside it, which is stronger evidence than lying beside it:
+CLOSE_FACTOR = 2.0
+REGION_SHARE = 0.5
+MAX_SUPPORT = 3
+# For an admin-1 region the other names lie inside it, which is stronger evidence than lying beside it:
 # "Georgia" in an article datelined ATLANTA is the state, though a country outranks a state on its own.
 # Not against the region's own namesake city, which they lie beside: "New York" near Brooklyn stays the city.
 REGION_SUPPORT_BONUS = 1.5
-MAX_SUPPORT = 3
 PLAUSIBLE_MARGIN = 1.0
 NEAR_KM = 50.0
 _LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a region's or a country's does not)
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
+REGION_SIZE_OFFSET = 0.4
 MAIN_NAME_BONUS = 0.3
 CAPITAL_BONUS = 0.3
 # Below this score a bare gazetteer hit (a village that shares a word with the text) is not trusted.
@@ -52,6 +58,7 @@ ALT_NAME_PENALTY = 0.5
 # Spelling variants of transliterated names that alternate-name lists often lack (Balakliia / Balakliya).
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
+_QUALIFIER_KINDS = ("country", "admin1")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
 _LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s")
 
@@ -75,6 +82,11 @@ class _Context:
     plausible_regions: dict[Region, set[str]]
     # Local readings by 1-degree cell: (lat, lon, name, is the name's best reading).
     cells: dict[tuple[int, int], list[tuple[float, float, str, bool]]]
+    # Each name's plausible places. Two names that may be the same place ("St. Louis", "St. Louis Police") are
+    # no evidence for each other's readings.
+    readings: dict[str, set[str]]
+    # Names that may be an admin-1 region itself, by region: whether that is their best reading.
+    containers: dict[Region, dict[str, bool]]
 
     def country_bonus(self, place: Place, name: str, own_vote: str | None) -> tuple[float, int]:
         votes = self.countries[place.country_code] - (own_vote == place.country_code)
@@ -82,28 +94,35 @@ class _Context:
         return CONTEXT_COUNTRY_BONUS * votes / (total + 1), votes
 
     def support(self, place: Place, name: str, inside: bool = False) -> tuple[float, int]:
-        """Bonus from the other names that may lie in `place`'s admin-1 region or near it; `inside`: they
-        lie inside `place` itself (an admin-1 region) and that tells it apart from its rivals."""
-        best: set[str] = set()
-        other: set[str] = set()
+        """Bonus from the other names that may lie near `place`, and how many there are; `inside`: they lie
+        inside `place` itself (an admin-1 region) and that tells it apart from its rivals."""
+        weights: dict[str, float] = defaultdict(float)
+        region_weight = REGION_SUPPORT_BONUS if inside else REGION_SHARE * SUPPORT_BONUS
         if place.admin1_code:
             key = (place.country_code, place.admin1_code)
-            best |= self.best_regions.get(key, set())
-            other |= self.plausible_regions.get(key, set())
+            for other_name in self.plausible_regions.get(key, ()):
+                weights[other_name] = region_weight / 2
+            for other_name in self.best_regions.get(key, ()):
+                weights[other_name] = region_weight
+            if not inside:
+                for other_name, is_best in self.containers.get(key, {}).items():
+                    weights[other_name] = SUPPORT_BONUS * (1 if is_best else 0.5)
         if place.precision in _LOCAL:
             cy, cx = _cell(place.lat, place.lon)
             for dy in (-1, 0, 1):
                 for dx in (-1, 0, 1):
                     for lat, lon, other_name, is_best in self.cells.get((cy + dy, cx + dx), ()):
-                        if km(place.lat, place.lon, lat, lon) <= NEAR_KM:
-                            (best if is_best else other).add(other_name)
-        best.discard(name)
-        other -= best | {name}
-        weight = REGION_SUPPORT_BONUS if inside else SUPPORT_BONUS
-        return weight * min(MAX_SUPPORT, len(best) + len(other) / 2), len(best) + len(other)
+                        d = km(place.lat, place.lon, lat, lon)
+                        if d <= NEAR_KM:
+                            w = SUPPORT_BONUS * (1 + CLOSE_FACTOR * (1 - d / NEAR_KM)) * (1 if is_best else 0.5)
+                            weights[other_name] = max(weights[other_name], w)
+        own = self.readings.get(name, set()) | {place.place_id}
+        counted = [w for n, w in weights.items() if n != name and not own & self.readings.get(n, set())]
+        cap = MAX_SUPPORT * (REGION_SUPPORT_BONUS if inside else SUPPORT_BONUS)
+        return min(cap, sum(counted)), len(counted)
 
 
-_NO_CONTEXT = _Context(Counter(), {}, {}, {})
+_NO_CONTEXT = _Context(Counter(), {}, {}, {}, {}, {})
 
 
 @dataclass(frozen=True)
@@ -161,6 +180,10 @@ class Resolver:
                 n.candidates = cands
             if qual and not n.qualifier:
                 n.qualifier = qual
+        for span, qual in zip(spans[1:], qualifiers):
+            if qual:  # "La." in "Sulphur, La." is Louisiana, not Los Angeles: a qualifier is a region
+                n = names[normalize_name(span.text)]
+                n.candidates = [(p, m) for p, m in n.candidates if p.precision in _QUALIFIER_KINDS] or n.candidates
         return names
 
     # ------------------------------------------------------------ candidates
@@ -273,6 +296,8 @@ def _context(names) -> _Context:
     best_regions: dict[Region, set[str]] = defaultdict(set)
     plausible: dict[Region, set[str]] = defaultdict(set)
     cells: dict[tuple[int, int], list] = defaultdict(list)
+    readings: dict[str, set[str]] = defaultdict(set)
+    containers: dict[Region, dict[str, bool]] = defaultdict(dict)
     for n in names:
         if not n.ranked:
             continue
@@ -284,11 +309,14 @@ def _context(names) -> _Context:
         for s in n.ranked:
             if s is not best and s.prior + s.qualifier < own - PLAUSIBLE_MARGIN:
                 continue
+            readings[n.name].add(s.place.place_id)
+            if s.place.precision == "admin1":
+                containers[(s.place.country_code, s.place.admin1_code)][n.name] = s is best
             if s.place.admin1_code:
                 (best_regions if s is best else plausible)[(s.place.country_code, s.place.admin1_code)].add(n.name)
             if s.place.precision in _LOCAL:
                 cells[_cell(s.place.lat, s.place.lon)].append((s.place.lat, s.place.lon, n.name, s is best))
-    return _Context(countries, best_regions, plausible, cells)
+    return _Context(countries, best_regions, plausible, cells, readings, containers)
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -304,6 +332,9 @@ def _votes(n: _Name) -> bool:
 def _prior(place: Place, is_main: bool) -> float:
     """What a name means with no context: its kind, or a settlement's size; its main name; a capital."""
     score = KIND_SCORE.get(place.precision) or _size_score(place.population)
+    if place.precision == "admin1":
+        # A district of the Seychelles is not what "St. Louis" means: a region weighs as much as its towns' people.
+        score = min(score, _size_score(place.population) + REGION_SIZE_OFFSET)
     score += MAIN_NAME_BONUS * is_main + CAPITAL_BONUS * (place.feature_code == "PPLC")
     if not is_main and place.precision == "settlement" and place.population < SMALL_TOWN:
         score -= ALT_NAME_PENALTY  # small towns' alternate-name lists are full of other places' names

@@ -10,6 +10,17 @@ def test_gazetteer_normalize_name_folds_accents_case_and_punctuation():
     assert normalize_name("U.S.") == "us"
     assert normalize_name("Kyiv\u2019s") == "kyiv's"
     assert normalize_name("The Hague") == "hague"
+    assert normalize_name("Mt. Pleasant") == normalize_name("Mount Pleasant")
+    assert normalize_name("St. Paul") == normalize_name("Saint Paul")
+    assert normalize_name("Ft. Worth") == normalize_name("Fort Worth")
+
+
+def test_gazetteer_airport_codes_are_not_names_but_initials_are(gazetteer):
+    """GeoNames lists "DAC" for Dhaka and "CAN" for Guangzhou: "the DAC said" is no place."""
+    assert not [p for p, _ in gazetteer.lookup("DAC") if p.name == "Dhaka"]
+    assert not [p for p, _ in gazetteer.lookup("CAN") if p.name == "Guangzhou"]
+    assert [p for p, _ in gazetteer.lookup("NYC") if p.name == "New York City"]
+    assert [p for p, _ in gazetteer.lookup("KL") if p.name == "Kuala Lumpur"]
 
 
 def test_gazetteer_countries_are_entries_with_points(gazetteer):

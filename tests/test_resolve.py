@@ -76,7 +76,8 @@ def mentions(extractor, text):
 
 
 def test_resolve_article_context_beats_population(extractor):
-    found = {m.text: m for m in mentions(extractor, "A Paris man was hurt in a crash. He was flown to a hospital in Dallas.")}
+    text = "A Paris man was hurt in a crash in Texas. He was flown to a hospital in Dallas."
+    found = {m.text: m for m in mentions(extractor, text)}
     paris = found["Paris"]
     assert (paris.place.country_code, paris.place.admin1_code) == ("US", "TX")
     assert "in the article (same admin-1, Texas" in paris.reason
@@ -142,3 +143,41 @@ def test_resolve_alternatives_with_the_same_name_read_differently(extractor):
     boone = [m for m in mentions(extractor, "Deputies in Boone County arrested two men.") if m.text == "Boone County"][0]
     assert len(boone.alternatives) == 3 and len(set(boone.alternatives)) == 3
     assert all(a.startswith("Boone County, admin2 in ") and a.endswith(", US") for a in boone.alternatives)
+
+
+def test_resolve_town_and_the_county_around_it_pick_each_other(extractor):
+    """Lebanon, Ohio lies in Warren County, Ohio: a reading a few km from another name's reading outweighs the
+    country Lebanon, and picks the right one of many Warren Counties."""
+    found = places(extractor, "Police in Lebanon said the man was held in the Warren County jail.")
+    assert (found["Lebanon"].country_code, found["Lebanon"].admin1_code) == ("US", "OH")
+    county = [p for text, p in found.items() if text.startswith("Warren County")][0]
+    assert (county.precision, county.admin1_code) == ("admin2", "OH")
+
+
+def test_resolve_sharing_only_a_big_state_is_weak_evidence(extractor):
+    """Two towns of one big state, 150 km apart, are not enough to move "Paris" from France."""
+    assert places(extractor, "A Paris man was hurt in a crash. He was flown to a hospital in Dallas.")["Paris"].country_code == "FR"
+
+
+def test_resolve_region_named_anywhere_in_the_article_supports_its_towns(extractor):
+    found = places(extractor, "The Dublin council met on Monday. Ohio officials attended the meeting.")
+    assert (found["Dublin"].country_code, found["Dublin"].admin1_code) == ("US", "OH")
+
+
+def test_resolve_qualifier_itself_is_the_region(extractor):
+    """"La." after "Sulphur," is Louisiana, not Los Angeles (whose short name is LA)."""
+    found = places(extractor, "The family moved from California to Sulphur, La., in 2005.")
+    assert (found["La."].precision, found["La."].admin1_code) == ("admin1", "LA")
+    assert found["Sulphur"].admin1_code == "LA"
+
+
+def test_resolve_tiny_admin_district_does_not_outrank_a_city(extractor):
+    """Saint Louis is also a district of the Seychelles, whose people a city of 280,000 outnumbers."""
+    st_louis = places(extractor, "Storms knocked out power across St. Louis on Monday.")["St. Louis"]
+    assert (st_louis.precision, st_louis.country_code) == ("settlement", "US")
+
+
+def test_resolve_abbreviated_mount_finds_the_town_by_its_main_name(extractor):
+    """Mount Pleasant, Iowa lists no "Mt. Pleasant" among its alternate names."""
+    found = places(extractor, "The Mt. Pleasant council met in Mt. Pleasant, Iowa, on Monday.")
+    assert (found["Mt. Pleasant"].name, found["Mt. Pleasant"].admin1_code) == ("Mount Pleasant", "IA")
