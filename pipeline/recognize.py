@@ -75,8 +75,9 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
               if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
     # Scan twice: towns found in the first pass tell which countries the article is about.
     countries = _countries_named(found, gazetteer)
+    nameable = _nameable_tokens(doc)
     for _ in range(2):
-        found += _gazetteer_scan(doc, gazetteer, _covered(found), countries)
+        found += _gazetteer_scan(doc, gazetteer, nameable, _covered(found), countries)
         countries |= _countries_named(found, gazetteer)
         taken = _covered(found)
         found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner-relabelled") for e in map(_trim, ents)
@@ -199,13 +200,19 @@ def _covered(spans: list[PlaceSpan]) -> set[int]:
     return {i for s in spans for i in range(s.start, s.end)}
 
 
-def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, taken: set[int], countries: set[str]) -> list[PlaceSpan]:
+def _nameable_tokens(doc: Doc) -> list[int | None]:
+    """Each token's character offset where it may be part of a name, else None; decided once per document
+    (slicing spans per position, or walking the document per scan, is slow)."""
+    blocked = {t.i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for t in ent}
+    return [t.idx if t.is_alpha and (t.is_title or (t.is_upper and len(t) > 2)) and not t.is_stop
+            and t.i not in blocked else None for t in doc]
+
+
+def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, nameable: list[int | None], taken: set[int],
+                    countries: set[str]) -> list[PlaceSpan]:
     """Capitalised proper-noun runs that spaCy did not label but the gazetteer knows well: a country or
     region by its main name, a large city, or a town in a country the article is already about."""
-    blocked = {t.i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for t in ent}
-    # Which tokens may be part of a name, decided once per token (slicing spans per position is slow).
-    ok = [t.i not in blocked and t.idx not in taken and not t.is_stop and t.is_alpha
-          and (t.is_title or (t.is_upper and len(t) > 2)) for t in doc]
+    ok = [idx is not None and idx not in taken for idx in nameable]
     out = []
     i = 0
     while i < len(doc):

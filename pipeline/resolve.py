@@ -96,6 +96,8 @@ class _Context:
     def support(self, place: Place, name: str, inside: bool = False) -> tuple[float, int]:
         """Bonus from the other names that may lie near `place`, and how many there are; `inside`: they lie
         inside `place` itself (an admin-1 region) and that tells it apart from its rivals."""
+        if not self.readings:
+            return 0.0, 0
         weights: dict[str, float] = defaultdict(float)
         region_weight = REGION_SUPPORT_BONUS if inside else REGION_SHARE * SUPPORT_BONUS
         if place.admin1_code:
