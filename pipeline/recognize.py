@@ -53,6 +53,13 @@ DATELINE = re.compile(
     r"(?P<region>[A-Z][A-Za-z'.-]+(?: [A-Z][A-Za-z'.-]+){0,2})[ \t]*(?=[-\u2013\u2014(:,])",
     re.MULTILINE,
 )
+# "ROSWELL — The city council..." or "Mayor quits. TORRINGTON - The...": a place in capitals opening a line or
+# a sentence, then a dash. Kept only where the gazetteer knows the name ("UPDATE -" is no place).
+BARE_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?])[ \t]+)(?P<place>[A-Z][A-Z'.]*[A-Z](?: [A-Z][A-Z'.]*[A-Z]){0,3})"
+    r"(?:,[ \t]+(?P<region>[A-Z][A-Za-z'.]+(?: [A-Z][A-Za-z'.]+)?))?[ \t]*[-\u2013\u2014]+[ \t]",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +76,7 @@ class PlaceSpan:
 def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     """All place-name spans in the document, non-overlapping, in text order."""
     text = doc.text
-    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text)
+    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text, gazetteer)
     ents = _split_entities(doc.ents)
     found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in map(_trim, ents)
               if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
@@ -105,11 +112,14 @@ def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
     return out
 
 
-def _datelines(text: str) -> list[PlaceSpan]:
+def _datelines(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
     out = []
     for m in DATELINE.finditer(text):
         for group in ("place", "region"):
             out.append(PlaceSpan(m.start(group), m.end(group), m.group(group), "dateline"))
+    for m in BARE_DATELINE.finditer(text):
+        if gazetteer.lookup(m.group("place")):
+            out += [PlaceSpan(m.start(g), m.end(g), m.group(g), "dateline") for g in ("place", "region") if m.group(g)]
     return out
 
 

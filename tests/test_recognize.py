@@ -13,6 +13,16 @@ def test_recognize_all_caps_dateline(extractor):
     assert ("LVIV", "dateline") in found and ("UKRAINE", "dateline") in found
 
 
+def test_recognize_bare_dateline_after_a_headline(extractor):
+    """Local papers open with the town alone: "Council delays vote. TORRINGTON — The city council...";
+    capitals before a dash that the gazetteer does not know ("UPDATE -") are no place."""
+    found = spans(extractor, "Council delays vote. TORRINGTON — The city council met on Monday.\nUPDATE - It adjourned.")
+    assert ("TORRINGTON", "dateline") in found
+    assert not [text for text, _ in found if text == "UPDATE"]
+    found = spans(extractor, "ALLENDALE, N.J. - Police said on Monday that the road was closed.")
+    assert ("ALLENDALE", "dateline") in found and ("N.J.", "dateline") in found
+
+
 def test_recognize_region_phrase_after_possessive(extractor):
     found = spans(extractor, "Russian troops are pulling back from key areas in Ukraine\u2019s Kharkiv region.")
     assert ("Kharkiv region", "region-phrase") in found
