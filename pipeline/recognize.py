@@ -53,6 +53,9 @@ DATELINE = re.compile(
     r"(?P<region>[A-Z][A-Za-z'.-]+(?: [A-Z][A-Za-z'.-]+){0,2})[ \t]*(?=[-\u2013\u2014(:,])",
     re.MULTILINE,
 )
+# "6016 Dublin Road", "Elm Street": a name before a street word is the street's, not a place's ("Otter Tail County
+# Road 80" keeps its county).
+STREET = re.compile(r" (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.)(?!\w)")
 # "ROSWELL — The city council..." or "Mayor quits. TORRINGTON - The...": a place in capitals opening a line or
 # a sentence, then a dash. Kept only where the gazetteer knows the name ("UPDATE -" is no place).
 BARE_DATELINE = re.compile(
@@ -93,7 +96,8 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     taken = _covered(found)
     found += [s for e in ents if e.label_ in ("ORG", "FAC") and e.start_char not in taken
               for s in _embedded(e, gazetteer, countries)]
-    return [s for s in _without_overlaps(found) if s.text.lower() not in GENERIC_WORDS and not _is_demonym(s.text, gazetteer)]
+    return [s for s in _without_overlaps(found) if s.text.lower() not in GENERIC_WORDS
+            and not _is_demonym(s.text, gazetteer) and not (s.how != "region-phrase" and STREET.match(text, s.end))]
 
 
 def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:

@@ -23,6 +23,13 @@ def test_recognize_bare_dateline_after_a_headline(extractor):
     assert ("ALLENDALE", "dateline") in found and ("N.J.", "dateline") in found
 
 
+def test_recognize_street_names_are_not_places(extractor):
+    """"6016 Dublin Road" is a street, not Dublin; a county before "Road" still names the county."""
+    found = spans(extractor, "A fire at 6016 Dublin Road damaged a home near Otter Tail County Road 80 in Minnesota.")
+    assert not [text for text, _ in found if text.startswith("Dublin")]
+    assert ("Otter Tail County", "region-phrase") in found and ("Minnesota", "ner") in found
+
+
 def test_recognize_region_phrase_after_possessive(extractor):
     found = spans(extractor, "Russian troops are pulling back from key areas in Ukraine\u2019s Kharkiv region.")
     assert ("Kharkiv region", "region-phrase") in found
