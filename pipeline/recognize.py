@@ -36,7 +36,8 @@ GENERIC_WORDS = {"north", "south", "east", "west", "northern", "southern", "east
                  "college", "park", "river", "lake", "beach", "hill", "valley", "bay", "port", "capital",
                  "downtown", "metro", "national", "international", "union", "earth", "world", "heaven", "hope",
                  "justice", "liberty", "unity", "victory", "independence", "star", "king", "queen",
-                 "republic", "kingdom", "federation", "empire", "commonwealth"}
+                 "republic", "kingdom", "federation", "empire", "commonwealth", "islands", "quarter",
+                 "coast", "west coast", "east coast", "gulf", "middle", "mountains", "hills", "heights", "lakes"}
 
 # Endings that make a country's name its people's ("Kenya" -> "Kenyan", "Canada" -> "Canadian", "Italy" -> "Italian").
 _DEMONYM_ENDINGS = (("n", ("",)), ("an", ("", "a")), ("ian", ("", "a", "y", "e")), ("ese", ("", "a")), ("i", ("",)))

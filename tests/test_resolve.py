@@ -181,3 +181,11 @@ def test_resolve_abbreviated_mount_finds_the_town_by_its_main_name(extractor):
     """Mount Pleasant, Iowa lists no "Mt. Pleasant" among its alternate names."""
     found = places(extractor, "The Mt. Pleasant council met in Mt. Pleasant, Iowa, on Monday.")
     assert (found["Mt. Pleasant"].name, found["Mt. Pleasant"].admin1_code) == ("Mount Pleasant", "IA")
+
+
+def test_resolve_generic_geographic_words_are_not_foreign_districts(extractor):
+    """"West Coast" is not the Gambian region of that name, nor "Islands" in "Farallon Islands" a district of
+    Hong Kong: a span left without a place is better than a dot on the wrong continent."""
+    text = "Storms battered the West Coast on Monday. Seals returned to the Farallon Islands."
+    found = extract_one(extractor, text, date(2022, 10, 1)).places
+    assert not [m for m in found if m.place is not None and m.place.country_code in ("GM", "HK")]
