@@ -1,6 +1,7 @@
 """Geoparsing benchmark: place recognition and resolution on LGL and GeoWebNews (../shared/eval/geo).
 
-Runs `python -m pipeline extract` on each file (meta.date as the publication date) and scores it the
+Runs `python -m pipeline extract` on each file (meta.date as the publication date, meta.url as the article's
+address, whose host is its source: the pipeline learns each source's home region as it reads) and scores it the
 way the data's README says (Gritta et al.): overlap matching, one-to-one per document, largest overlap
 first; great-circle error; acc@161, median/mean km, AUC of ln(1 + km) / ln(20039).
 Usage: python bench/eval_geo.py [--data ../shared/eval/geo] [--limit N] [--json bench/results/geo.json]
@@ -75,7 +76,9 @@ def evaluate(path: Path, limit: int | None) -> dict:
         src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         with src.open("w", encoding="utf-8") as f:
             for d in docs:
-                f.write(json.dumps({"id": d["id"], "text": d["text"], "published": (d.get("meta") or {}).get("date")}) + "\n")
+                meta = d.get("meta") or {}
+                f.write(json.dumps({"id": d["id"], "text": d["text"], "published": meta.get("date"),
+                                    "url": meta.get("url")}) + "\n")
         subprocess.run([sys.executable, "-m", "pipeline", "extract", "--input", str(src), "--output", str(out)],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         predictions = {r["id"]: r for r in map(json.loads, out.open(encoding="utf-8"))}

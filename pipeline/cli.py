@@ -103,6 +103,7 @@ def _run(args) -> int:
 
 def _extract(args) -> int:
     from .extract import Extractor
+    from .ingest import source_of
     from .models import Article
 
     src = Path(args.input)
@@ -121,8 +122,9 @@ def _extract(args) -> int:
                     record = json.loads(line)
                     text = record["text"]
                     published = date.fromisoformat(record["published"]) if record.get("published") else None
+                    url = record["url"] if isinstance(record.get("url"), str) and record["url"] else None
                     yield Article(article_id=str(record.get("id", n)), text=text, origin=f"{src}:{n}",
-                                  source=record.get("source") or "", published=published)
+                                  source=source_of(record, None, url, src), url=url, published=published)
                 except (ValueError, KeyError, TypeError) as exc:
                     bad += 1
                     print(f"rejected: {src}:{n}: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -12,6 +12,7 @@ from . import dates, ner
 from .config import BATCH_SIZE, GAZETTEER_DB, SPACY_MODEL
 from .events import build_events
 from .gazetteer import Gazetteer
+from .homes import SourceHomes
 from .models import Article, Extraction
 from .recognize import find_place_spans
 from .resolve import Resolver
@@ -26,6 +27,7 @@ class Extractor:
     def __init__(self, gazetteer_path: str | Path = GAZETTEER_DB, model: str = SPACY_MODEL):
         self.gazetteer = Gazetteer(gazetteer_path)
         self.resolver = Resolver(self.gazetteer)
+        self.homes = SourceHomes()
         self.nlp = ner.load(model)
 
     def extract(self, articles: Iterable[Article], run_date: date, batch_size: int = BATCH_SIZE,
@@ -42,7 +44,9 @@ class Extractor:
                 yield extraction
 
     def _extract_one(self, article: Article, doc: Doc) -> Extraction:
-        places = self.resolver.resolve(article.text, find_place_spans(doc, self.gazetteer))
+        places = self.resolver.resolve(article.text, find_place_spans(doc, self.gazetteer),
+                                       self.homes.shares(article.source))
+        self.homes.learn(article.source, places)
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
         found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
         places, events = build_events(article, doc, places, found)

@@ -172,7 +172,7 @@ class Ingestor:
         digest = text_hash(text)
         return Article(
             article_id=stable_id("url:" + url) if url else digest,
-            text=text, origin=_printable(origin), source=_source(record, self.source, url, path),
+            text=text, origin=_printable(origin), source=source_of(record, self.source, url, path),
             url=url, title=_clean(record.get("title")), published=given, published_inferred=False,
             text_hash=digest, flags=flags,
         )
@@ -264,7 +264,8 @@ def plausible_published(day: date) -> bool:
     return low <= day <= high
 
 
-def _source(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:
+def source_of(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:
+    """The record's own source, else the one given on the command line, else the URL's host, else the folder."""
     named = _clean(record.get("source"))
     if named:
         return named

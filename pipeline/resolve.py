@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -46,6 +47,9 @@ _LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a re
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
 REGION_SIZE_OFFSET = 0.4
+# A candidate in the source's home region (homes.py) gets this times the share of the source's articles set there:
+# "Paris" in the Paris (Tennessee) Post-Intelligencer, whose articles name Henry County and Nashville.
+HOME_BONUS = 2.0
 MAIN_NAME_BONUS = 0.3
 CAPITAL_BONUS = 0.3
 # Below this score a bare gazetteer hit (a village that shares a word with the text) is not trusted.
@@ -124,6 +128,7 @@ class _Context:
         return min(cap, sum(counted)), len(counted)
 
 
+_HOME_KINDS = ("settlement", "admin2", "admin1")
 _NO_CONTEXT = _Context(Counter(), {}, {}, {}, {}, {})
 
 
@@ -138,10 +143,11 @@ class _Scored:
     region: float = 0.0
     country_votes: int = 0
     region_names: int = 0
+    home: float = 0.0
 
     @property
     def score(self) -> float:
-        return self.prior + self.qualifier + self.country + self.region
+        return self.prior + self.qualifier + self.country + self.region + self.home
 
 
 @dataclass
@@ -160,15 +166,17 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
 
-    def resolve(self, text: str, spans: list[PlaceSpan]) -> list[PlaceMention]:
+    def resolve(self, text: str, spans: list[PlaceSpan], homes: Mapping[Region, float] | None = None) -> list[PlaceMention]:
+        """`homes`: the source's home regions with their shares (see homes.py); they favour local readings."""
         names = self._names(text, spans)
+        homes = homes or {}
         for n in names.values():
-            n.ranked = self._rank(n, _NO_CONTEXT, None)
+            n.ranked = self._rank(n, _NO_CONTEXT, None, homes)
         for _ in range(CONTEXT_ROUNDS):
             context = _context(names.values())
             for n in names.values():
                 own = n.ranked[0].place.country_code if _votes(n) else None
-                n.ranked = self._rank(n, context, own)
+                n.ranked = self._rank(n, context, own, homes)
         return [self._mention(span, names[normalize_name(span.text)]) for span in spans]
 
     def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
@@ -262,7 +270,7 @@ class Resolver:
 
     # ------------------------------------------------------------ ranking
 
-    def _rank(self, n: _Name, context: _Context, own_vote: str | None) -> list[_Scored]:
+    def _rank(self, n: _Name, context: _Context, own_vote: str | None, homes: Mapping[Region, float]) -> list[_Scored]:
         bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
         home = max(bonuses, default=(0.0, 0))
         namesake_cities = {(p.country_code, p.admin1_code) for p, _ in n.candidates if p.precision == "settlement"}
@@ -273,7 +281,10 @@ class Resolver:
             inside = place.precision == "admin1" and (place.country_code, place.admin1_code) not in namesake_cities
             region, names = context.support(place, n.name, inside)
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
-            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names))
+            at_home = 0.0
+            if is_main and place.precision in _HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
+                at_home = HOME_BONUS * homes.get((place.country_code, place.admin1_code), 0.0)
+            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names, at_home))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
@@ -356,10 +367,12 @@ def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
             return f"largest of {len(ranked)} '{text}' candidates"
         return f"the {kind} named '{text}', ahead of {len(ranked) - 1} other candidates"
     gains = {"qualifier": best.qualifier - heaviest.qualifier, "region": best.region - heaviest.region,
-             "country": best.country - heaviest.country}
+             "country": best.country - heaviest.country, "home": best.home - heaviest.home}
     cause = max(gains, key=gains.get)
     if cause == "qualifier":
         return f"matches qualifier '{n.qualifier.text}'"
+    if cause == "home":
+        return f"in {best.place.admin1 or best.place.admin1_code}, where the source's other articles are set"
     if cause == "region":
         region = best.place.admin1 or best.place.admin1_code
         others = "1 other place" if best.region_names == 1 else f"{best.region_names} other places"

@@ -119,6 +119,28 @@ def test_cli_extract_writes_evaluation_format(tmp_path, gazetteer_path):
     assert d2["published"] == "2022-09-09" and d2["published_inferred"] is True
 
 
+def test_cli_extract_learns_each_sources_home_from_its_urls(tmp_path, gazetteer_path):
+    """Articles from one site (the URL's host) share a home region, and a bare "Richmond" follows it: the
+    Kentucky paper's is Kentucky's, the Virginia paper's Virginia's."""
+    kentucky = ["Deputies in Berea, Kentucky, arrested a man.", "The fair opens in Lexington, Kentucky.",
+                "Schools in Berea, Kentucky, closed early."]
+    virginia = ["Crews in Norfolk, Virginia, fixed a main.", "The fair opens in Roanoke, Virginia.",
+                "Schools in Lynchburg, Virginia, closed early."]
+    bare = "Richmond police said the road reopened on Monday."
+    records = [(t, "ky") for t in kentucky] + [(t, "va") for t in virginia] + [(bare, "ky"), (bare, "va")]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t, "published": "2009-03-02",
+                                       "url": f"https://www.{site}-paper.example/news/{i}"}) + "\n"
+                           for i, (t, site) in enumerate(records)))
+    out = tmp_path / "out.jsonl"
+    result = run("extract", "--input", src, "--output", out)
+    assert result.returncode == 0, result.stderr
+    *_, ky, va = [json.loads(line) for line in out.read_text().splitlines()]
+    [ky_richmond] = [p for p in ky["places"] if p["text"] == "Richmond"]
+    [va_richmond] = [p for p in va["places"] if p["text"] == "Richmond"]
+    assert abs(ky_richmond["lat"] - 37.75) < 0.1 and abs(va_richmond["lat"] - 37.55) < 0.1
+
+
 def test_cli_missing_gazetteer_is_one_line(tmp_path):
     env_run = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "data" / "articles"),
                               "--db", str(tmp_path / "e.db"), "--quiet"], cwd=ROOT, capture_output=True, text=True,

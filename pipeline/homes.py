@@ -1,0 +1,41 @@
+"""Where each source is at home: the admin-1 regions its articles keep naming, learnt while reading them.
+
+A local paper names its own town bare ("Richmond", "Dublin"); which Richmond shows in the paper's other
+articles, which name places around it (Lieberman et al.'s "local lexicon" of a source). Learnt in reading
+order, so an article's home is what the source's earlier articles said, never the article itself; a source
+that writes about everywhere (a wire, a folder of mixed files) has no region above the share and no home.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .models import PlaceMention
+
+Region = tuple[str, str]
+# A source has a home once this many of its articles have been read...
+MIN_ARTICLES = 3
+# ...and a region is home when at least this share of them named a place in it.
+MIN_SHARE = 0.3
+_KINDS = ("settlement", "admin2", "admin1")
+
+
+class SourceHomes:
+    """Per source: how many articles were read, and in how many of them each admin-1 region was named."""
+
+    def __init__(self) -> None:
+        self._articles: Counter[str] = Counter()
+        self._regions: dict[str, Counter[Region]] = defaultdict(Counter)
+
+    def shares(self, source: str) -> dict[Region, float]:
+        """The source's home regions with the share of its articles that named them; empty until known."""
+        n = self._articles[source]
+        if n < MIN_ARTICLES:
+            return {}
+        return {r: c / n for r, c in self._regions[source].items() if c / n >= MIN_SHARE}
+
+    def learn(self, source: str, mentions: Iterable[PlaceMention]) -> None:
+        """Count one more article of `source`, and each region its resolved local places lie in, once."""
+        self._articles[source] += 1
+        self._regions[source].update({(m.place.country_code, m.place.admin1_code) for m in mentions
+                                      if m.place is not None and m.place.precision in _KINDS and m.place.admin1_code})

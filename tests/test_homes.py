@@ -1,0 +1,46 @@
+"""A source's home region, learnt from its own articles, decides the bare names its articles leave open."""
+from datetime import date
+
+from pipeline.homes import MIN_ARTICLES, SourceHomes
+from pipeline.models import Article, PlaceMention
+
+
+def mention(gazetteer, name, country, admin1):
+    place = next(p for p, _ in gazetteer.lookup(name) if (p.country_code, p.admin1_code) == (country, admin1))
+    return PlaceMention(0, len(name), name, place, 0.9, (), "ner", "test")
+
+
+def test_homes_region_named_by_most_of_a_sources_articles_is_home(gazetteer):
+    homes = SourceHomes()
+    for _ in range(MIN_ARTICLES):
+        homes.learn("paper", [mention(gazetteer, "Berea", "US", "KY"), mention(gazetteer, "Lexington", "US", "KY")])
+    homes.learn("paper", [mention(gazetteer, "Dayton", "US", "OH")])
+    assert homes.shares("paper") == {("US", "KY"): MIN_ARTICLES / (MIN_ARTICLES + 1)}
+    assert homes.shares("another paper") == {}
+
+
+def test_homes_need_enough_articles_and_a_concentrated_source(gazetteer):
+    homes = SourceHomes()
+    homes.learn("new", [mention(gazetteer, "Berea", "US", "KY")])
+    assert homes.shares("new") == {}  # one article is no home yet
+    for town, region in [("Dayton", "OH"), ("Austin", "TX"), ("Fresno", "CA"), ("Tampa", "FL")]:
+        homes.learn("wire", [mention(gazetteer, town, "US", region)])
+    assert homes.shares("wire") == {}  # writes about everywhere: no home
+
+
+def test_homes_bare_town_name_follows_the_sources_home(extractor):
+    """Richmond, Virginia is the largest Richmond; a paper whose other articles are set around Richmond,
+    Kentucky means that one. Another source's identical article keeps the largest."""
+    earlier = ["Deputies in Berea, Kentucky, arrested a man on Friday.",
+               "The Madison County, Kentucky, fair opens in Lexington, Kentucky, on Monday.",
+               "Schools in Berea, Kentucky, closed early on Tuesday."]
+    bare = "Richmond police said the road reopened on Monday."
+    articles = [Article(article_id=f"a{i}", text=t, origin="test", source="register", published=date(2009, 3, i + 1))
+                for i, t in enumerate(earlier + [bare])]
+    articles.append(Article(article_id="b", text=bare, origin="test", source="elsewhere", published=date(2009, 3, 5)))
+    results = list(extractor.extract(articles, run_date=date(2009, 3, 9)))
+    local = [m for m in results[3].places if m.text == "Richmond"][0]
+    assert (local.place.country_code, local.place.admin1_code) == ("US", "KY")
+    assert "where the source's other articles are set" in local.reason
+    other = [m for m in results[4].places if m.text == "Richmond"][0]
+    assert (other.place.country_code, other.place.admin1_code) == ("US", "VA")
