@@ -54,6 +54,7 @@ DATELINE = re.compile(
     r"(?P<region>[A-Z][A-Za-z'.-]+(?: [A-Z][A-Za-z'.-]+){0,2})[ \t]*(?=[-\u2013\u2014(:,])",
     re.MULTILINE,
 )
+JOINED_NAME = re.compile(r"\b(?P<left>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?) (?:and|&) (?P<right>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
 # "6016 Dublin Road", "Elm Street": a name before a street word is the street's, not a place's ("Otter Tail County
 # Road 80" keeps its county).
 STREET = re.compile(r" (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.)(?!\w)")
@@ -80,7 +81,7 @@ class PlaceSpan:
 def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     """All place-name spans in the document, non-overlapping, in text order."""
     text = doc.text
-    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text, gazetteer)
+    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text, gazetteer) + _joined_names(text, gazetteer)
     ents = _split_entities(doc.ents)
     found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in map(_trim, ents)
               if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
@@ -113,6 +114,21 @@ def _region_phrases(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
             if "'" not in name and gazetteer.lookup(name):
                 start = m.end(1) - len(name)
                 out.append(PlaceSpan(start, m.end(), text[start:m.end()], "region-phrase", m.group(2)))
+                break
+    return out
+
+
+def _joined_names(text: str, gazetteer: Gazetteer) -> list[PlaceSpan]:
+    """"Trinidad and Tobago", "Bosnia and Herzegovina": a country or region whose name joins two with "and",
+    which the scans, stopping at "and", would split into two places."""
+    out = []
+    for m in JOINED_NAME.finditer(text):
+        # "Minister Trinidad and Tobago officials": the name may start one word later, or end one word sooner.
+        starts = [m.start()] + [m.start() + i + 1 for i, c in enumerate(m.group("left")) if c == " "]
+        ends = [m.end()] + [m.start("right") + i for i, c in enumerate(m.group("right")) if c == " "]
+        for start, end in ((a, b) for a in starts for b in ends):
+            if any(p.precision in ("country", "admin1") and is_main for p, is_main in gazetteer.lookup(text[start:end])):
+                out.append(PlaceSpan(start, end, text[start:end], "gazetteer"))
                 break
     return out
 

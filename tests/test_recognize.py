@@ -30,6 +30,14 @@ def test_recognize_street_names_are_not_places(extractor):
     assert ("Otter Tail County", "region-phrase") in found and ("Minnesota", "ner") in found
 
 
+def test_recognize_country_whose_name_joins_two_with_and(extractor):
+    """"Trinidad and Tobago" is one country, not Trinidad (a Philippine town's alternate name) and Tobago."""
+    found = spans(extractor, "Envoys of Trinidad and Tobago met Smith and Jones in Bosnia and Herzegovina.")
+    texts = [text for text, _ in found]
+    assert "Trinidad and Tobago" in texts and "Bosnia and Herzegovina" in texts
+    assert "Trinidad" not in texts and not [t for t in texts if "Smith" in t]
+
+
 def test_recognize_region_phrase_after_possessive(extractor):
     found = spans(extractor, "Russian troops are pulling back from key areas in Ukraine\u2019s Kharkiv region.")
     assert ("Kharkiv region", "region-phrase") in found
