@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_TITLE, IS_UPPER, LENGTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
@@ -83,8 +84,9 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     text = doc.text
     found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text, gazetteer) + _joined_names(text, gazetteer)
     ents = _split_entities(doc.ents)
-    found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in map(_trim, ents)
-              if e is not None and e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
+    trimmed = [e for e in map(_trim, ents) if e is not None]
+    found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in trimmed
+              if e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
     # Scan twice: towns found in the first pass tell which countries the article is about.
     countries = _countries_named(found, gazetteer)
     nameable = _nameable_tokens(doc)
@@ -92,8 +94,8 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
         found += _gazetteer_scan(doc, gazetteer, nameable, _covered(found), countries)
         countries |= _countries_named(found, gazetteer)
         taken = _covered(found)
-        found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner-relabelled") for e in map(_trim, ents)
-                  if e is not None and e.label_ in RELABEL_LABELS and e.start_char not in taken
+        found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner-relabelled") for e in trimmed
+                  if e.label_ in RELABEL_LABELS and e.start_char not in taken
                   and _is_place_here(e, gazetteer, countries)]
     taken = _covered(found)
     found += [s for e in ents if e.label_ in ("ORG", "FAC") and e.start_char not in taken
@@ -234,9 +236,13 @@ def _covered(spans: list[PlaceSpan]) -> set[int]:
 def _nameable_tokens(doc: Doc) -> list[int | None]:
     """Each token's character offset where it may be part of a name, else None; decided once per document
     (slicing spans per position, or walking the document per scan, is slow)."""
-    blocked = {t.i for ent in doc.ents if ent.label_ in NOT_PLACE_LABELS for t in ent}
-    return [t.idx if t.is_alpha and (t.is_title or (t.is_upper and len(t) > 2)) and not t.is_stop
-            and t.i not in blocked else None for t in doc]
+    flags = doc.to_array([IS_ALPHA, IS_TITLE, IS_UPPER, IS_STOP, LENGTH, IDX])  # one C pass, not a Token per word
+    alpha, title, upper, stop, length, idx = flags.T
+    ok = (alpha == 1) & ((title == 1) | ((upper == 1) & (length > 2))) & (stop == 0)
+    for ent in doc.ents:
+        if ent.label_ in NOT_PLACE_LABELS:
+            ok[ent.start:ent.end] = False
+    return [i if good else None for good, i in zip(ok.tolist(), idx.tolist())]
 
 
 def _gazetteer_scan(doc: Doc, gazetteer: Gazetteer, nameable: list[int | None], taken: set[int],
