@@ -1,13 +1,13 @@
 """A source's home region, learnt from its own articles, decides the bare names its articles leave open."""
 from datetime import date
 
-from pipeline.homes import MIN_ARTICLES, SourceHomes
+from pipeline.homes import MIN_ARTICLES, MIN_CONFIDENCE, SourceHomes
 from pipeline.models import Article, PlaceMention
 
 
-def mention(gazetteer, name, country, admin1):
+def mention(gazetteer, name, country, admin1, confidence=0.9):
     place = next(p for p, _ in gazetteer.lookup(name) if (p.country_code, p.admin1_code) == (country, admin1))
-    return PlaceMention(0, len(name), name, place, 0.9, (), "ner", "test")
+    return PlaceMention(0, len(name), name, place, confidence, (), "ner", "test")
 
 
 def test_homes_region_named_by_most_of_a_sources_articles_is_home(gazetteer):
@@ -26,6 +26,14 @@ def test_homes_need_enough_articles_and_a_concentrated_source(gazetteer):
     for town, region in [("Dayton", "OH"), ("Austin", "TX"), ("Fresno", "CA"), ("Tampa", "FL")]:
         homes.learn("wire", [mention(gazetteer, town, "US", region)])
     assert homes.shares("wire") == {}  # writes about everywhere: no home
+
+
+def test_homes_learn_only_from_confident_readings(gazetteer):
+    """A "Dublin" read as Ireland's on size alone (low confidence) must not make Leinster the paper's home."""
+    homes = SourceHomes()
+    for _ in range(MIN_ARTICLES):
+        homes.learn("paper", [mention(gazetteer, "Dublin", "IE", "L", confidence=MIN_CONFIDENCE - 0.2)])
+    assert homes.shares("paper") == {}
 
 
 def test_homes_bare_town_name_follows_the_sources_home(extractor):
