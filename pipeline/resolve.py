@@ -181,19 +181,22 @@ class Resolver:
 
     def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
         """Group mentions by name; a qualifier next to any mention holds for all of them."""
-        candidates = [self._candidates(s) for s in spans]
-        qualifiers = self._qualifiers(text, spans, candidates)
+        found = [self._candidates(s) for s in spans]
+        qualifiers = self._qualifiers(text, spans, found)
         names: dict[str, _Name] = {}
-        for span, cands, qual in zip(spans, candidates, qualifiers):
+        for span, cands, qual in zip(spans, found, qualifiers):
+            cands = _prefer_cities_over_city_regions(cands)
             n = names.setdefault(normalize_name(span.text), _Name(normalize_name(span.text), cands))
             if not n.candidates:
                 n.candidates = cands
             if qual and not n.qualifier:
                 n.qualifier = qual
-        for span, qual in zip(spans[1:], qualifiers):
-            if qual:  # "La." in "Sulphur, La." is Louisiana, not Los Angeles: a qualifier is a region
-                n = names[normalize_name(span.text)]
-                n.candidates = [(p, m) for p, m in n.candidates if p.precision in _QUALIFIER_KINDS] or n.candidates
+        for span, cands, qual in zip(spans[1:], found[1:], qualifiers):
+            # "La." in "Sulphur, La." is Louisiana, not Los Angeles; "Washington" in "Tacoma, Washington" is the
+            # state, though a bare "Washington" means the city: a qualifier is a region.
+            regions = [(p, m) for p, m in cands if p.precision in _QUALIFIER_KINDS]
+            if qual and regions:
+                names[normalize_name(span.text)].candidates = regions
         return names
 
     # ------------------------------------------------------------ candidates
@@ -211,7 +214,7 @@ class Resolver:
             found = [(p, False) for p in self._near_spellings(span.text)]
         if not found:
             found = self._inner_name(span.text)
-        return _prefer_cities_over_city_regions(found)
+        return found
 
     def _inner_name(self, text: str) -> list[tuple[Place, bool]]:
         """'Northeast Georgia', 'Fargo City', 'Henderson County Jail': the longest run of words inside the

@@ -171,6 +171,14 @@ def test_resolve_qualifier_itself_is_the_region(extractor):
     assert found["Sulphur"].admin1_code == "LA"
 
 
+def test_resolve_qualifier_named_like_a_big_city_is_the_region(extractor):
+    """A bare "Washington" is the capital, but in "Tacoma, Washington" it is the state."""
+    found = places(extractor, "A baker from Tacoma, Washington, shared her recipes.")
+    assert (found["Washington"].precision, found["Washington"].admin1_code) == ("admin1", "WA")
+    assert found["Tacoma"].admin1_code == "WA"
+    assert places(extractor, "Lawmakers returned to Washington on Monday.")["Washington"].feature_code == "PPLC"
+
+
 def test_resolve_tiny_admin_district_does_not_outrank_a_city(extractor):
     """Saint Louis is also a district of the Seychelles, whose people a city of 280,000 outnumbers."""
     st_louis = places(extractor, "Storms knocked out power across St. Louis on Monday.")["St. Louis"]
