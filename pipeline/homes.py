@@ -17,7 +17,8 @@ Region = tuple[str, str]
 MIN_ARTICLES = 3
 # ...and a region is home when at least this share of them named a place in it.
 MIN_SHARE = 0.3
-_KINDS = ("settlement", "admin2", "admin1")
+# The kinds of place that lie in one admin-1 region, and so can teach and take a home.
+HOME_KINDS = ("settlement", "admin2", "admin1")
 # Only places resolved with this confidence teach a home: a source whose "Dublin" was read as Ireland's on size
 # alone would otherwise learn Leinster and read every later "Dublin" there.
 MIN_CONFIDENCE = 0.8
@@ -41,5 +42,5 @@ class SourceHomes:
         """Count one more article of `source`, and each region its confidently resolved local places lie in, once."""
         self._articles[source] += 1
         self._regions[source].update({(m.place.country_code, m.place.admin1_code) for m in mentions
-                                      if m.place is not None and m.place.precision in _KINDS and m.place.admin1_code
+                                      if m.place is not None and m.place.precision in HOME_KINDS and m.place.admin1_code
                                       and m.confidence >= MIN_CONFIDENCE})

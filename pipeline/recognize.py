@@ -55,7 +55,9 @@ DATELINE = re.compile(
     r"(?P<region>[A-Z][A-Za-z'.-]+(?: [A-Z][A-Za-z'.-]+){0,2})[ \t]*(?=[-\u2013\u2014(:,])",
     re.MULTILINE,
 )
-JOINED_NAME = re.compile(r"\b(?P<left>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?) (?:and|&) (?P<right>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
+# "Trinidad and Tobago": up to two capitalised words each side of "and".
+JOINED_NAME = re.compile(
+    r"\b(?P<left>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?) (?:and|&) (?P<right>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
 # "6016 Dublin Road", "Elm Street": a name before a street word is the street's, not a place's ("Otter Tail County
 # Road 80" keeps its county).
 STREET = re.compile(r" (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.)(?!\w)")
@@ -82,7 +84,8 @@ class PlaceSpan:
 def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     """All place-name spans in the document, non-overlapping, in text order."""
     text = doc.text
-    found: list[PlaceSpan] = _region_phrases(text, gazetteer) + _datelines(text, gazetteer) + _joined_names(text, gazetteer)
+    found: list[PlaceSpan] = (_region_phrases(text, gazetteer) + _datelines(text, gazetteer)
+                              + _joined_names(text, gazetteer))
     ents = _split_entities(doc.ents)
     trimmed = [e for e in map(_trim, ents) if e is not None]
     found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in trimmed

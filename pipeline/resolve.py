@@ -16,6 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .distance import km
 from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
+from .homes import HOME_KINDS, Region
 from .models import Place, PlaceMention
 from .recognize import GENERIC_WORDS, PlaceSpan
 
@@ -46,6 +47,7 @@ NEAR_KM = 50.0
 _LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a region's or a country's does not)
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
+# An admin-1 region weighs as much as a town of its people would, plus this, up to KIND_SCORE's admin1 weight.
 REGION_SIZE_OFFSET = 0.4
 # A candidate in the source's home region (homes.py) gets this times the share of the source's articles set there:
 # "Paris" in the Paris (Tennessee) Post-Intelligencer, whose articles name Henry County and Nashville.
@@ -65,8 +67,6 @@ _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i")
 _QUALIFIER_KINDS = ("country", "admin1")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
 _LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s")
-
-Region = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,6 @@ class _Context:
         return min(cap, sum(counted)), len(counted)
 
 
-_HOME_KINDS = ("settlement", "admin2", "admin1")
 _NO_CONTEXT = _Context(Counter(), {}, {}, {}, {}, {})
 
 
@@ -166,7 +165,8 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
 
-    def resolve(self, text: str, spans: list[PlaceSpan], homes: Mapping[Region, float] | None = None) -> list[PlaceMention]:
+    def resolve(self, text: str, spans: list[PlaceSpan],
+                homes: Mapping[Region, float] | None = None) -> list[PlaceMention]:
         """`homes`: the source's home regions with their shares (see homes.py); they favour local readings."""
         names = self._names(text, spans)
         homes = homes or {}
@@ -273,21 +273,23 @@ class Resolver:
 
     # ------------------------------------------------------------ ranking
 
-    def _rank(self, n: _Name, context: _Context, own_vote: str | None, homes: Mapping[Region, float]) -> list[_Scored]:
+    def _rank(self, n: _Name, context: _Context, own_vote: str | None,
+              homes: Mapping[Region, float]) -> list[_Scored]:
         bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
-        home = max(bonuses, default=(0.0, 0))
+        leading = max(bonuses, default=(0.0, 0))
         namesake_cities = {(p.country_code, p.admin1_code) for p, _ in n.candidates if p.precision == "settlement"}
         ranked = []
         for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
             if place.precision == "country":
-                country = max(country, FOREIGN_COUNTRY_SHARE * home[0])
+                country = max(country, FOREIGN_COUNTRY_SHARE * leading[0])
             inside = place.precision == "admin1" and (place.country_code, place.admin1_code) not in namesake_cities
             region, names = context.support(place, n.name, inside)
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
             at_home = 0.0
-            if is_main and place.precision in _HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
+            if is_main and place.precision in HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
                 at_home = HOME_BONUS * homes.get((place.country_code, place.admin1_code), 0.0)
-            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names, at_home))
+            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names,
+                                  at_home))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
