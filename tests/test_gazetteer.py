@@ -19,6 +19,9 @@ def test_gazetteer_airport_codes_are_not_names_but_initials_are(gazetteer):
     """GeoNames lists "DAC" for Dhaka and "CAN" for Guangzhou: "the DAC said" is no place."""
     assert not [p for p, _ in gazetteer.lookup("DAC") if p.name == "Dhaka"]
     assert not [p for p, _ in gazetteer.lookup("CAN") if p.name == "Guangzhou"]
+    assert not [p for p, _ in gazetteer.lookup("D") if p.name == "Detroit"]  # "The D", less "the"
+    assert not [p for p, _ in gazetteer.lookup("Ba") if p.name == "Bath"]
+    assert [p for p, _ in gazetteer.lookup("LA") if p.name == "Los Angeles"]
     assert [p for p, _ in gazetteer.lookup("NYC") if p.name == "New York City"]
     assert [p for p, _ in gazetteer.lookup("KL") if p.name == "Kuala Lumpur"]
 
