@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from spacy.attrs import IDX, IS_ALPHA, IS_STOP, IS_TITLE, IS_UPPER, LENGTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from .gazetteer import REGION_WORDS, Gazetteer
+from .gazetteer import REGION_WORDS, Gazetteer, normalize_name
 
 PLACE_LABELS = {"GPE", "LOC"}
 # Labels that spaCy sometimes puts on places; such a span is relabelled only with gazetteer and context support.
@@ -28,6 +29,8 @@ SCAN_MIN_POPULATION = 5_000
 SHOUTED_MIN_POPULATION = 100_000
 BIG_CITY_POPULATION = 500_000
 RELABEL_MIN_POPULATION = 100_000
+# How alike two names must be (difflib's ratio) to count as spellings of one name.
+SPELLING_SIMILARITY = 0.7
 MAX_NAME_TOKENS = 4
 # Words that are names of places somewhere (Cameroon's "North" region) but, standing alone, are generic
 # ("Republic of Armenia" is Armenia, not Republic, Missouri).
@@ -204,12 +207,19 @@ def _is_place_here(span: Span, gazetteer: Gazetteer, countries: set[str]) -> boo
             or (dep == "compound" and head.pos_ == "NOUN")):
         return False
     for place, is_main in gazetteer.lookup(span.text):
-        if place.precision in ("country", "admin1", "other") or place.population >= RELABEL_MIN_POPULATION:
+        # A big city by its name or a spelling of it (Zaporizhzhia / Zaporizhia); not by a translation of it:
+        # "White House" is also Casablanca's (Dar el Beida).
+        if place.precision in ("country", "admin1", "other") or (
+                place.population >= RELABEL_MIN_POPULATION and (is_main or _spelled_like(span.text, place.name))):
             return True
         # A town by its own name in a country the article is about.
         if is_main and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
             return True
     return False
+
+
+def _spelled_like(name: str, other: str) -> bool:
+    return SequenceMatcher(None, normalize_name(name), normalize_name(other)).ratio() >= SPELLING_SIMILARITY
 
 
 def _embedded(ent: Span, gazetteer: Gazetteer, countries: set[str]) -> list[PlaceSpan]:

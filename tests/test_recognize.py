@@ -38,6 +38,13 @@ def test_recognize_country_whose_name_joins_two_with_and(extractor):
     assert "Trinidad" not in texts and not [t for t in texts if "Smith" in t]
 
 
+def test_recognize_organisation_named_like_a_city_in_translation_is_no_place(extractor):
+    """spaCy tags "White House" ORG; it is also an alternate name of Casablanca (Dar el Beida, "white house"),
+    which is not enough to relabel it a place. A city by its own name still is."""
+    found = spans(extractor, "Protesters marched outside the White House on Friday.")
+    assert not [text for text, _ in found if "White House" in text]
+
+
 def test_recognize_region_phrase_after_possessive(extractor):
     found = spans(extractor, "Russian troops are pulling back from key areas in Ukraine\u2019s Kharkiv region.")
     assert ("Kharkiv region", "region-phrase") in found
