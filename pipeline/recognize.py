@@ -294,8 +294,9 @@ def _known_well(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:
                 return True
         elif place.population >= (SHOUTED_MIN_POPULATION if shouted else BIG_CITY_POPULATION):
             return True
-        elif not shouted and place.country_code in countries and place.population >= SCAN_MIN_POPULATION:
-            return True
+        elif (not shouted and place.country_code in countries and place.population >= SCAN_MIN_POPULATION
+              and (is_main or _spelled_like(span.text, place.name))):
+            return True  # by its own name: "Harbor" is also an alternate name of Gloucester
     return False
 
 

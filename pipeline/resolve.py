@@ -282,6 +282,8 @@ class Resolver:
         for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
             if place.precision == "country":
                 country = max(country, FOREIGN_COUNTRY_SHARE * leading[0])
+            elif not place.country_code:  # a sea or a continent: no country's article rules it out
+                country = leading[0]
             inside = place.precision == "admin1" and (place.country_code, place.admin1_code) not in namesake_cities
             region, names = context.support(place, n.name, inside)
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)

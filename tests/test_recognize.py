@@ -67,3 +67,11 @@ def test_recognize_demonym_tagged_as_a_place_is_dropped(extractor):
             "of Akuressa, some 160km south of the Sri Lankan capital Colombo.")
     found = [t for t, _ in spans(extractor, text)]
     assert "Sri Lankan" not in found and "Colombo" in found
+
+
+def test_recognize_town_found_by_the_scan_only_by_its_own_name(extractor):
+    """"Harbor" is an alternate name of Gloucester, Massachusetts; in "Pearl Harbor" it is no town, though the
+    article is about the United States. A town by its own name still is found ("Joliet")."""
+    text = "Veterans from Texas and Ohio gathered at Pearl Harbor. Later they drove on to Joliet and Peoria."
+    texts = [text for text, _ in spans(extractor, text)]
+    assert "Harbor" not in texts and "Pearl Harbor" not in texts

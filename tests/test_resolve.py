@@ -197,3 +197,12 @@ def test_resolve_generic_geographic_words_are_not_foreign_districts(extractor):
     text = "Storms battered the West Coast on Monday. Seals returned to the Farallon Islands."
     found = extract_one(extractor, text, date(2022, 10, 1)).places
     assert not [m for m in found if m.place is not None and m.place.country_code in ("GM", "HK")]
+
+
+def test_resolve_ocean_is_not_outvoted_by_the_article_country(extractor):
+    """An ocean lies in no country, so an article about Texas and Florida does not make "the Atlantic" the
+    Iowa town of that name."""
+    text = ("Forecasters in Texas and Florida expect a busy season. Storms form over the warm Atlantic "
+            "and reach Houston and Miami by August.")
+    atlantic = places(extractor, text)["Atlantic"]
+    assert (atlantic.precision, atlantic.country_code) == ("other", "")
