@@ -66,7 +66,7 @@ _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i")
              ("kh", "h"), ("j", "y"), ("ou", "u")]
 _QUALIFIER_KINDS = ("country", "admin1")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
-_LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s")
+_LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s+(?:the\s+)?[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,8 @@ class _Qualifier:
 
     text: str
     fits: frozenset[tuple[str, str | None]]
+    # More names follow it ("Copenhagen, Hamburg, Brasov"): it may be the next item of a list.
+    list_goes_on: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class Resolver:
             for n in names.values():
                 own = n.ranked[0].place.country_code if _votes(n) else None
                 n.ranked = self._rank(n, context, own, homes)
-        return [self._mention(span, names[normalize_name(span.text)]) for span in spans]
+        return [self._mention(span, names[normalize_name(span.text)], names) for span in spans]
 
     def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
         """Group mentions by name; a qualifier next to any mention holds for all of them."""
@@ -268,7 +270,7 @@ class Resolver:
                         for p, _ in candidates[i + 1]
                         if p.precision == "country" or (p.precision in ("admin1", "admin2") and p.admin1_code)}
                 if fits:
-                    quals[i] = _Qualifier(spans[i + 1].text, frozenset(fits))
+                    quals[i] = _Qualifier(spans[i + 1].text, frozenset(fits), _list_goes_on(text, spans, i + 1))
         return quals
 
     # ------------------------------------------------------------ ranking
@@ -295,8 +297,12 @@ class Resolver:
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
-    def _mention(self, span: PlaceSpan, n: _Name) -> PlaceMention:
+    def _mention(self, span: PlaceSpan, n: _Name, names: dict[str, _Name]) -> PlaceMention:
         ranked = n.ranked or []
+        region = _unlisted_in(n, names)
+        if region is not None:
+            return PlaceMention(span.start, span.end, span.text, region, 0.5, (), span.how,
+                                f"no '{span.text}' listed in {region.name}: placed at {region.name}, as '{n.qualifier.text}' says")
         if not ranked:
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how, "no gazetteer entry")
         if ranked[0].score < MIN_SCORE and span.how == "gazetteer":
@@ -308,6 +314,21 @@ class Resolver:
         alternatives = tuple(_describe(s.place) for s in ranked[1:4])
         return PlaceMention(span.start, span.end, span.text, best.place, confidence, alternatives, span.how,
                             _reason(span.text, n, ranked))
+
+
+def _unlisted_in(n: _Name, names: dict[str, _Name]) -> Place | None:
+    """'Rockingham, Northamptonshire' where the gazetteer lists no Rockingham there: the qualifier's own place,
+    which is where the town is, rather than a namesake in another country. Not for a region or country,
+    which a qualifier does not locate ('Arkansas, Texas' is a list), nor where the list goes on."""
+    if n.qualifier is None or n.qualifier.list_goes_on or any(p.precision in _QUALIFIER_KINDS for p, _ in n.candidates):
+        return None
+    if any(_fits(p, n.qualifier.fits) or p.population >= BIG_CITY for p, _ in n.candidates):
+        return None  # "Copenhagen, Hamburg, Brasov and Mannheim": a big city's name before a region is a list item
+    qualifier = names.get(normalize_name(n.qualifier.text))
+    if qualifier is None or not qualifier.ranked:
+        return None
+    region = qualifier.ranked[0].place
+    return region if region.precision in ("country", "admin1", "admin2") and _fits(region, n.qualifier.fits) else None
 
 
 def _context(names) -> _Context:
@@ -397,6 +418,10 @@ def _in_list(text: str, spans: list[PlaceSpan], i: int, candidates: list[tuple[P
     not a qualifier ('Paris, Texas, and Dallas' still qualifies: no big city is called Texas)."""
     if not any(p.precision == "settlement" and p.population >= CITY for p, _ in candidates):
         return False
+    return _list_goes_on(text, spans, i)
+
+
+def _list_goes_on(text: str, spans: list[PlaceSpan], i: int) -> bool:
     if _LIST_GO_ON.match(text[spans[i].end:]):
         return True
     return i + 1 < len(spans) and _QUALIFIER_GAP.match(text[spans[i].end:spans[i + 1].start]) is not None

@@ -206,3 +206,14 @@ def test_resolve_ocean_is_not_outvoted_by_the_article_country(extractor):
             "and reach Houston and Miami by August.")
     atlantic = places(extractor, text)["Atlantic"]
     assert (atlantic.precision, atlantic.country_code) == ("other", "")
+
+
+def test_resolve_town_missing_from_the_gazetteer_is_placed_at_its_qualifier(extractor):
+    """No Rockingham in Northamptonshire is listed (only namesakes in Vermont and Australia): the qualifier says
+    where it is. A big city before a region it does not lie in is a list item, not a town of that region."""
+    found = extract_one(extractor, "The circuit in Rockingham, Northamptonshire, closed in 2018.", date(2022, 10, 1))
+    rockingham = [m for m in found.places if m.text == "Rockingham"][0]
+    assert (rockingham.place.name, rockingham.place.country_code) == ("Northamptonshire", "GB")
+    assert "Northamptonshire" in rockingham.reason
+    listed = places(extractor, "The band was due to play in Copenhagen, Hamburg, Brasov and Mannheim.")
+    assert listed["Copenhagen"].country_code == "DK"
