@@ -1,8 +1,9 @@
 """Articles in, extractions out: NER -> places -> dates -> events, batched through spaCy."""
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,13 +13,28 @@ from . import dates, ner
 from .config import BATCH_SIZE, GAZETTEER_DB, SPACY_MODEL
 from .events import build_events
 from .gazetteer import Gazetteer
-from .homes import SourceHomes
-from .models import Article, Extraction
-from .recognize import find_place_spans
+from .homes import Region, SourceHomes
+from .models import Article, Extraction, PlaceMention
+from .recognize import PlaceSpan, find_place_spans
 from .resolve import Resolver
 
 DATE_LABELS = {"DATE", "TIME"}
+# Articles are finished this many articles after they were read, so that a source's first articles get the home
+# its next ones show (homes.py). The parsed documents of the window stay in memory.
+HOME_WINDOW = 32
 OnError = Callable[[Article, Exception], None]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """An article parsed and its places read once, waiting for the window to pass."""
+
+    article: Article
+    doc: Doc
+    spans: list[PlaceSpan]
+    places: list[PlaceMention]
+    shares: dict[Region, float]
+    taught: frozenset[Region]
 
 
 class Extractor:
@@ -38,15 +54,34 @@ class Extractor:
         one odd text must not end a run of thousands. Without it, the error propagates."""
         dated = filter(None, (_guarded(on_error, a, with_publication_date, a, run_date) for a in articles))
         pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in dated), batch_size=batch_size, as_tuples=True)
+        window: deque[_Reading] = deque()
         for doc, article in pairs:
-            extraction = _guarded(on_error, article, self._extract_one, article, doc)
-            if extraction is not None:
-                yield extraction
+            reading = _guarded(on_error, article, self._read, article, doc)
+            if reading is not None:
+                window.append(reading)
+            while len(window) > HOME_WINDOW:
+                yield from self._finished(window.popleft(), on_error)
+        while window:
+            yield from self._finished(window.popleft(), on_error)
 
-    def _extract_one(self, article: Article, doc: Doc) -> Extraction:
-        places = self.resolver.resolve(article.text, find_place_spans(doc, self.gazetteer),
-                                       self.homes.shares(article.source))
-        self.homes.learn(article.source, places)
+    def _read(self, article: Article, doc: Doc) -> _Reading:
+        """First reading of the places, with the home the source has so far; it teaches the source's home."""
+        spans = find_place_spans(doc, self.gazetteer)
+        shares = self.homes.shares(article.source)
+        places = self.resolver.resolve(article.text, spans, shares)
+        return _Reading(article, doc, spans, places, shares, self.homes.learn(article.source, places))
+
+    def _finished(self, reading: _Reading, on_error: OnError | None) -> Iterator[Extraction]:
+        extraction = _guarded(on_error, reading.article, self._extract_one, reading)
+        if extraction is not None:
+            yield extraction
+
+    def _extract_one(self, reading: _Reading) -> Extraction:
+        article, doc, places = reading.article, reading.doc, reading.places
+        # The source's articles read since (up to HOME_WINDOW later ones) may have given it a home, or a new one.
+        shares = self.homes.shares(article.source, without=reading.taught)
+        if shares.keys() != reading.shares.keys():
+            places = self.resolver.resolve(article.text, reading.spans, shares)
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
         found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
         places, events = build_events(article, doc, places, found)

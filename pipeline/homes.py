@@ -1,9 +1,10 @@
 """Where each source is at home: the admin-1 regions its articles keep naming, learnt while reading them.
 
 A local paper names its own town bare ("Richmond", "Dublin"); which Richmond shows in the paper's other
-articles, which name places around it (Lieberman et al.'s "local lexicon" of a source). Learnt in reading
-order, so an article's home is what the source's earlier articles said, never the article itself; a source
-that writes about everywhere (a wire, a folder of mixed files) has no region above the share and no home.
+articles, which name places around it (Lieberman et al.'s "local lexicon" of a source). Learnt while reading,
+and used for an article with what the source's other articles said, never the article itself (extract.py
+reads a few articles ahead, so a source's first articles have a home too); a source that writes about
+everywhere (a wire, a folder of mixed files) has no region above the share and no home.
 """
 from __future__ import annotations
 
@@ -31,16 +32,23 @@ class SourceHomes:
         self._articles: Counter[str] = Counter()
         self._regions: dict[str, Counter[Region]] = defaultdict(Counter)
 
-    def shares(self, source: str) -> dict[Region, float]:
-        """The source's home regions with the share of its articles that named them; empty until known."""
-        n = self._articles[source]
+    def shares(self, source: str, without: frozenset[Region] | None = None) -> dict[Region, float]:
+        """The source's home regions with the share of its articles that named them; empty until known.
+        `without`: what one of the articles already read taught (learn's answer), left out so that it is
+        not its own evidence."""
+        n = self._articles[source] - (without is not None)
         if n < MIN_ARTICLES:
             return {}
-        return {r: c / n for r, c in self._regions[source].items() if c / n >= MIN_SHARE}
+        own = without or frozenset()
+        counts = {r: c - (r in own) for r, c in self._regions[source].items()}
+        return {r: c / n for r, c in counts.items() if c / n >= MIN_SHARE}
 
-    def learn(self, source: str, mentions: Iterable[PlaceMention]) -> None:
-        """Count one more article of `source`, and each region its confidently resolved local places lie in, once."""
+    def learn(self, source: str, mentions: Iterable[PlaceMention]) -> frozenset[Region]:
+        """Count one more article of `source`, and each region its confidently resolved local places lie in,
+        once; returns those regions."""
+        taught = frozenset((m.place.country_code, m.place.admin1_code) for m in mentions
+                           if m.place is not None and m.place.precision in HOME_KINDS and m.place.admin1_code
+                           and m.confidence >= MIN_CONFIDENCE)
         self._articles[source] += 1
-        self._regions[source].update({(m.place.country_code, m.place.admin1_code) for m in mentions
-                                      if m.place is not None and m.place.precision in HOME_KINDS and m.place.admin1_code
-                                      and m.confidence >= MIN_CONFIDENCE})
+        self._regions[source].update(taught)
+        return taught

@@ -52,3 +52,30 @@ def test_homes_bare_town_name_follows_the_sources_home(extractor):
     assert "where the source's other articles are set" in local.reason
     other = [m for m in results[4].places if m.text == "Richmond"][0]
     assert (other.place.country_code, other.place.admin1_code) == ("US", "VA")
+
+
+def test_homes_leave_out_what_the_article_itself_taught(gazetteer):
+    homes = SourceHomes()
+    kentucky = homes.learn("paper", [mention(gazetteer, "Berea", "US", "KY")])
+    assert kentucky == frozenset({("US", "KY")})
+    for _ in range(MIN_ARTICLES - 1):
+        homes.learn("paper", [mention(gazetteer, "Berea", "US", "KY")])
+    homes.learn("paper", [mention(gazetteer, "Dayton", "US", "OH")])
+    ohio = 1 / MIN_ARTICLES
+    assert homes.shares("paper", without=kentucky) == {("US", "KY"): (MIN_ARTICLES - 1) / MIN_ARTICLES, ("US", "OH"): ohio}
+    assert homes.shares("paper", without=frozenset()) == {("US", "KY"): 1.0, ("US", "OH"): ohio}
+
+
+def test_homes_a_sources_first_article_gets_the_home_its_next_ones_show(extractor):
+    """The extractor reads a few articles ahead: a paper's first article, a bare "Richmond", is read with the
+    home its next three articles (around Richmond, Kentucky) show. Results keep the input order."""
+    later = ["Deputies in Berea, Kentucky, arrested a man on Friday.",
+             "The Madison County, Kentucky, fair opens in Lexington, Kentucky, on Monday.",
+             "Schools in Berea, Kentucky, closed early on Tuesday."]
+    bare = "Richmond police said the road reopened on Monday."
+    articles = [Article(article_id=f"a{i}", text=t, origin="test", source="first-paper", published=date(2009, 3, i + 1))
+                for i, t in enumerate([bare] + later)]
+    results = list(extractor.extract(articles, run_date=date(2009, 3, 9)))
+    assert [r.article.article_id for r in results] == ["a0", "a1", "a2", "a3"]
+    first = [m for m in results[0].places if m.text == "Richmond"][0]
+    assert (first.place.country_code, first.place.admin1_code) == ("US", "KY")
