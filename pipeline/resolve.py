@@ -65,6 +65,9 @@ ALT_NAME_PENALTY = 0.5
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
 _QUALIFIER_KINDS = ("country", "admin1")
+_COMPASS = {"n", "s", "e", "w", "ne", "nw", "se", "sw"}
+# Region words after a city's name that mean the admin-1 region around it ("Kharkiv region", "Sindh province").
+_CLIMBING_WORDS = tuple(w for w in ADMIN1_WORDS if w != "state")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
 _LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s+(?:the\s+)?[A-Z]")
 
@@ -225,8 +228,9 @@ class Resolver:
         for size in range(len(words) - 1, 0, -1):
             for start in range(len(words) - size + 1):
                 run = words[start:start + size]
-                if run[0].lower() in STOP_WORDS or not run[0][0].isupper() or " ".join(run).lower() in GENERIC_WORDS:
-                    continue
+                if (run[0].lower() in STOP_WORDS or not run[0][0].isupper() or normalize_name(" ".join(run)) in _COMPASS
+                        or all(w.lower() in GENERIC_WORDS for w in run)):
+                    continue  # 'S.E. Paris' is not Sé, Macau; 'North West England' is not South Africa's North West
                 known = [(p, m) for p, m in self.gazetteer.lookup(" ".join(run))
                          if p.precision != "settlement" or (m and p.population >= SMALL_TOWN)]
                 if known:
@@ -235,22 +239,27 @@ class Resolver:
 
     def _region_candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
         """'Kharkiv region': an admin region of that name, or the admin-1 region around the city of that
-        name. 'Laurel County' is only ever a region of that name: a county is not its state."""
+        name. 'Laurel County' is only ever a region of that name: a county is not its state. 'State' names a
+        region by its own name only ('Kano State', 'Ohio State'); 'San Diego State' (a university, a team) is in
+        San Diego, not all over California."""
         name = span.text[: -len(span.region_word)].strip()
-        climb = span.region_word.lower() in ADMIN1_WORDS
+        word = span.region_word.lower()
         out: dict[str, tuple[Place, bool]] = {}
         for place, is_main in self.gazetteer.lookup(span.text):
             if place.precision in ("admin1", "admin2", "other"):
                 out.setdefault(place.place_id, (place, is_main))
-        for place, is_main in self.gazetteer.lookup(name):
-            if place.precision in ("admin2", "other") or (place.precision == "admin1" and climb):
+        found = self.gazetteer.lookup(name)
+        for place, is_main in found:
+            if place.precision in ("admin2", "other") or (place.precision == "admin1" and word in ADMIN1_WORDS):
                 out.setdefault(place.place_id, (place, is_main))
-            elif climb and place.precision == "settlement" and place.admin1_code:
+            elif word in _CLIMBING_WORDS and place.precision == "settlement" and place.admin1_code:
                 region = self.gazetteer.in_admin1(place.country_code, place.admin1_code)
                 if region:
                     # Sized like the city, so "Donetsk region" favours Ukraine's Donetsk over Russia's.
                     sized = Place(**{**region.__dict__, "population": place.population})
                     out.setdefault(region.place_id, (sized, False))
+        if word == "state" and not out:
+            out = {p.place_id: (p, m) for p, m in found if p.precision == "settlement"}
         return list(out.values())
 
     def _near_spellings(self, name: str) -> list[Place]:

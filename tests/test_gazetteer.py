@@ -83,3 +83,9 @@ def test_gazetteer_build_without_npm_data_says_to_run_npm_ci(tmp_path):
         _npm_data(tmp_path / "node_modules" / "us-atlas" / "counties-10m.json")
     (tmp_path / "here.json").write_text("{}")
     assert _npm_data(tmp_path / "here.json") == tmp_path / "here.json"
+
+
+def test_gazetteer_a_country_has_one_capital_not_every_town_of_its_name(gazetteer):
+    """Twenty American towns are called Washington; only the most populous is the capital."""
+    capitals = [p for p, _ in gazetteer.lookup("Washington") if p.feature_code == "PPLC"]
+    assert [(p.country_code, p.admin1_code) for p in capitals] == [("US", "DC")]

@@ -217,3 +217,19 @@ def test_resolve_town_missing_from_the_gazetteer_is_placed_at_its_qualifier(extr
     assert "Northamptonshire" in rockingham.reason
     listed = places(extractor, "The band was due to play in Copenhagen, Hamburg, Brasov and Mannheim.")
     assert listed["Copenhagen"].country_code == "DK"
+
+
+def test_resolve_city_state_university_is_the_city_and_a_named_state_the_state(extractor):
+    """'San Diego State' (a university, a team) is in San Diego, not all over California; 'Kano State' names its
+    own region."""
+    found = places(extractor, "San Diego State beat Nevada on Saturday. Gunmen attacked a village in Kano State.")
+    assert found["San Diego State"].precision == "settlement" and found["San Diego State"].admin1_code == "CA"
+    assert found["Kano State"].precision == "admin1" and found["Kano State"].country_code == "NG"
+
+
+def test_resolve_compass_words_inside_a_span_are_directions_not_places(extractor):
+    """'North West England' is England, not South Africa's North West province; 'S.E. Paris' is not Sé, Macau."""
+    found = places(extractor, "Floods hit North West England on Friday. A strike closed schools in S.E. Paris.")
+    assert (found["North West England"].country_code, found["North West England"].precision) == ("GB", "admin1")
+    paris = [p for name, p in found.items() if "Paris" in name]
+    assert paris and all(p.country_code == "FR" for p in paris)
