@@ -65,9 +65,10 @@ JOINED_NAME = re.compile(
 # Road 80" keeps its county).
 STREET = re.compile(r" (?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Drive|Dr\.|Boulevard|Blvd\.|Lane|Ln\.)(?!\w)")
 # "ROSWELL — The city council..." or "Mayor quits. TORRINGTON - The...": a place in capitals opening a line or
-# a sentence, then a dash. Kept only where the gazetteer knows the name ("UPDATE -" is no place).
+# a sentence, then a dash. Kept only where the gazetteer knows the name ("UPDATE -" is no place); "ST. PAUL -" is
+# Saint Paul, not Paul.
 BARE_DATELINE = re.compile(
-    r"(?:^|(?<=[.!?])[ \t]+)(?P<place>[A-Z][A-Z'.]*[A-Z](?: [A-Z][A-Z'.]*[A-Z]){0,3})"
+    r"(?:^|(?<=[.!?])[ \t]+)(?P<place>(?:(?:ST|MT|FT)\. )?[A-Z][A-Z'.]*[A-Z](?: [A-Z][A-Z'.]*[A-Z]){0,3})"
     r"(?:,[ \t]+(?P<region>[A-Z][A-Za-z'.]+(?: [A-Z][A-Za-z'.]+)?))?[ \t]*[-\u2013\u2014]+[ \t]",
     re.MULTILINE,
 )

@@ -23,6 +23,14 @@ def test_recognize_bare_dateline_after_a_headline(extractor):
     assert ("ALLENDALE", "dateline") in found and ("N.J.", "dateline") in found
 
 
+def test_recognize_bare_dateline_keeps_its_saint(extractor):
+    """"ST. PAUL -- Taxes..." is Saint Paul, Minnesota, not a town called Paul."""
+    mentions = extract_one(extractor, "Tax bill stalls.\nST. PAUL -- Lawmakers met on Monday.", date(2009, 3, 1)).places
+    found = {m.text: m.place for m in mentions}
+    assert "ST. PAUL" in found and "PAUL" not in found
+    assert (found["ST. PAUL"].name, found["ST. PAUL"].admin1_code) == ("Saint Paul", "MN")
+
+
 def test_recognize_street_names_are_not_places(extractor):
     """"6016 Dublin Road" is a street, not Dublin; a county before "Road" still names the county."""
     found = spans(extractor, "A fire at 6016 Dublin Road damaged a home near Otter Tail County Road 80 in Minnesota.")
