@@ -68,6 +68,10 @@ _QUALIFIER_KINDS = ("country", "admin1")
 _COMPASS = {"n", "s", "e", "w", "ne", "nw", "se", "sw"}
 # Region words after a city's name that mean the admin-1 region around it ("Kharkiv region", "Sindh province").
 _CLIMBING_WORDS = tuple(w for w in ADMIN1_WORDS if w != "state")
+# A county is not the town of its name: 'Boone County' is not Boone, North Carolina.
+_COUNTY_WORDS = ("county", "parish")
+# "Rep. Dave Loebsack, D-Iowa City": a party letter before the member's home town.
+_PARTY = re.compile(r"^[DRI]-(?=[A-Z])")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
 _LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s+(?:the\s+)?[A-Z]")
 
@@ -209,16 +213,17 @@ class Resolver:
     def _candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
         if span.region_word:
             return self._region_candidates(span)
-        found = list(self.gazetteer.lookup(span.text))
+        text = _PARTY.sub("", span.text)
+        found = list(self.gazetteer.lookup(text))
         if not found:
-            for variant in _variants(normalize_name(span.text)):
+            for variant in _variants(normalize_name(text)):
                 found = list(self.gazetteer.lookup(variant))
                 if found:
                     break
-        if not found and span.how == "dateline" and span.text.isupper() and len(span.text) >= 5:
-            found = [(p, False) for p in self._near_spellings(span.text)]
+        if not found and span.how == "dateline" and text.isupper() and len(text) >= 5:
+            found = [(p, False) for p in self._near_spellings(text)]
         if not found:
-            found = self._inner_name(span.text)
+            found = self._inner_name(text)
         return found
 
     def _inner_name(self, text: str) -> list[tuple[Place, bool]]:
@@ -258,7 +263,8 @@ class Resolver:
                     # Sized like the city, so "Donetsk region" favours Ukraine's Donetsk over Russia's.
                     sized = Place(**{**region.__dict__, "population": place.population})
                     out.setdefault(region.place_id, (sized, False))
-        if word == "state" and not out:
+        if not out and word not in _COUNTY_WORDS:
+            # 'Lancaster district', 'San Diego State' where no region has the name: the town it is named after.
             out = {p.place_id: (p, m) for p, m in found if p.precision == "settlement"}
         return list(out.values())
 

@@ -83,3 +83,4 @@ def test_recognize_town_found_by_the_scan_only_by_its_own_name(extractor):
     text = "Veterans from Texas and Ohio gathered at Pearl Harbor. Later they drove on to Joliet and Peoria."
     texts = [text for text, _ in spans(extractor, text)]
     assert "Harbor" not in texts and "Pearl Harbor" not in texts
+

@@ -233,3 +233,12 @@ def test_resolve_compass_words_inside_a_span_are_directions_not_places(extractor
     assert (found["North West England"].country_code, found["North West England"].precision) == ("GB", "admin1")
     paris = [p for name, p in found.items() if "Paris" in name]
     assert paris and all(p.country_code == "FR" for p in paris)
+
+
+def test_resolve_district_named_after_a_town_is_the_town_and_a_party_letter_is_not_part_of_the_name(extractor):
+    """No region is called 'Lancaster district': it lies around Lancaster. 'D-Iowa City' after a lawmaker's name
+    is Iowa City."""
+    found = places(extractor, "Flooding hit the Lancaster district of England. The bill was backed by state Sen. "
+                              "Joe Bolkcom, D-Iowa City, and others.")
+    assert (found["Lancaster district"].name, found["Lancaster district"].country_code) == ("Lancaster", "GB")
+    assert (found["D-Iowa City"].name, found["D-Iowa City"].precision) == ("Iowa City", "settlement")
