@@ -206,6 +206,12 @@ class Resolver:
             regions = [(p, m) for p, m in cands if p.precision in _QUALIFIER_KINDS]
             if qual and regions:
                 names[normalize_name(span.text)].candidates = regions
+        for n in names.values():
+            # "DeKalb" in an article about DeKalb County is the county (local news shortens it), not DeKalb, Illinois.
+            county = next((names[f"{n.name} {w}"] for w in _COUNTY_WORDS if f"{n.name} {w}" in names), None)
+            if county is not None and n.qualifier is None:
+                counties = [(p, m) for p, m in county.candidates if p.precision == "admin2"]
+                n.candidates = counties or n.candidates
         return names
 
     # ------------------------------------------------------------ candidates

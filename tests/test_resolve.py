@@ -242,3 +242,11 @@ def test_resolve_district_named_after_a_town_is_the_town_and_a_party_letter_is_n
                               "Joe Bolkcom, D-Iowa City, and others.")
     assert (found["Lancaster district"].name, found["Lancaster district"].country_code) == ("Lancaster", "GB")
     assert (found["D-Iowa City"].name, found["D-Iowa City"].precision) == ("Iowa City", "settlement")
+
+
+def test_resolve_bare_name_of_a_county_named_in_the_article_is_the_county(extractor):
+    """Local news shortens 'DeKalb County' to 'DeKalb': the county, not DeKalb, Illinois (a city of 40,000)."""
+    found = places(extractor, "The DeKalb County school board met on Monday. Teachers in DeKalb said the plan would cut "
+                              "300 jobs.")
+    assert found["DeKalb"].precision == "admin2" and found["DeKalb"].admin1_code == "GA"
+    assert found["DeKalb"] == found["DeKalb County"]
