@@ -91,7 +91,7 @@ def find_place_spans(doc: Doc, gazetteer: Gazetteer) -> list[PlaceSpan]:
     found: list[PlaceSpan] = (_region_phrases(text, gazetteer) + _datelines(text, gazetteer)
                               + _joined_names(text, gazetteer))
     ents = _split_entities(doc.ents)
-    trimmed = [e for e in map(_trim, ents) if e is not None]
+    trimmed = [_completed(e, gazetteer) for e in map(_trim, ents) if e is not None]
     found += [PlaceSpan(e.start_char, e.end_char, e.text, "ner") for e in trimmed
               if e.label_ in PLACE_LABELS and _plausible_name(e, gazetteer)]
     # Scan twice: towns found in the first pass tell which countries the article is about.
@@ -194,6 +194,21 @@ def _trim(ent: Span) -> Span | None:
     if end - 1 > start and ent.doc[end - 1].tag_ == "POS":
         end -= 1
     return Span(ent.doc, start, end, label=ent.label_) if end > start else None
+
+
+def _completed(ent: Span, gazetteer: Gazetteer) -> Span:
+    """spaCy often ends a town's name a word early ("Belle" of "Belle Plaine", "Ridge" of "Ridge Farm"): a place
+    entity runs on over the capitalised words after it while that makes a name the gazetteer has as a main name."""
+    if ent.label_ not in PLACE_LABELS:
+        return ent
+    doc, end = ent.doc, ent.end
+    for extra in range(1, MAX_NAME_TOKENS - len(ent) + 1):
+        nxt = doc[ent.end + extra - 1] if ent.end + extra - 1 < len(doc) else None
+        if nxt is None or not nxt.is_title or doc[nxt.i - 1].whitespace_ == "":
+            break
+        if any(is_main for _, is_main in gazetteer.lookup(doc[ent.start:ent.end + extra].text)):
+            end = ent.end + extra
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
 
 
 def _is_place_here(span: Span, gazetteer: Gazetteer, countries: set[str]) -> bool:

@@ -84,3 +84,15 @@ def test_recognize_town_found_by_the_scan_only_by_its_own_name(extractor):
     texts = [text for text, _ in spans(extractor, text)]
     assert "Harbor" not in texts and "Pearl Harbor" not in texts
 
+
+
+def test_recognize_place_entity_runs_on_to_the_whole_name(extractor):
+    """spaCy ends names a word early ("Gun" / "Barrel City", "Baja" / "California", "Boa"): the entity runs on while
+    that makes a name the gazetteer has."""
+    cases = {"The mayor of Gun Barrel City resigned.": ("Gun Barrel City", "TX"),
+             "Tourists flocked to Baja California last winter.": ("Baja California", "MX"),
+             "Voters in Boa Vista and Manaus went to the polls.": ("Boa Vista", "BR")}
+    for text, (name, where) in cases.items():
+        found = {m.text: m.place for m in extract_one(extractor, text, date(2022, 9, 10)).places}
+        assert name in found, (text, list(found))
+        assert where in (found[name].admin1_code, found[name].country_code)
