@@ -73,6 +73,9 @@ _COUNTY_WORDS = ("county", "parish")
 # "Rep. Dave Loebsack, D-Iowa City": a party letter before the member's home town.
 _PARTY = re.compile(r"^[DRI]-(?=[A-Z])")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
+# Words that make a name a river's, a lake's, an island's...: a place even where the gazetteer lacks it.
+_FEATURE = re.compile(r"\b(?:River|Lake|Creek|Islands?|Isle|Mountains?|Valley|Peninsula|Bay|Township|Canyon|Forest|"
+                      r"Desert|Falls|Reservoir|Swamp|Sound|Strait|Coast)\b")
 _LIST_GO_ON = re.compile(r"^,?\s+(?:and|or|&)\s+(?:the\s+)?[A-Z]")
 
 
@@ -318,6 +321,17 @@ class Resolver:
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
+    def _focus(self, names: dict[str, _Name]) -> Place | None:
+        """The admin-1 region most of the article's places lie in (two at least, and more than half), if any. Not
+        a country: a river placed at the middle of the United States would mislead more than help."""
+        regions = Counter((n.ranked[0].place.country_code, n.ranked[0].place.admin1_code) for n in names.values()
+                          if n.ranked and n.ranked[0].score >= MIN_SCORE and n.ranked[0].place.admin1_code
+                          and n.ranked[0].place.precision in HOME_KINDS)
+        if not regions:
+            return None
+        (region, count), = regions.most_common(1)
+        return self.gazetteer.in_admin1(*region) if count >= 2 and count * 2 > sum(regions.values()) else None
+
     def _mention(self, span: PlaceSpan, n: _Name, names: dict[str, _Name]) -> PlaceMention:
         ranked = n.ranked or []
         region = _unlisted_in(n, names)
@@ -325,6 +339,11 @@ class Resolver:
             return PlaceMention(span.start, span.end, span.text, region, 0.5, (), span.how,
                                 f"no '{span.text}' listed in {region.name}: placed at {region.name}, as '{n.qualifier.text}' says")
         if not ranked:
+            area = self._focus(names) if _FEATURE.search(span.text) else None
+            if area is not None:
+                return PlaceMention(span.start, span.end, span.text, area, 0.3, (), span.how,
+                                    f"no '{span.text}' in the gazetteer: placed at {area.name}, where the article's "
+                                    f"places are")
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how, "no gazetteer entry")
         if ranked[0].score < MIN_SCORE and span.how == "gazetteer":
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how,

@@ -250,3 +250,14 @@ def test_resolve_bare_name_of_a_county_named_in_the_article_is_the_county(extrac
                               "300 jobs.")
     assert found["DeKalb"].precision == "admin2" and found["DeKalb"].admin1_code == "GA"
     assert found["DeKalb"] == found["DeKalb County"]
+
+
+def test_resolve_river_missing_from_the_gazetteer_is_placed_in_the_region_the_article_is_about(extractor):
+    """No package lists rivers: 'Kanawha River' among West Virginian towns is placed at West Virginia, with low
+    confidence and a reason saying so, rather than left off the map. A person's name stays unplaced."""
+    found = {m.text: m for m in mentions(extractor, "Flood water from the Kanawha River reached Charleston and Nitro, "
+                                                    "West Virginia, on Monday. Farrin said the plan would work.")}
+    river = found["Kanawha River"]
+    assert (river.place.precision, river.place.admin1_code) == ("admin1", "WV")
+    assert river.confidence < 0.5 and "no 'Kanawha River' in the gazetteer" in river.reason
+    assert all(m.place is None for text, m in found.items() if text == "Farrin")
