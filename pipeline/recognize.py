@@ -197,7 +197,7 @@ def _trim(ent: Span) -> Span | None:
 
 
 def _completed(ent: Span, gazetteer: Gazetteer) -> Span:
-    """spaCy often ends a town's name a word early ("Belle" of "Belle Plaine", "Ridge" of "Ridge Farm"): a place
+    """spaCy often ends a town's name a word early ("Gun" of "Gun Barrel City", "Belle" of "Belle Plaine"): a place
     entity runs on over the capitalised words after it while that makes a name the gazetteer has as a main name."""
     if ent.label_ not in PLACE_LABELS:
         return ent

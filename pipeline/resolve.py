@@ -65,6 +65,7 @@ ALT_NAME_PENALTY = 0.5
 _VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
              ("kh", "h"), ("j", "y"), ("ou", "u")]
 _QUALIFIER_KINDS = ("country", "admin1")
+# Compass points abbreviated ("S.E. Paris", "N. Georgia"): directions, not names, inside a longer span.
 _COMPASS = {"n", "s", "e", "w", "ne", "nw", "se", "sw"}
 # Region words after a city's name that mean the admin-1 region around it ("Kharkiv region", "Sindh province").
 _CLIMBING_WORDS = tuple(w for w in ADMIN1_WORDS if w != "state")
@@ -189,7 +190,10 @@ class Resolver:
             for n in names.values():
                 own = n.ranked[0].place.country_code if _votes(n) else None
                 n.ranked = self._rank(n, context, own, homes)
-        return [self._mention(span, names[normalize_name(span.text)], names) for span in spans]
+        # Where a river or lake the gazetteer lacks is placed: worked out once, and only for an article that has one.
+        lacking = any(_FEATURE.search(s.text) and not names[normalize_name(s.text)].candidates for s in spans)
+        area = self._focus(names) if lacking else None
+        return [self._mention(span, names[normalize_name(span.text)], names, area) for span in spans]
 
     def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
         """Group mentions by name; a qualifier next to any mention holds for all of them."""
@@ -332,15 +336,14 @@ class Resolver:
         (region, count), = regions.most_common(1)
         return self.gazetteer.in_admin1(*region) if count >= 2 and count * 2 > sum(regions.values()) else None
 
-    def _mention(self, span: PlaceSpan, n: _Name, names: dict[str, _Name]) -> PlaceMention:
+    def _mention(self, span: PlaceSpan, n: _Name, names: dict[str, _Name], area: Place | None) -> PlaceMention:
         ranked = n.ranked or []
         region = _unlisted_in(n, names)
         if region is not None:
             return PlaceMention(span.start, span.end, span.text, region, 0.5, (), span.how,
                                 f"no '{span.text}' listed in {region.name}: placed at {region.name}, as '{n.qualifier.text}' says")
         if not ranked:
-            area = self._focus(names) if _FEATURE.search(span.text) else None
-            if area is not None:
+            if area is not None and _FEATURE.search(span.text):
                 return PlaceMention(span.start, span.end, span.text, area, 0.3, (), span.how,
                                     f"no '{span.text}' in the gazetteer: placed at {area.name}, where the article's "
                                     f"places are")
