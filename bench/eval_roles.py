@@ -35,13 +35,13 @@ LABELLED_PUBLISHED = "2023-06-15"
 MAP_ROLES = ("event", "origin", "destination")
 
 
-def extract(docs: list[dict]) -> dict[str, dict]:
-    """`python -m pipeline extract` on {"id", "text", "published"} records; its output by id."""
+def extract(docs: list[dict], *options: str) -> dict[str, dict]:
+    """`python -m pipeline extract [options]` on {"id", "text", "published"...} records; its output by id."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         src.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-        subprocess.run([sys.executable, "-m", "pipeline", "extract", "--input", str(src), "--output", str(out)],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "pipeline", "extract", "--input", str(src), "--output", str(out),
+                        *options], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         return {r["id"]: r for r in map(json.loads, out.open(encoding="utf-8"))}
 
 

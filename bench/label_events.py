@@ -5,7 +5,10 @@ at most two per document, into bench/data/event_labels.jsonl with no label yet; 
 context for a person to label by bench/data/EVENT_GUIDELINES.md. The file keeps only offsets, the place's own
 words and the labels: the benchmark texts stay in ../shared. Each document's split (tune or heldout) comes from
 a hash of its id, fixed before any labelling, so a document is never half tuned and half held out.
-Usage: python bench/label_events.py sample [--per-file LGL=260 GeoWebNews=240]
+A second draw (`more`) adds mentions from 'tune' documents not drawn before, to fit the occurrence model on more
+examples; the held-out part stays as it was drawn.
+Usage: python bench/label_events.py sample
+       python bench/label_events.py more --count N
        python bench/label_events.py show [--start N] [--count K]
 """
 from __future__ import annotations
@@ -44,11 +47,15 @@ def pipeline_input(doc: dict) -> dict:
             "published": meta.get("date")}
 
 
-def sample(data: Path, per_file: dict[str, int]) -> list[dict]:
-    rng = random.Random(SEED)
+def sample(data: Path, per_file: dict[str, int], seed: int = SEED, skip: set[str] = frozenset(),
+           split: str | None = None) -> list[dict]:
+    """Mentions the pipeline resolved, at most PER_DOC per document, from documents not in `skip` (and of one
+    split only, when given)."""
+    rng = random.Random(seed)
     out = []
     for name, wanted in per_file.items():
         docs = [json.loads(line) for line in (data / FILES[name]).open(encoding="utf-8")]
+        docs = [d for d in docs if d["id"] not in skip and split in (None, split_of(d["id"]))]
         found = extract([pipeline_input(d) for d in docs])
         rng.shuffle(docs)
         taken = 0
@@ -91,7 +98,7 @@ def show(start: int, count: int, data: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["sample", "show"])
+    parser.add_argument("command", choices=["sample", "more", "show"])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--count", type=int, default=40)
@@ -103,6 +110,13 @@ def main() -> None:
         rows = sample(args.data, PER_FILE)
         LABELS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         print(f"{len(rows)} mentions -> {LABELS}")
+    elif args.command == "more":
+        rows = [json.loads(line) for line in LABELS.open(encoding="utf-8")]
+        drawn = {r["doc"] for r in rows}
+        half = {name: args.count // 2 for name in PER_FILE}
+        more = sample(args.data, half, seed=SEED + len(rows), skip=drawn, split="tune")
+        LABELS.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows + more), encoding="utf-8")
+        print(f"{len(more)} more mentions -> {LABELS} (rows {len(rows)} on)")
     else:
         show(args.start, args.count, args.data)
 

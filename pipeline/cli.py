@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext = sub.add_parser("extract", help="run the extraction on a JSON Lines file, without a database")
     ext.add_argument("--input", required=True, help='JSON Lines: {"id", "text", "published"?}')
     ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
+    ext.add_argument("--grammar-roles", action="store_true",
+                     help="roles from the grammar alone, without the occurrence model (to fit that model)")
     gaz = sub.add_parser("build-gazetteer", help="build the GeoNames index (once, at set-up)")
     gaz.add_argument("--path", default=str(config.GAZETTEER_DB))
     gaz.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
@@ -123,13 +125,14 @@ def _extract(args) -> int:
                     text = record["text"]
                     published = date.fromisoformat(record["published"]) if record.get("published") else None
                     url = record["url"] if isinstance(record.get("url"), str) and record["url"] else None
+                    title = record["title"] if isinstance(record.get("title"), str) else None
                     yield Article(article_id=str(record.get("id", n)), text=text, origin=f"{src}:{n}",
-                                  source=source_of(record, None, url, src), url=url, published=published)
+                                  source=source_of(record, None, url, src), url=url, title=title, published=published)
                 except (ValueError, KeyError, TypeError) as exc:
                     bad += 1
                     print(f"rejected: {src}:{n}: {type(exc).__name__}: {exc}", file=sys.stderr)
 
-    extractor = Extractor()
+    extractor = Extractor(occurrence_model=None) if args.grammar_roles else Extractor()
     count = 0
     with open(args.output, "w", encoding="utf-8") as out:
         for ex in extractor.extract(articles(), run_date=date.today()):
@@ -149,7 +152,8 @@ def extraction_record(ex) -> dict:
         "places": [
             {"start": m.start, "end": m.end, "text": m.text, "lat": m.place.lat, "lon": m.place.lon,
              "geonameid": m.place.geonameid, "name": m.place.name, "country_code": m.place.country_code,
-             "feature_code": m.place.feature_code, "geo_precision": m.place.precision, "role": m.role}
+             "feature_code": m.place.feature_code, "geo_precision": m.place.precision, "role": m.role,
+             "cues": dict(m.cues)}
             if m.place else
             {"start": m.start, "end": m.end, "text": m.text, "lat": None, "lon": None, "geonameid": None,
              "name": None, "country_code": None, "feature_code": None, "geo_precision": None, "role": m.role}

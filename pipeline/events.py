@@ -1,8 +1,10 @@
 """Turn place and date mentions into rows: each place's role, date, event type, trigger and actors.
 
-Every resolved place becomes a row with its role (roles.py); only event locations, origins and destinations are
-map points by default. A row's date is the temporal expression closest to the place in the dependency tree of the
-same sentence, else the publication date; its type and trigger come from event_types.py, its actors from actors.py.
+Every resolved place becomes a row with its role; only event locations, origins and destinations are map points
+by default. The grammar gives a first role (roles.py: actor, dateline, origin...), then the occurrence model
+(occurrence.py) decides whether the place is where something reported happened, from cues of the sentence. A
+row's date is the temporal expression closest to the place in the dependency tree of the same sentence, else the
+publication date; its type and trigger come from event_types.py, its actors from actors.py.
 """
 from __future__ import annotations
 
@@ -15,12 +17,15 @@ from spacy.tokens import Doc, Span, Token
 from .actors import find_actors
 from .event_types import classify
 from .models import Article, DateMention, Event, PlaceMention
+from .occurrence import OccurrenceModel, cues, non_event_role
 from .roles import final_role, qualifier_places, syntactic_role
+from .taxonomy import MAP_ROLES
 
 
-def build_events(article: Article, doc: Doc, places: list[PlaceMention],
-                 dates: list[DateMention]) -> tuple[list[PlaceMention], list[Event]]:
-    """Every place with its role, and one row per resolved place, role and sentence."""
+def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: list[DateMention],
+                 model: OccurrenceModel | None = None) -> tuple[list[PlaceMention], list[Event]]:
+    """Every place with its role, and one row per resolved place, role and sentence. Without a model, the
+    grammar's role stands (the training script reads the cues that way)."""
     published = article.published
     usable_dates = [d for d in dates if d.day is not None]
     read: list[tuple[PlaceMention, Span | None, DateMention | None]] = []
@@ -32,8 +37,7 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention],
         sent = span.sent
         is_country = mention.place is not None and mention.place.precision == "country"
         governing = _governing_date(doc, span, [d for d in usable_dates if sent.start_char <= d.start < sent.end_char])
-        role = final_role(syntactic_role(span, mention.how, is_country), governing, published)
-        read.append((replace(mention, role=role), span, governing))
+        read.append((replace(mention, role=syntactic_role(span, mention.how, is_country)), span, governing))
     located = [(n, m.place, span.sent.start) for n, (m, span, _) in enumerate(read) if m.place and span is not None]
     for k in qualifier_places([(place, read[n][0].role, sent) for n, place, sent in located]):
         n = located[k][0]
@@ -42,14 +46,31 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention],
     not_actors = {t.i for m, span, _ in read if span is not None and m.role != "actor" for t in span}
     events: list[Event] = []
     seen: set[tuple[int, str, str]] = set()
+    decided: list[PlaceMention] = []
     for mention, span, governing in read:
         if span is None or mention.place is None:
+            decided.append(mention)
             continue
+        event_type, trigger = classify(span.root)
+        found = cues(span, mention, mention.role, event_type, trigger, governing, published, article.title)
+        role = _decide(mention.role, found, model)
+        mention = replace(mention, role=final_role(role, governing, published), cues=tuple(sorted(found.items())))
+        decided.append(mention)
         key = (span.sent.start, mention.place.place_id, mention.role)
         if key not in seen:
             seen.add(key)
-            events.append(_event(article, mention, span, governing, published, not_actors))
-    return [m for m, _, _ in read], events
+            events.append(_event(article, mention, span, governing, published, event_type, trigger, not_actors))
+    return decided, events
+
+
+def _decide(rule_role: str, found: dict[str, float], model: OccurrenceModel | None) -> str:
+    """The grammar's role when there is no model; else an occurrence keeps a map role (an actor or dateline the
+    model takes for the place of what happened becomes 'event'), and anything else gets its non-event role."""
+    if model is None:
+        return rule_role
+    if model.is_occurrence(found):
+        return rule_role if rule_role in MAP_ROLES else "event"
+    return non_event_role(rule_role, found)
 
 
 def _governing_date(doc: Doc, place: Span, candidates: list[DateMention]) -> DateMention | None:
@@ -74,8 +95,8 @@ def _tree_distance(a: Token, b: Token) -> int:
     return len(up_a) + 50  # different sentences' roots: far apart
 
 
-def _event(article: Article, mention: PlaceMention, span: Span, when: DateMention | None,
-           published: date | None, not_actors: set[int]) -> Event:
+def _event(article: Article, mention: PlaceMention, span: Span, when: DateMention | None, published: date | None,
+           event_type: str, trigger: Token | None, not_actors: set[int]) -> Event:
     place = mention.place
     assert place is not None
     if when is not None:
@@ -85,7 +106,6 @@ def _event(article: Article, mention: PlaceMention, span: Span, when: DateMentio
         event_date, precision, text, basis, value = day, "day", "", "publication", day or ""
     confidence = mention.confidence * (0.9 if when is not None else 0.7)
     sent = span.sent
-    event_type, trigger = classify(span.root)
     return Event(
         event_id=stable_event_id(article.article_id, mention.start, mention.end),
         article_id=article.article_id, source=article.source, url=article.url, title=article.title,

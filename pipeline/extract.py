@@ -15,6 +15,7 @@ from .events import build_events
 from .gazetteer import Gazetteer
 from .homes import Region, SourceHomes
 from .models import Article, Extraction, PlaceMention
+from .occurrence import MODEL_PATH, OccurrenceModel
 from .recognize import PlaceSpan, find_place_spans
 from .resolve import Resolver
 
@@ -40,7 +41,10 @@ class _Reading:
 class Extractor:
     """Holds the loaded model and gazetteer; create once per process."""
 
-    def __init__(self, gazetteer_path: str | Path = GAZETTEER_DB, model: str = SPACY_MODEL):
+    def __init__(self, gazetteer_path: str | Path = GAZETTEER_DB, model: str = SPACY_MODEL,
+                 occurrence_model: Path | None = MODEL_PATH):
+        """`occurrence_model` None keeps the grammar's roles: bench/train_occurrence.py fits the model that way."""
+        self.occurrence = OccurrenceModel.load(occurrence_model) if occurrence_model is not None else None
         self.gazetteer = Gazetteer(gazetteer_path)
         self.resolver = Resolver(self.gazetteer)
         self.homes = SourceHomes()
@@ -84,7 +88,7 @@ class Extractor:
             places = self.resolver.resolve(article.text, reading.spans, shares)
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
         found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
-        places, events = build_events(article, doc, places, found)
+        places, events = build_events(article, doc, places, found, self.occurrence)
         return Extraction(article, tuple(places), tuple(found), tuple(events))
 
 

@@ -69,7 +69,8 @@ class PlaceMention:
     alternatives: tuple[str, ...] = ()
     how: str = ""
     reason: str = ""
-    role: str = ""  # set by roles.py: one of taxonomy.ROLES
+    role: str = ""  # set by events.py: one of taxonomy.ROLES
+    cues: tuple[tuple[str, float], ...] = ()  # what occurrence.py weighed to decide whether this is an event
 
 
 @dataclass(frozen=True)

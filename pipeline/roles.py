@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
-from .event_types import TYPE_OF_WORD
+from .event_words import TYPE_OF_WORD
 from .models import DateMention, Place
 from .taxonomy import MAP_ROLES
 

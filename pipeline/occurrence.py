@@ -1,0 +1,188 @@
+"""Is this place mention an occurrence at that place? Cues from the parse, weighed by a fitted logistic model.
+
+A news story names far more places than it reports events at: where a man lives ("Scott Berrey, 31, of Paris"),
+what a team is called ("Notre Dame's guard"), what will or would happen ("will visit Paris next week"), numbers
+("In China, growth was 7 %"), quotes. roles.py reads what the grammar says (an actor, a dateline, an origin);
+this module turns the sentence around a place into cues (numbers) and a logistic model, fitted by
+bench/train_occurrence.py on hand-labelled news (bench/data/event_labels.jsonl), gives the chance that the place
+is where something reported happened. The weights live in data/occurrence.json, rebuilt by that script.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from .models import DateMention, PlaceMention
+
+MODEL_PATH = Path(__file__).parent / "data" / "occurrence.json"
+Cues = dict[str, float]
+
+_MODAL = {"will", "would", "could", "may", "might", "should", "shall", "can", "must", "wo", "'ll", "'d"}
+_WISH = {"plan", "expect", "hope", "want", "seek", "propose", "intend", "schedule", "aim", "wish", "try",
+         "promise", "threaten", "urge", "ask", "consider", "prepare", "need", "vow", "call"}
+_SPEECH = {"say", "tell", "announce", "add", "note", "state", "claim", "argue", "believe", "think", "warn",
+           "insist", "write", "explain", "suggest", "stress", "report"}
+_PERSON_NOUNS = {"man", "woman", "boy", "girl", "resident", "native", "student", "teen", "teenager", "mother",
+                 "father", "son", "daughter", "couple", "family", "driver", "officer", "official", "lawmaker",
+                 "attorney", "surgeon", "doctor", "businessman", "worker", "people", "citizen", "voter", "fan",
+                 "player", "member", "leader", "senator", "representative", "mayor", "governor", "chief", "team"}
+_LOCATIVE = {"in", "at", "near", "on", "outside", "inside", "across", "throughout", "around", "within", "into",
+             "onto", "over", "through", "along", "off"}
+_GENERIC_WORDS = re.compile(r"%|\bpercent\b|\bper cent\b|\brate\b|\baverage\b|\bmillion\b|\bbillion\b|\bmost\b|"
+                            r"\blargest\b|\bknown\b|\busually\b|\boften\b|\bevery\b|\beach year\b|\bper\b", re.I)
+_QUOTES = re.compile(r"[\"“”]")
+_RECENT_DAYS = 8
+_OLD_DAYS = 31
+
+
+def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, trigger: Token | None,
+         when: DateMention | None, published: date | None, title: str | None) -> Cues:
+    """The numbers the model weighs for one place mention; each is 0/1 unless said otherwise."""
+    root = span.root
+    sent = span.sent
+    verb = _clause_verb(root)
+    place = mention.place
+    out: Cues = {
+        "role_" + rule_role: 1.0,
+        "typed": float(event_type != "other"),
+        "typed_noun": float(trigger is not None and trigger.pos_ in ("NOUN", "PROPN")),
+        "trigger_near": float(trigger is not None and _distance(root, trigger) <= 2),
+        "precision_" + (place.precision if place else "none"): 1.0,
+        "how_" + mention.how.replace("-", "_"): 1.0,
+        "dep_" + _dep_group(root): 1.0,
+        "prep_" + _prep_group(root): 1.0,
+        "person_of": float(_person_of(root)),
+        "person_noun": float(root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() in _PERSON_NOUNS),
+        "based": float(span.end < len(span.doc) and span.doc[span.end].text in ("-based", "based") or
+                       span.doc.text[span.end_char:span.end_char + 6].lower() == "-based"),
+        "org_entity": float(any(t.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "EVENT") for t in span)
+                            or root.head.ent_type_ == "ORG" and root.dep_ == "compound"),
+        "modal": float(verb is not None and _modal(verb)),
+        "negated": float(verb is not None and any(c.dep_ == "neg" for c in verb.children)),
+        "speech": float(verb is not None and verb.lemma_.lower() in _SPEECH),
+        "present": float(verb is not None and verb.tag_ in ("VBZ", "VBP")),
+        "past": float(verb is not None and (verb.tag_ in ("VBD", "VBN"))),
+        "quoted": float(len(_QUOTES.findall(span.doc.text, sent.start_char, span.start_char)) % 2 == 1),
+        "generic_words": float(bool(_GENERIC_WORDS.search(sent.text))),
+        "listed": float(_list_size(root) >= 3),
+        "in_title": float(bool(title) and mention.text.lower() in title.lower()),
+        "lead": float(sent.start_char < 400),
+        "short_sentence": float(len(sent) <= 8),
+        "confidence": mention.confidence,
+    }
+    out.update(_date_cues(when, published))
+    return out
+
+
+def _date_cues(when: DateMention | None, published: date | None) -> Cues:
+    if when is None or when.day is None:
+        return {"date_none": 1.0}
+    out = {"date_" + ("day" if when.precision == "day" else "coarse"): 1.0, "date_" + when.basis: 1.0}
+    if published is not None:
+        age = (published - when.day).days
+        out["date_" + ("future" if age < 0 else "recent" if age < _RECENT_DAYS else "weeks" if age < _OLD_DAYS
+                       else "old")] = 1.0
+    return out
+
+
+def _clause_verb(token: Token) -> Token | None:
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _modal(verb: Token) -> bool:
+    """'will visit', 'would go', 'plans to build', 'wants recounts in Michigan'."""
+    if any(c.dep_ == "aux" and c.lower_ in _MODAL for c in verb.children):
+        return True
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _WISH:
+        return True
+    return verb.lemma_.lower() in _WISH and verb.dep_ == "ROOT"
+
+
+def _dep_group(root: Token) -> str:
+    dep = root.dep_
+    if dep in ("nsubj", "nsubjpass", "dobj", "pobj", "compound", "poss", "appos", "conj", "npadvmod", "ROOT"):
+        return dep
+    return "other"
+
+
+def _prep_group(root: Token) -> str:
+    token = root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ != "pobj":
+        return "none"
+    prep = token.head.lower_
+    if prep in _LOCATIVE:
+        return "locative"
+    return prep if prep in ("of", "from", "to", "for", "with", "by", "against", "between") else "other"
+
+
+def _person_of(root: Token) -> bool:
+    """'Chiquita Henry, 19, of Alexandria', 'a father of two from West Allis', 'Evans, 26, of Paris'."""
+    token = root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ not in ("of", "from"):
+        return False
+    owner = token.head.head
+    return owner.ent_type_ == "PERSON" or owner.lemma_.lower() in _PERSON_NOUNS or owner.like_num
+
+
+def _list_size(root: Token) -> int:
+    """How many names the list holding this one has ("Ohio, Indiana and Kentucky": 3)."""
+    head = root
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    return 1 + sum(1 for t in head.subtree if t.dep_ == "conj" and t.pos_ == "PROPN")
+
+
+def _distance(a: Token, b: Token) -> int:
+    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in up:
+            return up[t.i] + n
+    return 99
+
+
+@dataclass(frozen=True)
+class OccurrenceModel:
+    """Logistic weights over cues, a bias and the threshold above which a mention is an occurrence."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> OccurrenceModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data["threshold"])
+
+    def probability(self, found: Cues) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in found.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def is_occurrence(self, found: Cues) -> bool:
+        return self.probability(found) >= self.threshold
+
+
+def non_event_role(rule_role: str, found: Cues) -> str:
+    """The role of a mention the model did not take for an occurrence: the grammar's, else what the cues say."""
+    if rule_role not in ("event", "origin", "destination"):
+        return rule_role
+    if found.get("person_of") or found.get("person_noun") or found.get("based"):
+        return "residence"
+    if found.get("modal") or found.get("negated") or found.get("date_future"):
+        return "planned"
+    return "context"
