@@ -3,8 +3,7 @@
 Runs the extractor with no model over LGL and GeoWebNews (../shared/eval/geo) as bench/eval_events.py feeds them,
 takes the cues of each labelled mention (the pipeline's place span that overlaps it most), and fits an L2
 logistic regression (scikit-learn). The regularisation and the threshold are chosen on out-of-fold predictions
-(5 folds by document, tune split only): the threshold is the lowest that keeps out-of-fold precision at
-TARGET_PRECISION or more. The 'heldout' labels are never read here; bench/eval_events.py scores them.
+(5 folds by document, tune split only): the threshold is the one with the best out-of-fold F1. The 'heldout' labels are never read here; bench/eval_events.py scores them.
 Writes pipeline/data/occurrence.json (weights, bias, threshold).
 Usage: python bench/train_occurrence.py [--data ../shared/eval/geo]
 """
@@ -28,7 +27,7 @@ from label_events import DATA, LABELS, ROOT, pipeline_input  # noqa: E402
 
 MODEL_PATH = ROOT / "pipeline" / "data" / "occurrence.json"
 
-TARGET_PRECISION = 0.85
+TARGET_RECALL = 0.70
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 FOLDS = 5
 
@@ -60,20 +59,30 @@ def out_of_fold(xs, ys, groups, c: float) -> np.ndarray:
 
 
 def threshold_for(scores: np.ndarray, ys: list[int]) -> tuple[float, float, float]:
-    """(threshold, precision, recall): the lowest threshold whose precision reaches TARGET_PRECISION (else the
-    one with the best precision-weighted F0.5)."""
+    """(threshold, precision, recall) with the best out-of-fold F1: the issue's point (precision 0.85 at recall
+    0.70) is out of reach of these cues (bench/README), so the model balances the two."""
     y = np.array(ys)
     best, best_f = (0.5, 0.0, 0.0), -1.0
-    for t in sorted(set(np.round(scores, 3)), reverse=True):
+    for t in sorted(set(np.round(scores, 3))):
         picked = scores >= t
         tp = int((picked & (y == 1)).sum())
         p = tp / picked.sum() if picked.sum() else 0.0
         r = tp / y.sum()
-        f = 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
-        if p >= TARGET_PRECISION and r > 0:
-            best, best_f = (float(t), p, r), 2.0
-        elif best_f < 2.0 and f > best_f:
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        if f > best_f:
             best, best_f = (float(t), p, r), f
+    return best
+
+
+def precision_at(scores: np.ndarray, ys: list[int], recall: float) -> float:
+    """The best out-of-fold precision at which recall is at least `recall`."""
+    y = np.array(ys)
+    best = 0.0
+    for t in sorted(set(scores)):
+        picked = scores >= t
+        tp = int((picked & (y == 1)).sum())
+        if tp / y.sum() >= recall:
+            best = max(best, tp / picked.sum())
     return best
 
 
@@ -88,8 +97,9 @@ def main() -> None:
         scores = out_of_fold(xs, ys, groups, c)
         results[c] = threshold_for(scores, ys)
         t, p, r = results[c]
-        print(f"C={c:<5} out-of-fold: threshold {t:.3f}  precision {p:.3f}  recall {r:.3f}")
-    c = max(C_GRID, key=lambda k: (results[k][1] >= TARGET_PRECISION, results[k][2], results[k][1]))
+        print(f"C={c:<5} out-of-fold: best F1 at threshold {t:.3f}: precision {p:.3f}, recall {r:.3f}; "
+              f"precision at recall {TARGET_RECALL}: {precision_at(scores, ys, TARGET_RECALL):.3f}")
+    c = max(C_GRID, key=lambda k: 2 * results[k][1] * results[k][2] / max(1e-9, results[k][1] + results[k][2]))
     vec = DictVectorizer()
     model = LogisticRegression(C=c, max_iter=2000).fit(vec.fit_transform(xs), ys)
     weights = {name: round(float(w), 4) for name, w in zip(vec.get_feature_names_out(), model.coef_[0]) if abs(w) > 1e-4}

@@ -15,7 +15,8 @@ from .event_words import (AID_GIVER, ARMED, CASE_NOUNS, CIVILIAN, COMPANY, COURT
 
 MAX_CLIMB = 6
 _SPEECH = {"say", "announce", "declare", "statement", "tell", "add", "note"}
-_VEHICLE = {"car", "truck", "lorry", "train", "bus", "vehicle", "driver", "motorist", "van", "tram", "boat", "ship"}
+_VEHICLE = {"car", "truck", "lorry", "train", "bus", "vehicle", "driver", "motorist", "van", "tram", "boat", "ship",
+            "motorcycle", "motorcyclist", "suv", "pickup", "tractor", "trailer", "plane", "helicopter"}
 _FORCED_OUT = {"drive", "force", "push", "uproot", "chase"}
 _ARRIVALS = {"travel", "arrive", "fly", "head", "move", "return", "cross", "land", "reach", "come", "go"}
 _BODY_ACTS = {"approve", "pass", "adopt", "reject", "decide", "order", "sign", "declare", "announce", "vote",
@@ -23,6 +24,7 @@ _BODY_ACTS = {"approve", "pass", "adopt", "reject", "decide", "order", "sign", "
 # Words whose own argument says what rose or fell ("a sharp rise in influenza cases").
 _CHANGE = {"rise", "increase", "surge", "spike", "jump", "drop", "fall", "decline"}
 _HARM = {"kill", "shoot", "shooting", "killing", "beat", "torture", "stab"}
+_VIOLENT = {"strike", "battle", "accident", "violence_civilians", "territory"}
 _MILITARY = {"armoured", "armored", "military", "naval"}
 # Event words that name the event even as a modifier ("polling stations", "cholera cases", "court appearance").
 _MODIFIER_KINDS = {"election", "outbreak", "legal", "disaster"}
@@ -51,11 +53,33 @@ def classify(place: Token) -> tuple[str, Token | None]:
                 return found
             if token.dep_ in ("ccomp", "parataxis", "advcl", "relcl", "acl"):
                 break  # a reported or subordinate clause is its own event: not the reporting verb's
-    return "other", None
+    return _nearest_in_sentence(place)
+
+
+def _nearest_in_sentence(place: Token) -> tuple[str, Token | None]:
+    """When nothing above the place names an event, the sentence's event word nearest to it in the tree does
+    ("burglaries in the Shankill area were reported", a dateline's lead): news sentences tell of one event."""
+    words = [t for t in place.sent if t.i != place.i and t.pos_ in ("NOUN", "VERB", "PROPN")
+             and _lemma(t) in TYPE_OF_WORD and (t.pos_ != "VERB" or _lemma(t) not in LIGHT_VERBS)
+             and t.dep_ != "compound"]
+    if not words:
+        return "other", None
+    word = min(words, key=lambda t: (_distance(place, t), abs(t.i - place.i)))
+    if word.pos_ == "VERB":
+        found = _verb_type(word, place)
+        return found if found is not None else ("other", None)
+    return _noun_type(word), word
+
+
+def _distance(a: Token, b: Token) -> int:
+    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    return next((up[t.i] + n for n, t in enumerate([b, *b.ancestors]) if t.i in up), 99)
 
 
 def _lemma(token: Token) -> str:
     """The lower-case lemma; a capitalised plural that spaCy took for a name is singular too ("Bandits")."""
+    if token.ent_type_ in ("DATE", "TIME"):
+        return ""  # "March 16" is no march
     lemma = token.lemma_.lower()
     if token.pos_ == "PROPN" and lemma.endswith("s") and not lemma.endswith("ss") and not token.ent_type_:
         return lemma[:-1]
@@ -104,7 +128,10 @@ def _verb_type(verb: Token, place: Token) -> tuple[str, Token] | None:
     objects = _words(args, "object")
     people = subjects | objects
     if lemma in TYPE_OF_WORD and lemma not in LIGHT_VERBS:
-        return _by_kind(TYPE_OF_WORD[lemma], lemma, subjects, objects, args), verb
+        kind = TYPE_OF_WORD[lemma]
+        if kind in _VIOLENT and subjects & (CRIMINAL | RIOTER):
+            kind = "riot" if subjects & RIOTER else "crime"  # "vandals target 4x4s", "looters ransacked shops"
+        return _by_kind(kind, lemma, subjects, objects, args), verb
     if subjects & RIOTER:
         return "riot", verb  # whatever rioters did ("set fire to buses", "attacked a mosque")
     if subjects & CRIMINAL:
@@ -274,6 +301,8 @@ def _by_participants(lemma: str, subjects: set[str], objects: set[str], people: 
     if lemma in ("win", "beat"):
         return "culture" if _has_entity(args, ("ORG", "PERSON", "NORP", "GPE")) or objects & {"title", "prize", "medal"} \
             else None
+    if subjects & _VEHICLE and lemma in ("go", "leave", "hit", "strike", "roll", "skid", "plunge", "veer", "run"):
+        return "accident"  # "his motorcycle went off the road"
     if lemma in ("explode", "blast") or people & _VEHICLE and lemma in ("die", "injure", "hurt"):
         return "accident"  # an explosion with no weapon named, "a driver was injured"
     return None

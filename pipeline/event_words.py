@@ -24,7 +24,7 @@ _WORDS = {
     "crime": "murder homicide rob robbery burglary burgle burglarize steal theft stab stabbing shooting arson "
              "fraud smuggle smuggling hijack carjack carjacking vandalise vandalize vandalism kidnap kidnapping rape "
              "embezzle embezzlement bribery scam trafficking hack heist mug mugging poison poisoning break-in "
-             "killing kill shoot slay manslaughter smash escape",
+             "killing kill shoot slay manslaughter smash escape shot gunshot",
     "arrest": "arrest detain detention custody apprehend extradite extradition raid manhunt crackdown seizure "
               "confiscate charge",
     "legal": "trial sentence convict conviction indict indictment acquit acquittal verdict plead plea hearing "

@@ -9,6 +9,7 @@ publication date; its type and trigger come from event_types.py, its actors from
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -47,12 +48,13 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
     events: list[Event] = []
     seen: set[tuple[int, str, str]] = set()
     decided: list[PlaceMention] = []
+    named = Counter(m.place.place_id for m, _, _ in read if m.place is not None)
     for mention, span, governing in read:
         if span is None or mention.place is None:
             decided.append(mention)
             continue
         event_type, trigger = classify(span.root)
-        found = cues(span, mention, mention.role, event_type, trigger, governing, published, article.title)
+        found = cues(span, mention, mention.role, event_type, trigger, governing, published, article.title, named)
         role = _decide(mention.role, found, model)
         mention = replace(mention, role=final_role(role, governing, published), cues=tuple(sorted(found.items())))
         decided.append(mention)

@@ -29,9 +29,21 @@ _WISH = {"plan", "expect", "hope", "want", "seek", "propose", "intend", "schedul
 _SPEECH = {"say", "tell", "announce", "add", "note", "state", "claim", "argue", "believe", "think", "warn",
            "insist", "write", "explain", "suggest", "stress", "report"}
 _PERSON_NOUNS = {"man", "woman", "boy", "girl", "resident", "native", "student", "teen", "teenager", "mother",
-                 "father", "son", "daughter", "couple", "family", "driver", "officer", "official", "lawmaker",
-                 "attorney", "surgeon", "doctor", "businessman", "worker", "people", "citizen", "voter", "fan",
-                 "player", "member", "leader", "senator", "representative", "mayor", "governor", "chief", "team"}
+                 "father", "son", "daughter", "couple", "family", "driver", "lawmaker", "attorney", "surgeon",
+                 "doctor", "businessman", "worker", "people", "citizen", "voter", "fan", "player", "senator",
+                 "representative", "chef", "artist", "musician", "singer", "writer", "author", "actor", "actress"}
+# A place's own public bodies act there: "Athens Police Department arrested", "an Olmsted County jury acquitted".
+_LOCAL_BODIES = {"police", "court", "jury", "council", "department", "sheriff", "firefighter", "fire", "detective",
+                 "deputy", "board", "commission", "mayor", "trooper", "coroner", "prosecutor", "officer", "city",
+                 "county", "school", "authority", "official", "officials", "government", "commissioner", "house",
+                 "senate", "assembly", "legislature", "cabinet", "ministry", "parliament"}
+# Words of an organisation's name: "University of Virginia", "Bank of England", "Stronghold Storage of Richmond".
+_ORG_WORDS = {"university", "college", "school", "bank", "society", "association", "bureau", "service", "club",
+              "institute", "foundation", "company", "corporation", "center", "centre", "hospital", "museum",
+              "church", "times", "post", "journal", "news", "herald", "tribune", "press", "party", "union",
+              "chamber", "department", "office", "agency", "commission", "council", "authority", "league"}
+_HARD_NEWS = {"battle", "strike", "territory", "violence_civilians", "riot", "crime", "arrest", "legal", "accident",
+              "disaster", "outbreak", "displacement", "protest"}
 _LOCATIVE = {"in", "at", "near", "on", "outside", "inside", "across", "throughout", "around", "within", "into",
              "onto", "over", "through", "along", "off"}
 _GENERIC_WORDS = re.compile(r"%|\bpercent\b|\bper cent\b|\brate\b|\baverage\b|\bmillion\b|\bbillion\b|\bmost\b|"
@@ -42,8 +54,9 @@ _OLD_DAYS = 31
 
 
 def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, trigger: Token | None,
-         when: DateMention | None, published: date | None, title: str | None) -> Cues:
-    """The numbers the model weighs for one place mention; each is 0/1 unless said otherwise."""
+         when: DateMention | None, published: date | None, title: str | None, named: dict[str, int]) -> Cues:
+    """The numbers the model weighs for one place mention; each is 0/1 unless said otherwise. `named` counts the
+    article's mentions of each place: the place a story is about is named again and again."""
     root = span.root
     sent = span.sent
     verb = _clause_verb(root)
@@ -59,6 +72,9 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
         "prep_" + _prep_group(root): 1.0,
         "person_of": float(_person_of(root)),
         "person_noun": float(root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() in _PERSON_NOUNS),
+        "local_body": float(root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_.lower() in _LOCAL_BODIES),
+        "in_name": float(_in_name(span)),
+        "hard_news": float(event_type in _HARD_NEWS),
         "based": float(span.end < len(span.doc) and span.doc[span.end].text in ("-based", "based") or
                        span.doc.text[span.end_char:span.end_char + 6].lower() == "-based"),
         "org_entity": float(any(t.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "EVENT") for t in span)
@@ -75,9 +91,26 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
         "lead": float(sent.start_char < 400),
         "short_sentence": float(len(sent) <= 8),
         "confidence": mention.confidence,
+        "repeated": float(place is not None and named.get(place.place_id, 0) >= 2),
+        "most_named": float(place is not None and named.get(place.place_id, 0) == max(named.values(), default=0)),
     }
     out.update(_date_cues(when, published))
     return out
+
+
+def _in_name(span: Span) -> bool:
+    """The place is a word of an organisation's name: "University of Virginia", "Notre Dame's", "Birmingham City"."""
+    doc = span.doc
+    before = doc[span.start - 2:span.start] if span.start >= 2 else None
+    if before is not None and before[1].lower_ == "of" and before[0].lemma_.lower() in _ORG_WORDS and \
+            before[0].is_title:
+        return True
+    if span.start >= 1 and doc[span.start - 1].is_title and doc[span.start - 1].pos_ in ("PROPN", "ADP") and \
+            doc[span.start - 1].ent_type_ not in ("GPE", "LOC") and not doc[span.start - 1].is_sent_start:
+        return True  # "Six Flags Over Texas", "Washington Latin School"
+    after = doc[span.end] if span.end < len(doc) else None
+    return after is not None and after.is_title and after.pos_ == "PROPN" and after.ent_type_ not in ("GPE", "LOC") \
+        or after is not None and after.lemma_.lower() in _ORG_WORDS and after.is_title
 
 
 def _date_cues(when: DateMention | None, published: date | None) -> Cues:
@@ -137,7 +170,10 @@ def _person_of(root: Token) -> bool:
     if token.dep_ != "pobj" or token.head.lower_ not in ("of", "from"):
         return False
     owner = token.head.head
-    return owner.ent_type_ == "PERSON" or owner.lemma_.lower() in _PERSON_NOUNS or owner.like_num
+    if owner.dep_ == "appos" or owner.like_num:
+        return True  # "Daniel Hufstetler, 29, of Roswell", "Patrick O'Keeffe (19) of Tipperary"
+    return owner.ent_type_ == "PERSON" or owner.lemma_.lower() in _PERSON_NOUNS or \
+        owner.pos_ == "PROPN" and owner.is_title and owner.ent_type_ not in ("GPE", "LOC", "ORG", "FAC")
 
 
 def _list_size(root: Token) -> int:
