@@ -14,7 +14,6 @@ import json
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +56,7 @@ def main() -> None:
     extractor = Extractor()
     nlp = extractor.nlp
     texts = [a.text for a in docs]
-    run_date = date(2022, 12, 31)
-    list(extractor.extract(docs[:20], run_date))  # warm-up: caches, lazy imports
+    list(extractor.extract(docs[:20]))  # warm-up: caches, lazy imports
 
     def ner_only():
         with nlp.select_pipes(enable=["ner"]):
@@ -70,14 +68,14 @@ def main() -> None:
             pass
 
     def extraction():
-        for _ in extractor.extract(docs, run_date):
+        for _ in extractor.extract(docs):
             pass
 
     def run_into_db():
         with tempfile.TemporaryDirectory() as tmp:
             runner = Runner(Path(tmp) / "events.db", extractor=extractor)
             runner.ingestor.read = lambda paths: iter(docs)  # same documents, no file reading
-            runner.run(["-"], run_date=run_date)
+            runner.run(["-"])
 
     results = {}
     for name, fn in [("spacy_ner_only", ner_only), ("spacy_full_model", full_model),

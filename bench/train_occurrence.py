@@ -1,8 +1,8 @@
 """Fit the occurrence model (pipeline/occurrence.py) on the 'tune' labels of bench/data/event_labels.jsonl.
 
 Runs the extractor with no model over LGL and GeoWebNews (../shared/eval/geo) as bench/eval_events.py feeds them,
-takes the cues of each labelled mention (the pipeline's place span that overlaps it most), and fits an L2
-logistic regression (scikit-learn). The regularisation and the threshold are chosen on out-of-fold predictions
+takes the cues of each labelled mention the grammar did not make background (the pipeline's place span that
+overlaps it most), and fits an L2 logistic regression (scikit-learn). The regularisation and the threshold are chosen on out-of-fold predictions
 (5 folds by document, tune split only): the threshold is the one with the best out-of-fold F1. The 'heldout' labels are never read here; bench/eval_events.py scores them.
 Writes pipeline/data/occurrence.json (weights, bias, threshold).
 Usage: python bench/train_occurrence.py [--data ../shared/eval/geo]
@@ -40,8 +40,8 @@ def tune_examples(data: Path) -> tuple[list[dict], list[int], list[str]]:
     xs, ys, groups = [], [], []
     for r in labels:
         match = best_overlap(r, [p for p in found[r["doc"]]["places"] if p["geonameid"] is not None or p["name"]])
-        if match is None:
-            continue
+        if match is None or match["role"] == "background":
+            continue  # background is the date's and the sentence's to say (pipeline/events.py)
         xs.append(match["cues"])
         ys.append(int(r["label"] == "event"))
         groups.append(r["doc"])

@@ -29,13 +29,13 @@ limits: files over {config.MAX_FILE_BYTES // 2**20} MiB are rejected unread (spl
 
 
 def _iso_date(value: str) -> date:
-    from .ingest import plausible_published
+    from .published import plausible
 
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
-    if not plausible_published(day):
+    if not plausible(day):
         low, high = config.PUBLISHED_RANGE
         raise argparse.ArgumentTypeError(f"{value!r} is not a publication date (expected {low} to {high})")
     return day
@@ -94,7 +94,7 @@ def _run(args) -> int:
     except sqlite3.Error as exc:
         print(f"error: {args.db}: cannot open database: {exc}", file=sys.stderr)
         return EXIT_FATAL
-    summary = runner.run(args.paths, progress=not args.quiet, run_date=date.today())
+    summary = runner.run(args.paths, progress=not args.quiet)
     for origin, reason in summary.rejected:
         print(f"rejected: {origin}: {reason}", file=sys.stderr)
     for origin, note in summary.flagged:
@@ -107,6 +107,7 @@ def _extract(args) -> int:
     from .extract import Extractor
     from .ingest import source_of
     from .models import Article
+    from .published import decide
 
     src = Path(args.input)
     if not src.is_file():
@@ -123,11 +124,12 @@ def _extract(args) -> int:
                 try:
                     record = json.loads(line)
                     text = record["text"]
-                    published = date.fromisoformat(record["published"]) if record.get("published") else None
                     url = record["url"] if isinstance(record.get("url"), str) and record["url"] else None
                     title = record["title"] if isinstance(record.get("title"), str) else None
+                    published, basis, _ = decide(record.get("published"), url, None, text)
                     yield Article(article_id=str(record.get("id", n)), text=text, origin=f"{src}:{n}",
-                                  source=source_of(record, None, url, src), url=url, title=title, published=published)
+                                  source=source_of(record, None, url, src), url=url, title=title, published=published,
+                                  published_basis=basis)
                 except (ValueError, KeyError, TypeError) as exc:
                     bad += 1
                     print(f"rejected: {src}:{n}: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -135,7 +137,7 @@ def _extract(args) -> int:
     extractor = Extractor(occurrence_model=None) if args.grammar_roles else Extractor()
     count = 0
     with open(args.output, "w", encoding="utf-8") as out:
-        for ex in extractor.extract(articles(), run_date=date.today()):
+        for ex in extractor.extract(articles()):
             out.write(json.dumps(extraction_record(ex), ensure_ascii=False) + "\n")
             count += 1
     print(f"extracted {count} documents, {bad} rejected -> {args.output}")
@@ -149,6 +151,7 @@ def extraction_record(ex) -> dict:
         "id": a.article_id,
         "published": a.published.isoformat() if a.published else None,
         "published_inferred": a.published_inferred,
+        "published_basis": a.published_basis,
         "places": [
             {"start": m.start, "end": m.end, "text": m.text, "lat": m.place.lat, "lon": m.place.lon,
              "geonameid": m.place.geonameid, "name": m.place.name, "country_code": m.place.country_code,

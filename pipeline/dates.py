@@ -130,10 +130,24 @@ def find_dates(text: str, published: date, candidates: Iterable[tuple[int, int]]
     return resolve_references(text, low, published, _with_years(text, sorted(chosen, key=lambda d: d.start)))
 
 
-def infer_published(text: str) -> date | None:
-    """The latest fully explicit date (day, month and year) anywhere in the text, captions included."""
-    days = [d.day for d in _scan(text, _lower(text), date(2000, 1, 1), _FULL_DATE_RULES) if d.basis == "explicit"]
-    return max(days) if days else None
+# Two publication dates far apart: a date that reads the same from both is one the text fixes on its own.
+_ANCHORS = (date(2001, 3, 14), date(2013, 9, 26))
+
+
+def fixed_by_text(text: str, candidates: Iterable[tuple[int, int]] = (), tense: Tense | None = None
+                  ) -> list[DateMention]:
+    """The dates of an undated article: those that read the same whatever the publication date
+    ("September 9, 2022", "in 2016"), so no relative date is counted from a day nobody gave."""
+    first, second = (find_dates(text, anchor, candidates, tense) for anchor in _ANCHORS)
+    same = {(d.start, d.end, d.value) for d in second}
+    return [d for d in first if (d.start, d.end, d.value) in same and d.day is not None]
+
+
+def explicit_days(text: str) -> list[DateMention]:
+    """Every fully explicit date (day, month and year) in the text, in text order: published.py reads which of
+    them date the article itself."""
+    found = [d for d in _scan(text, _lower(text), date(2000, 1, 1), _FULL_DATE_RULES) if d.basis == "explicit"]
+    return sorted(found, key=lambda d: d.start)
 
 
 def _lower(text: str) -> str:

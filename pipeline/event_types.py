@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from .event_words import (AID_GIVER, ARMED, CASE_NOUNS, CIVILIAN, COMPANY, COURT, CRIMINAL, CROWD, DISPLACED,
-                          LIGHT_VERBS, OFFICIAL, POLICE, PUBLIC_BODY, RELIEF, RIOTER, STATE, TYPE_OF_WORD, VOTER,
+                          LIGHT_VERBS, OFFICIAL, POLICE, PUBLIC_BODY, RELIEF, RIOTER, STATE, TYPE_OF_WORD,
                           WEAPON)
 
 MAX_CLIMB = 6
@@ -59,7 +59,7 @@ def classify(place: Token) -> tuple[str, Token | None]:
 def _nearest_in_sentence(place: Token) -> tuple[str, Token | None]:
     """When nothing above the place names an event, the sentence's event word nearest to it in the tree does
     ("burglaries in the Shankill area were reported", a dateline's lead): news sentences tell of one event."""
-    words = [t for t in place.sent if t.i != place.i and t.pos_ in ("NOUN", "VERB", "PROPN")
+    words = [t for t in place.sent if t.i != place.i and t.pos_ in ("NOUN", "VERB", "PROPN", "AUX")
              and _lemma(t) in TYPE_OF_WORD and (t.pos_ != "VERB" or _lemma(t) not in LIGHT_VERBS)
              and t.dep_ != "compound"]
     if not words:

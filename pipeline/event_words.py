@@ -31,7 +31,7 @@ _WORDS = {
              "lawsuit sue arraign arraignment testify prosecute prosecution jury injunction bail appeal ruling "
              "overturn uphold court",
     "accident": "crash collide collision derail derailment overturn capsize drown collapse topple leak spill "
-                "explosion explode blast fire blaze accident wreck rollover plunge",
+                "explosion explode blast fire blaze accident wreck rollover plunge overflow rockslide",
     "disaster": "flood flooding earthquake quake hurricane typhoon cyclone tornado wildfire bushfire landslide "
                 "mudslide drought eruption erupt tsunami avalanche heatwave storm snowstorm blizzard tremor "
                 "aftershock downpour hailstorm rain rainfall snow snowfall monsoon temperature",
@@ -39,7 +39,7 @@ _WORDS = {
                 "influenza dengue malaria polio salmonella listeria tuberculosis mpox nipah zika anthrax rabies "
                 "plague sicken disease fever measle",
     "election": "election vote ballot poll polling referendum recount caucus turnout elect reelect re-elect "
-                "runoff primary voting",
+                "runoff primary voting campaign",
     "government": "legislation law decree ban budget resign resignation appoint appointment veto impeach "
                   "impeachment reshuffle ordinance regulation zoning levy",
     "diplomacy": "meet meeting visit talk talks negotiate negotiation summit agreement treaty discuss envoy "
@@ -49,7 +49,7 @@ _WORDS = {
     "aid": "aid relief donate donation humanitarian supplies supply airlift fundraiser",
     "culture": "festival ceremony concert exhibition parade match tournament marathon championship celebrate "
                "celebration mass pilgrimage hajj premiere premier gala carnival concerto opera performance perform "
-               "headline fair game games olympics final race cup rehearse rehearsal telethon banquet",
+               "headline fair game games olympics final race cup rehearse rehearsal telethon banquet pageant funeral memorial",
 }
 TYPE_OF_WORD = {w: kind for kind, words in _WORDS.items() for w in words.split()}
 
@@ -85,7 +85,6 @@ PUBLIC_BODY = {"council", "board", "parliament", "senate", "congress", "assembly
                "legislator", "commission", "commissioner", "councillor", "councilor", "cabinet", "committee",
                "government", "house", "court", "authority", "mayor", "governor", "city", "county", "state",
                "ministry", "minister", "administration", "agency", "department", "regulator", "trustee"}
-VOTER = {"voter", "citizen", "electorate", "people", "resident", "student", "member", "shareholder", "worker"}
 ARMED = {"militant", "insurgent", "jihadist", "militia", "rebel", "soldier", "troop", "force", "army", "fighter",
          "terrorist", "gunman", "paramilitary", "extremist", "guerrilla", "armed", "bandit", "settler", "battalion",
          "brigade", "unit", "division", "regiment", "reinforcement", "tank", "warship", "frigate", "navy"}

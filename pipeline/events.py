@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from .actors import find_actors
 from .event_types import classify
 from .models import Article, DateMention, Event, PlaceMention
-from .occurrence import OccurrenceModel, cues, non_event_role
+from .occurrence import OccurrenceModel, cues
 from .roles import final_role, qualifier_places, syntactic_role
 from .taxonomy import MAP_ROLES
 
@@ -54,9 +54,9 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
             decided.append(mention)
             continue
         event_type, trigger = classify(span.root)
-        found = cues(span, mention, mention.role, event_type, trigger, governing, published, article.title, named)
-        role = _decide(mention.role, found, model)
-        mention = replace(mention, role=final_role(role, governing, published), cues=tuple(sorted(found.items())))
+        rule_role = final_role(mention.role, governing, published)
+        found = cues(span, mention, rule_role, event_type, trigger, governing, published, article.title, named)
+        mention = replace(mention, role=_decide(rule_role, found, model), cues=tuple(sorted(found.items())))
         decided.append(mention)
         key = (span.sent.start, mention.place.place_id, mention.role)
         if key not in seen:
@@ -66,13 +66,16 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
 
 
 def _decide(rule_role: str, found: dict[str, float], model: OccurrenceModel | None) -> str:
-    """The grammar's role when there is no model; else an occurrence keeps a map role (an actor or dateline the
-    model takes for the place of what happened becomes 'event'), and anything else gets its non-event role."""
-    if model is None:
+    """The grammar's role first (an actor, a dateline, a residence, a plan, background); then the model, which
+    weighs the grammar's role among its cues, keeps a map role where something reported happened, makes one of a
+    place the grammar took for an actor or a dateline that it takes for the place of what happened, and leaves
+    the rest with the grammar's name for them, or 'context' (named, nothing happened there). Background (an old
+    date, a region that only says where a named town is) is the date's and the sentence's to say, not the model's."""
+    if model is None or rule_role == "background":
         return rule_role
     if model.is_occurrence(found):
         return rule_role if rule_role in MAP_ROLES else "event"
-    return non_event_role(rule_role, found)
+    return "context" if rule_role in MAP_ROLES else rule_role
 
 
 def _governing_date(doc: Doc, place: Span, candidates: list[DateMention]) -> DateMention | None:
@@ -103,16 +106,17 @@ def _event(article: Article, mention: PlaceMention, span: Span, when: DateMentio
     assert place is not None
     if when is not None:
         event_date, precision, text, basis, value = when.day.isoformat(), when.precision, when.text, when.basis, when.value
-    else:
-        day = published.isoformat() if published else None
-        event_date, precision, text, basis, value = day, "day", "", "publication", day or ""
+    elif published is not None:
+        event_date, precision, text, basis, value = published.isoformat(), "day", "", "publication", published.isoformat()
+    else:  # an undated article's event that its text does not date either: stored, never drawn on a guessed day
+        event_date, precision, text, basis, value = None, "none", "", "none", ""
     confidence = mention.confidence * (0.9 if when is not None else 0.7)
     sent = span.sent
     return Event(
         event_id=stable_event_id(article.article_id, mention.start, mention.end),
         article_id=article.article_id, source=article.source, url=article.url, title=article.title,
         published_date=published.isoformat() if published else None,
-        published_inferred=article.published_inferred,
+        published_inferred=article.published_inferred, published_basis=article.published_basis,
         event_date=event_date, date_precision=precision, date_text=text, date_basis=basis, date_value=value,
         place_text=mention.text, place_name=place.name, geonameid=place.geonameid, place_id=place.place_id,
         country_code=place.country_code, admin1=place.admin1, feature_code=place.feature_code,

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -50,14 +49,14 @@ class Extractor:
         self.homes = SourceHomes()
         self.nlp = ner.load(model)
 
-    def extract(self, articles: Iterable[Article], run_date: date, batch_size: int = BATCH_SIZE,
+    def extract(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE,
                 on_error: OnError | None = None) -> Iterator[Extraction]:
-        """Extract every article, in order. `run_date` dates articles that carry no date of their own.
+        """Extract every article, in order. An article with no publication date (published.py) keeps only the
+        dates its text fixes on its own; the run's date dates nothing.
 
         With `on_error`, an article whose extraction raises goes to on_error(article, exc) and the others go on:
         one odd text must not end a run of thousands. Without it, the error propagates."""
-        dated = filter(None, (_guarded(on_error, a, with_publication_date, a, run_date) for a in articles))
-        pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in dated), batch_size=batch_size, as_tuples=True)
+        pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in articles), batch_size=batch_size, as_tuples=True)
         window: deque[_Reading] = deque()
         for doc, article in pairs:
             reading = _guarded(on_error, article, self._read, article, doc)
@@ -87,7 +86,11 @@ class Extractor:
         if shares.keys() != reading.shares.keys():
             places = self.resolver.resolve(article.text, reading.spans, shares)
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
-        found = dates.find_dates(article.text, article.published, candidates, tense=ner.clause_tense(doc))
+        tense = ner.clause_tense(doc)
+        if article.published is not None:
+            found = dates.find_dates(article.text, article.published, candidates, tense=tense)
+        else:
+            found = dates.fixed_by_text(article.text, candidates, tense=tense)
         places, events = build_events(article, doc, places, found, self.occurrence)
         return Extraction(article, tuple(places), tuple(found), tuple(events))
 
@@ -101,14 +104,3 @@ def _guarded(on_error: OnError | None, article: Article, step: Callable, *args):
             raise
         on_error(article, exc)
         return None
-
-
-def with_publication_date(article: Article, run_date: date) -> Article:
-    """Given date, else the latest full date in the text, else the run date; the last two are flagged."""
-    if article.published is not None:
-        return article
-    inferred = dates.infer_published(article.text)
-    if inferred is not None:
-        return replace(article, published=inferred, published_inferred=True)
-    return replace(article, published=run_date, published_inferred=True,
-                   flags=article.flags + ("published-is-run-date",))

@@ -1,8 +1,10 @@
 """Same event, many reports: which event rows, across articles and sources, tell of one event.
 
-Two reports join when everything they say agrees: the same place (or one inside the other, or two gazetteer
-entries a few hundred metres apart), date ranges that overlap at day, week or month precision, compatible event
-types and actors, and no word saying it was another one ("a second strike"). A group is complete-linked: a report
+Two reports join when everything they say agrees and what happened is shown to be the same: the same place (or
+one inside the other, or two gazetteer entries a few hundred metres apart), date ranges that overlap at day, week
+or month precision, no word saying it was another one ("a second strike"), and positive evidence of the same
+occurrence: the same specific type, the same event word, a shared actor, or enough shared words. Place and date
+alone join nothing: three stories naming the South Pacific in one week are three stories. A group is complete-linked: a report
 joins only a group whose every member it agrees with, so a vague "Kharkiv region" report cannot chain two strikes
 in different towns into one. Each report keeps a one-line reason for joining. Pure functions; store.py runs them.
 """
@@ -25,6 +27,14 @@ RELATED_TYPES = {frozenset(p) for p in [("battle", "territory"), ("territory", "
                                         ("strike", "violence_civilians"), ("battle", "strike")]}
 # A report saying it tells of another event than one already told.
 DISTINCT_CUE = re.compile(r"\b(another|second|third|fourth|separate|fresh|renewed|again)\b", re.I)
+# Shared content words that show two differently typed reports tell of one occurrence.
+SHARED_WORDS = 3
+STOPWORDS = frozenset("""that this with from have been were they their there which when where what will would said
+says about after before also into over than then them these those while could should other more most some such
+only very just like even because during against between under through officials official people told
+according reported report reports monday tuesday wednesday thursday friday saturday sunday january february march
+april june july august september october november december year years week weeks month months today yesterday
+""".split())
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Report:
     actors: tuple[str, ...]
     sentence: str
     start_char: int
+    trigger: str = ""
 
     @property
     def groupable(self) -> bool:
@@ -62,6 +73,13 @@ class Report:
     @cached_property
     def distinct(self) -> bool:
         return bool(DISTINCT_CUE.search(self.sentence))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The sentence's content words, less the place's own name and date words: what it says happened."""
+        own = {w.lower() for w in re.findall(r"[A-Za-z]+", self.place_name)}
+        return frozenset(w for w in (m.lower() for m in re.findall(r"[A-Za-z]{4,}", self.sentence))
+                         if w not in STOPWORDS and w not in own)
 
 
 def date_span(event_date: str, precision: str, basis: str) -> tuple[date, date]:
@@ -129,7 +147,7 @@ class _Group:
 
 def _profile(r: Report) -> tuple:
     return (r.place_id, r.place_name, r.geo_precision, r.admin1, r.country_code, r.lat, r.lon, r.span, r.event_type,
-            r.actors, r.distinct, r.article_id if r.distinct else "")
+            r.actors, r.distinct, r.article_id if r.distinct else "", r.trigger.lower(), r.words)
 
 
 def _keys(report: Report) -> list[tuple]:
@@ -147,11 +165,10 @@ def agreement(a: Report, b: Report) -> str | None:
         return None  # "a second strike hit the city": the text says it is another event
     place = _same_place(a, b)
     when = _same_time(a, b)
-    kind = _same_type(a, b)
-    actors = _same_actors(a, b)
-    if None in (place, when, kind, actors):
+    what = _same_occurrence(a, b)
+    if None in (place, when, what) or _actors_differ(a, b):
         return None
-    return "; ".join([place, when, kind, actors, f"joins {b.source} report {b.event_id}"])
+    return "; ".join([place, when, what, f"joins {b.source} report {b.event_id}"])
 
 
 def _same_place(a: Report, b: Report) -> str | None:
@@ -176,20 +193,28 @@ def _same_time(a: Report, b: Report) -> str | None:
     return f"dates overlap ({a.event_date} {a.date_precision}, {b.event_date} {b.date_precision})"
 
 
-def _same_type(a: Report, b: Report) -> str | None:
-    if a.event_type == b.event_type:
+def _same_occurrence(a: Report, b: Report) -> str | None:
+    """Positive evidence that two reports tell of one occurrence; None when nothing but place and date agree, or
+    their types differ and are not related ("battle" and "territory" can be one event told two ways)."""
+    if a.event_type == b.event_type != "other":
         return f"type {a.event_type}"
-    if "other" in (a.event_type, b.event_type) or frozenset((a.event_type, b.event_type)) in RELATED_TYPES:
-        return f"types {b.event_type} and {a.event_type} compatible"
-    return None
-
-
-def _same_actors(a: Report, b: Report) -> str | None:
-    """Actors agree when either report names none, or they share one ('Ukrainian' ~ 'Ukraine': same stem)."""
-    if not a.actors or not b.actors:
-        return "actors not contradicted"
+    typed = "other" not in (a.event_type, b.event_type)
+    if typed and frozenset((a.event_type, b.event_type)) not in RELATED_TYPES:
+        return None
+    if a.trigger and a.trigger.lower() == b.trigger.lower():
+        return f"same word '{a.trigger.lower()}'"
     shared = _stems(a.actors) & _stems(b.actors)
-    return f"actors agree ({', '.join(sorted(shared))})" if shared else None
+    if shared:
+        return f"actors agree ({', '.join(sorted(shared))})"
+    words = a.words & b.words
+    if len(words) >= SHARED_WORDS:
+        return f"shared words ({', '.join(sorted(words)[:5])})"
+    return f"types {b.event_type} and {a.event_type} related" if typed else None
+
+
+def _actors_differ(a: Report, b: Report) -> bool:
+    """Both reports name who took part, and no one is in both."""
+    return bool(a.actors and b.actors and not _stems(a.actors) & _stems(b.actors))
 
 
 def _stems(actors: tuple[str, ...]) -> set[str]:

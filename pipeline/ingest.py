@@ -17,16 +17,16 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .config import (ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES,
-                     PUBLISHED_RANGE)
+from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from .models import Article, Rejection, stable_id
+from .published import decide
 
 # A decoded text with more replaced characters than this is not text.
 MAX_REPLACED_SHARE = 0.05
 # Flags that mean the stored text or its metadata is not exactly what the input said: the run reports them.
 WARNING_FLAGS = {
     "decode-replaced": "stored with undecodable bytes replaced by U+FFFD",
-    "bad-published": "stored without its 'published' value, which is not a valid publication date",
+    "bad-published": "stored without its 'published' value, which is not a publication date",
 }
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters text does not hold
@@ -166,14 +166,13 @@ class Ingestor:
         url = _clean(record.get("url"))
         if url and urlparse(url).scheme not in ("http", "https"):
             url = None
-        published, bad_date = _parse_published(record.get("published"))
+        published, basis, bad_date = decide(record.get("published"), url, self.published, text)
         flags = flags + (("bad-published",) if bad_date else ())
-        given = published or self.published
         digest = text_hash(text)
         return Article(
             article_id=stable_id("url:" + url) if url else digest,
             text=text, origin=_printable(origin), source=source_of(record, self.source, url, path),
-            url=url, title=_clean(record.get("title")), published=given, published_inferred=False,
+            url=url, title=_clean(record.get("title")), published=published, published_basis=basis,
             text_hash=digest, flags=flags,
         )
 
@@ -245,23 +244,6 @@ def _mostly_utf8(text: str) -> bool:
     """Decoded UTF-8 that holds real multi-byte characters and few replacements: UTF-8 with damage."""
     replaced = text.count("\ufffd")
     return replaced <= MAX_REPLACED_SHARE * len(text) and _REAL_NON_ASCII.search(text) is not None
-
-
-def _parse_published(value: object) -> tuple[date | None, bool]:
-    """(date, was-bad). ISO dates and timestamps in PUBLISHED_RANGE are taken; anything else is ignored and
-    flagged."""
-    if value in (None, ""):
-        return None, False
-    try:
-        day = date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None, True
-    return (day, False) if plausible_published(day) else (None, True)
-
-
-def plausible_published(day: date) -> bool:
-    low, high = PUBLISHED_RANGE
-    return low <= day <= high
 
 
 def source_of(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:

@@ -12,13 +12,14 @@ def stable_id(value: str) -> str:
 
 # The labels stored on every row, and checked by the tests.
 GEO_PRECISIONS = ("settlement", "admin2", "admin1", "country", "other")
-DATE_PRECISIONS = ("day", "week", "month", "quarter", "season", "year", "decade", "century", "ref")
-DATE_BASES = ("explicit", "relative", "publication")
+DATE_PRECISIONS = ("day", "week", "month", "quarter", "season", "year", "decade", "century", "ref", "none")
+# "none": an undated article's event that its text does not date either; it is stored, never drawn on a day.
+DATE_BASES = ("explicit", "relative", "publication", "none")
 
 
 @dataclass(frozen=True)
 class Article:
-    """One input document, before any NLP. `published` is None until given or inferred."""
+    """One input document, before any NLP. `published` is None when nothing dates it (published.py)."""
 
     article_id: str
     text: str
@@ -27,9 +28,14 @@ class Article:
     url: str | None = None
     title: str | None = None
     published: date | None = None
-    published_inferred: bool = False
+    published_basis: str = "none"  # published.BASES: given, url, option, text (inferred), none (undated)
     text_hash: str = ""
     flags: tuple[str, ...] = ()
+
+    @property
+    def published_inferred(self) -> bool:
+        """The date was read from the text, not given: the app marks such dates."""
+        return self.published_basis == "text"
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class Event:
     trigger: str = ""  # the word the event type was read from ("shelled", "protest")
     actors: tuple[str, ...] = field(default=())  # people, organisations, groups that did or underwent it
     place_reason: str = ""  # why the gazetteer entry was chosen (PlaceMention.reason)
+    published_basis: str = "given"  # how the article's date was found (published.BASES)
 
 
 @dataclass(frozen=True)

@@ -19,24 +19,11 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from .models import DateMention, PlaceMention
+from .roles import SPEECH_VERBS, clause_verb, local_body, modal, person_noun, person_of
 
 MODEL_PATH = Path(__file__).parent / "data" / "occurrence.json"
 Cues = dict[str, float]
 
-_MODAL = {"will", "would", "could", "may", "might", "should", "shall", "can", "must", "wo", "'ll", "'d"}
-_WISH = {"plan", "expect", "hope", "want", "seek", "propose", "intend", "schedule", "aim", "wish", "try",
-         "promise", "threaten", "urge", "ask", "consider", "prepare", "need", "vow", "call"}
-_SPEECH = {"say", "tell", "announce", "add", "note", "state", "claim", "argue", "believe", "think", "warn",
-           "insist", "write", "explain", "suggest", "stress", "report"}
-_PERSON_NOUNS = {"man", "woman", "boy", "girl", "resident", "native", "student", "teen", "teenager", "mother",
-                 "father", "son", "daughter", "couple", "family", "driver", "lawmaker", "attorney", "surgeon",
-                 "doctor", "businessman", "worker", "people", "citizen", "voter", "fan", "player", "senator",
-                 "representative", "chef", "artist", "musician", "singer", "writer", "author", "actor", "actress"}
-# A place's own public bodies act there: "Athens Police Department arrested", "an Olmsted County jury acquitted".
-_LOCAL_BODIES = {"police", "court", "jury", "council", "department", "sheriff", "firefighter", "fire", "detective",
-                 "deputy", "board", "commission", "mayor", "trooper", "coroner", "prosecutor", "officer", "city",
-                 "county", "school", "authority", "official", "officials", "government", "commissioner", "house",
-                 "senate", "assembly", "legislature", "cabinet", "ministry", "parliament"}
 # Words of an organisation's name: "University of Virginia", "Bank of England", "Stronghold Storage of Richmond".
 _ORG_WORDS = {"university", "college", "school", "bank", "society", "association", "bureau", "service", "club",
               "institute", "foundation", "company", "corporation", "center", "centre", "hospital", "museum",
@@ -59,7 +46,7 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
     article's mentions of each place: the place a story is about is named again and again."""
     root = span.root
     sent = span.sent
-    verb = _clause_verb(root)
+    verb = clause_verb(root)
     place = mention.place
     out: Cues = {
         "role_" + rule_role: 1.0,
@@ -70,18 +57,17 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
         "how_" + mention.how.replace("-", "_"): 1.0,
         "dep_" + _dep_group(root): 1.0,
         "prep_" + _prep_group(root): 1.0,
-        "person_of": float(_person_of(root)),
-        "person_noun": float(root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() in _PERSON_NOUNS),
-        "local_body": float(root.dep_ in ("compound", "poss", "nmod") and root.head.lemma_.lower() in _LOCAL_BODIES),
+        "person_of": float(person_of(root)),
+        "person_noun": float(person_noun(root)),
+        "local_body": float(local_body(root)),
         "in_name": float(_in_name(span)),
         "hard_news": float(event_type in _HARD_NEWS),
-        "based": float(span.end < len(span.doc) and span.doc[span.end].text in ("-based", "based") or
-                       span.doc.text[span.end_char:span.end_char + 6].lower() == "-based"),
+        "based": float(span.doc.text[span.end_char:span.end_char + 6].lower() in ("-based", " based")),
         "org_entity": float(any(t.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "EVENT") for t in span)
                             or root.head.ent_type_ == "ORG" and root.dep_ == "compound"),
-        "modal": float(verb is not None and _modal(verb)),
+        "modal": float(verb is not None and modal(verb)),
         "negated": float(verb is not None and any(c.dep_ == "neg" for c in verb.children)),
-        "speech": float(verb is not None and verb.lemma_.lower() in _SPEECH),
+        "speech": float(verb is not None and verb.lemma_.lower() in SPEECH_VERBS),
         "present": float(verb is not None and verb.tag_ in ("VBZ", "VBP")),
         "past": float(verb is not None and (verb.tag_ in ("VBD", "VBN"))),
         "quoted": float(len(_QUOTES.findall(span.doc.text, sent.start_char, span.start_char)) % 2 == 1),
@@ -124,25 +110,6 @@ def _date_cues(when: DateMention | None, published: date | None) -> Cues:
     return out
 
 
-def _clause_verb(token: Token) -> Token | None:
-    for _ in range(6):
-        if token.pos_ in ("VERB", "AUX"):
-            return token
-        if token.head is token:
-            return None
-        token = token.head
-    return None
-
-
-def _modal(verb: Token) -> bool:
-    """'will visit', 'would go', 'plans to build', 'wants recounts in Michigan'."""
-    if any(c.dep_ == "aux" and c.lower_ in _MODAL for c in verb.children):
-        return True
-    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _WISH:
-        return True
-    return verb.lemma_.lower() in _WISH and verb.dep_ == "ROOT"
-
-
 def _dep_group(root: Token) -> str:
     dep = root.dep_
     if dep in ("nsubj", "nsubjpass", "dobj", "pobj", "compound", "poss", "appos", "conj", "npadvmod", "ROOT"):
@@ -160,20 +127,6 @@ def _prep_group(root: Token) -> str:
     if prep in _LOCATIVE:
         return "locative"
     return prep if prep in ("of", "from", "to", "for", "with", "by", "against", "between") else "other"
-
-
-def _person_of(root: Token) -> bool:
-    """'Chiquita Henry, 19, of Alexandria', 'a father of two from West Allis', 'Evans, 26, of Paris'."""
-    token = root
-    while token.dep_ == "conj" and token.head is not token:
-        token = token.head
-    if token.dep_ != "pobj" or token.head.lower_ not in ("of", "from"):
-        return False
-    owner = token.head.head
-    if owner.dep_ == "appos" or owner.like_num:
-        return True  # "Daniel Hufstetler, 29, of Roswell", "Patrick O'Keeffe (19) of Tipperary"
-    return owner.ent_type_ == "PERSON" or owner.lemma_.lower() in _PERSON_NOUNS or \
-        owner.pos_ == "PROPN" and owner.is_title and owner.ent_type_ not in ("GPE", "LOC", "ORG", "FAC")
 
 
 def _list_size(root: Token) -> int:
@@ -211,14 +164,3 @@ class OccurrenceModel:
 
     def is_occurrence(self, found: Cues) -> bool:
         return self.probability(found) >= self.threshold
-
-
-def non_event_role(rule_role: str, found: Cues) -> str:
-    """The role of a mention the model did not take for an occurrence: the grammar's, else what the cues say."""
-    if rule_role not in ("event", "origin", "destination"):
-        return rule_role
-    if found.get("person_of") or found.get("person_noun") or found.get("based"):
-        return "residence"
-    if found.get("modal") or found.get("negated") or found.get("date_future"):
-        return "planned"
-    return "context"

@@ -49,6 +49,19 @@ MOVEMENT_WORDS = {"move", "regroup", "redeploy", "withdraw", "retreat", "flee", 
                   "withdrawal", "retreat", "evacuation", "flight", "journey", "exodus", "transfer", "march",
                   "migrate", "migration", "convoy", "depart", "arrive", "bus", "transport", "roll"}
 SETTLEMENT_NOUNS = {"town", "city", "village", "port", "capital", "settlement"}
+# People named with where they live or come from: "a Gainesville man", "Evans, 26, of Paris".
+PERSON_NOUNS = {"man", "woman", "boy", "girl", "resident", "native", "student", "teen", "teenager", "mother",
+                "father", "son", "daughter", "couple", "family", "driver", "lawmaker", "attorney", "surgeon",
+                "doctor", "businessman", "worker", "citizen", "voter", "fan", "senator", "representative",
+                "chef", "artist", "musician", "singer", "writer", "author", "actor", "actress"}
+# A town's or county's own bodies act where they are: "the Athens Police Department arrested a man", "an Olmsted
+# County jury acquitted", "Paris firefighters put out a fire" happened there; a country's ministry is an actor.
+LOCAL_BODIES = {"police", "court", "jury", "council", "sheriff", "firefighter", "fire", "detective", "deputy",
+                "coroner", "prosecutor", "officer", "trooper", "commission", "board", "mayor", "school", "department"}
+# Auxiliaries and verbs of what is not (yet) so: "will visit", "would go", "plans to build", "wants recounts".
+MODALS = {"will", "would", "could", "may", "might", "should", "shall", "can", "must", "wo", "'ll", "'d"}
+WISH_VERBS = {"plan", "expect", "hope", "want", "seek", "propose", "intend", "schedule", "aim", "wish", "try",
+              "promise", "threaten", "urge", "ask", "consider", "prepare", "need", "vow"}
 PICTURE_NOUNS = {"photo", "photograph", "picture", "image", "footage", "video", "snapshot"}
 FROM_PREPS = {"from", "out"}
 TO_PREPS = {"to", "into", "toward", "towards", "for"}
@@ -66,9 +79,76 @@ def syntactic_role(span: Span, how: str, is_country: bool) -> str:
         return "actor"  # a name inside an organisation's ("Security Service of Ukraine")
     if _qualifies_a_place(root):
         return "background"  # "Izyum in the Kharkiv region", "Kharkiv, Ukraine": where the place named is
+    if is_residence(span):
+        return "residence"
     if _is_actor(root, is_country):
         return "actor"
-    return _movement_end(root) or "event"
+    role = _movement_end(root) or "event"
+    return "planned" if is_planned(span.root) else role
+
+
+def is_residence(span: Span) -> bool:
+    """Where a person lives or an organisation is based: 'Evans, 26, of Paris', 'a Gainesville man',
+    'the Pittsburgh-based company'."""
+    return person_of(span.root) or person_noun(span.root) or \
+        span.doc.text[span.end_char:span.end_char + 6].lower() in ("-based", " based")
+
+
+def person_of(root: Token) -> bool:
+    """'Chiquita Henry, 19, of Alexandria', 'a father of two from West Allis', 'Evans, 26, of Paris'."""
+    token = root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ not in ("of", "from"):
+        return False
+    owner = token.head.head
+    if owner.dep_ == "appos" or owner.like_num:
+        return True  # "Daniel Hufstetler, 29, of Roswell", "Patrick O'Keeffe (19) of Tipperary"
+    return owner.ent_type_ == "PERSON" or owner.lemma_.lower() in PERSON_NOUNS or \
+        owner.pos_ == "PROPN" and owner.is_title and owner.ent_type_ not in ("GPE", "LOC", "ORG", "FAC")
+
+
+def local_body(root: Token) -> bool:
+    """'Athens Police Department', 'an Olmsted County jury': the place names a body of its own."""
+    if root.dep_ not in ("compound", "poss", "nmod"):
+        return False
+    head = root.head
+    return head.lemma_.lower() in LOCAL_BODIES or any(
+        c.dep_ == "compound" and c.lemma_.lower() in LOCAL_BODIES for c in head.children)
+
+
+def person_noun(root: Token) -> bool:
+    """'A Coral Gables man was arrested': the town qualifies the person, not what happened."""
+    return root.dep_ in ("compound", "amod", "nmod") and root.head.lemma_.lower() in PERSON_NOUNS
+
+
+def is_planned(root: Token) -> bool:
+    """A clause of what is not (yet) so: a plan, forecast or wish, or a denial ("has not travelled to Mexico")."""
+    verb = clause_verb(root)
+    return verb is not None and (modal(verb) or any(c.dep_ == "neg" for c in verb.children))
+
+
+def clause_verb(token: Token) -> Token | None:
+    for _ in range(MAX_CLIMB + 1):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def modal(verb: Token) -> bool:
+    """'will visit', 'would go', 'plans to build', 'wants recounts in Michigan'."""
+    reported = verb.dep_ == "ccomp" and verb.head.lemma_.lower() in SPEECH_VERBS and verb.head.tag_ == "VBD"
+    for c in verb.children:
+        # In reported speech "would" is the "will" of what was said ("said troops would be regrouped"): a plan
+        # told as done or under way, not a hypothetical.
+        if c.dep_ == "aux" and c.lower_ in MODALS and not (reported and c.lower_ in ("would", "'d")):
+            return True
+    if verb.tag_ == "VB" and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in WISH_VERBS:
+        return True
+    return verb.lemma_.lower() in WISH_VERBS and verb.dep_ == "ROOT"
 
 
 def qualifier_places(places: list[tuple[Place, str, int]]) -> set[int]:
@@ -150,7 +230,8 @@ def _is_actor(root: Token, is_country: bool) -> bool:
     dep = root.dep_
     if dep in ("compound", "poss", "nmod", "amod") and head.pos_ in ("NOUN", "PROPN") \
             and head.lower_ not in PLACE_NOUNS and head.ent_type_ not in ("GPE", "LOC") \
-            and (dep == "poss" or head.lemma_.lower() not in TYPE_OF_WORD):
+            and (dep == "poss" or head.lemma_.lower() not in TYPE_OF_WORD) \
+            and (is_country or not local_body(root)):
         return True  # "the U.K. Defense Ministry", "Kyiv's hopes", "Russia's offensive"; not "the Izyum offensive"
     if dep == "pobj" and head.dep_ == "agent":
         return True  # "claims made by Moscow": the doer

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,16 +18,35 @@ from .models import Article, Rejection
 
 @dataclass
 class Summary:
+    """What became of every input. `events` and `reports` mean what the dashboard means by them: reports are
+    the map rows (event locations, origins, destinations) the run stored, events the groups they make."""
+
     read: int = 0
     stored: int = 0
+    replaced: int = 0  # of `stored`: articles at a known URL whose text changed
     duplicates: int = 0
     events: int = 0
+    reports: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)  # stored, but not exactly as the input said
+    dated: Counter = field(default_factory=Counter)  # stored articles by how their publication date was found
 
     def line(self) -> str:
-        return (f"{self.read} read: {self.stored} stored ({self.events} events), "
-                f"{self.duplicates} skipped as duplicates, {len(self.rejected)} rejected")
+        new = self.stored - self.replaced
+        replaced = f", {self.replaced} replaced" if self.replaced else ""
+        return (f"{self.read} read: {new} stored{replaced} ({self.events} events from {self.reports} reports), "
+                f"{self.duplicates} skipped as duplicates, {len(self.rejected)} rejected{self._dates()}")
+
+    def _dates(self) -> str:
+        """How the stored articles were dated, and how to date the rest; nothing when every date was given."""
+        inferred, undated = self.dated["text"], self.dated["none"]
+        if not inferred and not undated:
+            return ""
+        parts = [f"{n} {label}" for label, n in (("given", self.dated["given"] + self.dated["option"]),
+                                                 ("from URLs", self.dated["url"]), ("read from the text", inferred),
+                                                 ("undated", undated)) if n]
+        hint = " (give a date with --published YYYY-MM-DD or a 'published' field)" if undated else ""
+        return f"; publication dates: {', '.join(parts)}{hint}"
 
 
 class Runner:
@@ -44,7 +64,7 @@ class Runner:
             self._extractor = Extractor()
         return self._extractor
 
-    def run(self, paths: list[str], run_date: date, progress: bool = False) -> Summary:
+    def run(self, paths: list[str], progress: bool = False) -> Summary:
         run_id = uuid.uuid4().hex[:12]
         summary = Summary()
         articles: list[Article] = []
@@ -63,15 +83,16 @@ class Runner:
             bar.update()
 
         new = self._new(articles, run_id, summary, bar)
-        for extraction in self.extractor.extract(new, run_date, on_error=failed):
+        for extraction in self.extractor.extract(new, on_error=failed):
             unresolved = [m for m in extraction.places if m.place is None]
-            store.save_article(self.conn, extraction.article, list(extraction.events), unresolved, run_id)
-            summary.stored += 1
-            summary.events += len(extraction.events)
             article = extraction.article
+            summary.replaced += store.save_article(self.conn, article, list(extraction.events), unresolved, run_id)
+            summary.stored += 1
+            summary.dated[article.published_basis] += 1
             summary.flagged += [(article.origin, WARNING_FLAGS[f]) for f in article.flags if f in WARNING_FLAGS]
             bar.update()
         bar.close()
+        summary.events, summary.reports = store.run_totals(self.conn, run_id)
         return summary
 
     def _reject(self, rejection: Rejection, run_id: str, summary: Summary) -> None:

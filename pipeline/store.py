@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT,
     published_date TEXT,
     published_inferred INTEGER,
+    published_basis TEXT NOT NULL DEFAULT 'given',
     text_hash TEXT,
     flags TEXT,
     n_events INTEGER NOT NULL DEFAULT 0,
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS events (
     sentence TEXT, start_char INTEGER, end_char INTEGER,
     event_type TEXT, confidence REAL, alternatives TEXT,
     role TEXT NOT NULL DEFAULT 'event', "trigger" TEXT NOT NULL DEFAULT '', actors TEXT NOT NULL DEFAULT '[]',
-    place_reason TEXT NOT NULL DEFAULT '', group_id TEXT, group_reason TEXT
+    place_reason TEXT NOT NULL DEFAULT '', group_id TEXT, group_reason TEXT,
+    published_basis TEXT NOT NULL DEFAULT 'given'
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
 CREATE INDEX IF NOT EXISTS events_source ON events(source);
@@ -80,6 +82,7 @@ ADDED_COLUMNS = {
     "place_reason": "TEXT NOT NULL DEFAULT ''",
     "group_id": "TEXT",
     "group_reason": "TEXT",
+    "published_basis": "TEXT NOT NULL DEFAULT 'given'",
 }
 INDEXES = """
 CREATE INDEX IF NOT EXISTS events_group ON events(group_id);
@@ -115,9 +118,12 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
     """Bring a database made by an earlier version up to date, and group its events once."""
     present = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
     missing = [name for name in ADDED_COLUMNS if name not in present]
+    article_columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
     with conn:
         for name in missing:  # names and types come from ADDED_COLUMNS above, never from input
             conn.execute(f'ALTER TABLE events ADD COLUMN "{name}" {ADDED_COLUMNS[name]}')
+        if "published_basis" not in article_columns:
+            conn.execute("ALTER TABLE articles ADD COLUMN published_basis TEXT NOT NULL DEFAULT 'given'")
         conn.executescript(INDEXES)
         if missing:
             regroup_all(conn)
@@ -138,20 +144,23 @@ def save_article(
     events: list[Event],
     unresolved: list[PlaceMention],
     run_id: str,
-) -> None:
-    """Store an article with its events in one transaction, replacing any earlier version."""
+) -> bool:
+    """Store an article with its events in one transaction, replacing any earlier version; True when it replaced
+    one (a changed text at a known URL)."""
     with conn:
+        known = conn.execute("SELECT 1 FROM articles WHERE article_id = ? AND status = 'stored'",
+                             (article.article_id,)).fetchone() is not None
         replaced = _reports(conn, "article_id = ?", (article.article_id,))
         conn.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
         conn.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
         conn.execute(
             "INSERT OR REPLACE INTO articles (article_id, origin, status, reason, source, url, title,"
-            " published_date, published_inferred, text_hash, flags, n_events, text, ingested_at)"
-            " VALUES (?, ?, 'stored', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " published_date, published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
+            " VALUES (?, ?, 'stored', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.article_id, article.origin, article.source, article.url, article.title,
                 article.published.isoformat() if article.published else None,
-                int(article.published_inferred), article.text_hash, ",".join(article.flags),
+                int(article.published_inferred), article.published_basis, article.text_hash, ",".join(article.flags),
                 len(events), article.text, _now(),
             ),
         )
@@ -167,6 +176,17 @@ def save_article(
             [(article.article_id, m.text, m.start) for m in unresolved],
         )
         _log(conn, run_id, article.origin, "stored", None, article.article_id)
+    return known
+
+
+def run_totals(conn: sqlite3.Connection, run_id: str) -> tuple[int, int]:
+    """(events, reports) among the map rows of the articles a run stored, as the dashboard counts them: reports
+    are rows whose role makes a map point, events the groups they fall in."""
+    row = conn.execute(
+        "SELECT COUNT(DISTINCT COALESCE(group_id, event_id)), COUNT(*) FROM events"
+        " WHERE role IN ('event', 'origin', 'destination') AND article_id IN"
+        " (SELECT article_id FROM input_log WHERE run_id = ? AND status = 'stored')", (run_id,)).fetchone()
+    return row[0], row[1]
 
 
 def _event_values(event: Event) -> tuple:

@@ -28,7 +28,8 @@ from pipeline.models import Article, Rejection
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
-SUMMARY = re.compile(r"^(\d+) read: (\d+) stored \((\d+) events\), (\d+) skipped as duplicates, (\d+) rejected$")
+SUMMARY = re.compile(r"^(\d+) read: (\d+) stored \((\d+) events from (\d+) reports\), (\d+) skipped as duplicates, "
+                     r"(\d+) rejected(?:; publication dates: .*)?$")
 TOO_LONG = "article text is {:,} characters; the limit is " + f"{MAX_ARTICLE_CHARS:,}"
 
 
@@ -113,8 +114,9 @@ def _check_no_places(conn):
 
 
 def _check_real_dates(conn):
-    days = [d for (d,) in conn.execute("SELECT event_date FROM events")]
-    assert len(days) > 1 and all(date.fromisoformat(d) for d in days)
+    rows = conn.execute("SELECT event_date, date_precision FROM events").fetchall()
+    assert len(rows) > 1 and all(date.fromisoformat(d) for d, _ in rows if d is not None)
+    assert all(precision == "none" for d, precision in rows if d is None)  # undated, never a made-up day
 
 
 def _write(name: str, text: str) -> Callable[[Path], None]:
@@ -177,9 +179,9 @@ CASES = [
     Case("no dates", committed("no-dates.txt"), stored=1),
     Case("31 February, year 0", committed("impossible-dates.txt"), stored=1, check=_check_real_dates),
     Case("published not a date", committed("bad-published.jsonl"), stored=3, flagged=(
-        ("bad-published.jsonl:1", "stored without its 'published' value, which is not a valid publication date"),
-        ("bad-published.jsonl:2", "stored without its 'published' value, which is not a valid publication date"),
-        ("bad-published.jsonl:3", "stored without its 'published' value, which is not a valid publication date"))),
+        ("bad-published.jsonl:1", "stored without its 'published' value, which is not a publication date"),
+        ("bad-published.jsonl:2", "stored without its 'published' value, which is not a publication date"),
+        ("bad-published.jsonl:3", "stored without its 'published' value, which is not a publication date"))),
     Case("symlink loops", lambda f: make_bad.symlink_loops(f / "loops"), rejected=(
         ("loops/again", "link to a folder already read ({folder}/loops); not followed"),
         ("loops/self.txt", "cannot read: Too many levels of symbolic links"))),
@@ -216,7 +218,10 @@ def db_counts(db: Path) -> dict[str, int]:
         return {
             "stored": conn.execute("SELECT COUNT(*) FROM articles WHERE status = 'stored'").fetchone()[0],
             "rejected": conn.execute("SELECT COUNT(*) FROM articles WHERE status = 'rejected'").fetchone()[0],
-            "events": conn.execute("SELECT COUNT(*) FROM events").fetchone()[0],
+            "events": conn.execute("SELECT COUNT(DISTINCT group_id) FROM events WHERE role IN "
+                                   "('event', 'origin', 'destination')").fetchone()[0],
+            "reports": conn.execute("SELECT COUNT(*) FROM events WHERE role IN "
+                                    "('event', 'origin', 'destination')").fetchone()[0],
             "logged": sum(log.values()), "logged_stored": log.get("stored", 0),
             "logged_duplicate": log.get("duplicate", 0), "logged_rejected": log.get("rejected", 0),
         }
@@ -237,13 +242,13 @@ def test_bad_input(case: Case, tmp_path, gazetteer_path):
     assert result.stderr.splitlines() == expected
     assert result.returncode == (1 if case.rejected else 0)
 
-    read, stored, events, duplicates, rejected = map(int, SUMMARY.match(result.stdout.strip()).groups())
+    read, stored, events, reports, duplicates, rejected = map(int, SUMMARY.match(result.stdout.strip()).groups())
     assert (stored, rejected) == (1 + case.stored, len(case.rejected))
     counts = db_counts(db)
     assert counts["stored"] == counts["logged_stored"] == stored
     assert counts["rejected"] == counts["logged_rejected"] == rejected
     assert counts["logged_duplicate"] == duplicates and counts["logged"] == read == stored + duplicates + rejected
-    assert counts["events"] == events
+    assert (counts["events"], counts["reports"]) == (events, reports)
     with sqlite3.connect(db) as conn:
         assert stored_text(conn, "/good.txt") == make_bad.GOOD
         if case.check:
@@ -271,7 +276,7 @@ def test_bad_input_extraction_errors_go_to_on_error_and_the_rest_go_on(extractor
     articles = [Article(article_id=str(i), text=t, origin=str(i), source="s", published=day)
                 for i, (t, day) in enumerate(zip(texts, [date(2022, 9, 10), date(1, 1, 1), None]))]
     failed = []
-    done = [x.article.origin for x in extractor.extract(articles, date(2022, 9, 10),
+    done = [x.article.origin for x in extractor.extract(articles,
                                                          on_error=lambda a, exc: failed.append(a.origin))]
     assert done[0] == "0" and done[-1] == "2" and sorted(done + failed) == ["0", "1", "2"]
 

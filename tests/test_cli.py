@@ -20,7 +20,11 @@ def counts(db):
         return {
             "stored": conn.execute("SELECT COUNT(*) FROM articles WHERE status='stored'").fetchone()[0],
             "rejected": conn.execute("SELECT COUNT(*) FROM articles WHERE status='rejected'").fetchone()[0],
-            "events": conn.execute("SELECT COUNT(*) FROM events").fetchone()[0],
+            "rows": conn.execute("SELECT COUNT(*) FROM events").fetchone()[0],
+            "reports": conn.execute("SELECT COUNT(*) FROM events WHERE role IN ('event', 'origin', 'destination')"
+                                    ).fetchone()[0],
+            "events": conn.execute("SELECT COUNT(DISTINCT group_id) FROM events WHERE role IN "
+                                   "('event', 'origin', 'destination')").fetchone()[0],
         }
 
 
@@ -44,8 +48,8 @@ def test_cli_run_stores_and_summarises(tmp_path, articles, gazetteer_path):
     assert f"rejected: {articles / 'two.jsonl'}:2: malformed JSON line" in result.stderr
     assert "Traceback" not in result.stderr
     c = counts(db)
-    assert c["stored"] == 3 and c["rejected"] == 1 and c["events"] >= 3
-    assert f"({c['events']} events)" in result.stdout
+    assert c["stored"] == 3 and c["rejected"] == 1 and c["rows"] >= 3 and c["events"] >= 1
+    assert f"({c['events']} events from {c['reports']} reports)" in result.stdout  # what the dashboard counts
 
 
 def test_cli_run_twice_stores_nothing_twice(tmp_path, articles, gazetteer_path):
@@ -53,7 +57,7 @@ def test_cli_run_twice_stores_nothing_twice(tmp_path, articles, gazetteer_path):
     run("run", articles, "--db", db, "--quiet")
     first = counts(db)
     again = run("run", articles, "--db", db, "--quiet")
-    assert "0 stored (0 events), 3 skipped as duplicates" in again.stdout
+    assert "0 stored (0 events from 0 reports), 3 skipped as duplicates" in again.stdout
     assert counts(db) == first
 
 

@@ -162,12 +162,12 @@ def test_same_article_again_is_a_duplicate_and_a_changed_one_replaces_it(tmp_pat
 
     runs = [run_to_end(tmp_path / name, db) for name in ("one.jsonl", "same-url.jsonl", "same-text.txt")]
     assert [r.stdout.strip() for r in runs] == [
-        "1 read: 1 stored (1 events), 0 skipped as duplicates, 0 rejected",
-        "1 read: 0 stored (0 events), 1 skipped as duplicates, 0 rejected",
-        "1 read: 0 stored (0 events), 1 skipped as duplicates, 0 rejected",
+        "1 read: 1 stored (1 events from 1 reports), 0 skipped as duplicates, 0 rejected",
+        "1 read: 0 stored (0 events from 0 reports), 1 skipped as duplicates, 0 rejected",
+        "1 read: 0 stored (0 events from 0 reports), 1 skipped as duplicates, 0 rejected",
     ]
     update = run_to_end(tmp_path / "changed.jsonl", db)
-    assert update.stdout.strip() == "1 read: 1 stored (1 events), 0 skipped as duplicates, 0 rejected"
+    assert update.stdout.strip() == "1 read: 0 stored, 1 replaced (1 events from 1 reports), 0 skipped as duplicates, 0 rejected"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT url, text FROM articles").fetchall() == [(url, changed["text"])]
         assert conn.execute("SELECT place_text, event_date FROM events").fetchall() == [("Odesa", "2022-09-08")]

@@ -73,7 +73,7 @@ def test_labelled_set_accuracy_floor(extractor):
     """Given a row for the place, the type is right this often (measured 0.98 tune, 0.875 held out; floors below)."""
     articles = [Article(article_id=r["id"], text=r["text"], origin=r["id"], source="labelled", published=PUBLISHED)
                 for r in LABELLED]
-    found = {ex.article.article_id: ex for ex in extractor.extract(articles, run_date=PUBLISHED)}
+    found = {ex.article.article_id: ex for ex in extractor.extract(articles)}
     scores = {"tune": [], "heldout": []}
     for r in LABELLED:
         rows = [e for e in found[r["id"]].events if e.place_text == r["place"]]

@@ -3,7 +3,6 @@ pipeline into a real SQLite file, for merge and do-not-merge cases, re-runs and 
 import json
 import sqlite3
 from contextlib import closing
-from datetime import date
 
 import pytest
 
@@ -36,7 +35,7 @@ def write_articles(folder, articles) -> None:
 
 
 def run(extractor, db, folder):
-    return Runner(db, extractor=extractor).run([str(folder)], run_date=date(2030, 1, 1))
+    return Runner(db, extractor=extractor).run([str(folder)])
 
 
 def groups(db) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -140,3 +139,47 @@ def test_connect_brings_an_old_database_up_to_date(tmp_path):
     assert set(store.ADDED_COLUMNS) <= set(row)
     assert (row["role"], row["trigger"], row["actors"], row["group_id"], row["group_reason"]) == (
         "event", "", "[]", "e1", "first report")
+
+
+def _report(n: int, sentence: str, event_type: str, trigger: str = "", actors: tuple[str, ...] = (),
+            source: str = "s") -> "grouping.Report":
+    from pipeline import grouping
+
+    return grouping.Report(
+        event_id=f"e{n}", article_id=f"a{n}", source=f"{source}{n}", published_date="2016-12-19",
+        event_date="2016-12-18", date_precision="day", date_basis="relative", role="event", place_id="geonames:1",
+        place_name="South Pacific", geo_precision="other", admin1=None, country_code="", lat=-20.0, lon=-150.0,
+        event_type=event_type, actors=actors, sentence=sentence, start_char=0, trigger=trigger)
+
+
+def test_grouping_place_and_date_alone_join_nothing():
+    from pipeline.grouping import group
+
+    unrelated = [
+        _report(1, "The musical set in the South Pacific won three awards at the ceremony.", "other"),
+        _report(2, "Researchers tagged whales migrating through the South Pacific.", "other"),
+        _report(3, "A yacht race through the South Pacific drew crews from nine countries.", "other"),
+    ]
+    assert {g for g, _ in group(unrelated).values()} == {"e1", "e2", "e3"}
+
+
+def test_grouping_joins_on_a_shared_word_actor_or_wording_when_a_type_is_missing():
+    from pipeline.grouping import group
+
+    same_word = [_report(1, "Divers searched the wreck in the South Pacific.", "other", trigger="searched"),
+                 _report(2, "Navy teams searched the South Pacific for survivors.", "other", trigger="searched")]
+    assert group(same_word)["e2"][0] == "e1" and "same word 'searched'" in group(same_word)["e2"][1]
+    shared_actor = [_report(1, "Greenpeace boarded a trawler in the South Pacific.", "other", actors=("Greenpeace",)),
+                    _report(2, "Activists of Greenpeace held the ship.", "crime", actors=("Greenpeace",))]
+    assert group(shared_actor)["e2"][0] == "e1"
+    shared_words = [_report(1, "The cargo ship Rena spilled heavy fuel oil near the reef.", "accident"),
+                    _report(2, "Heavy fuel oil from the cargo ship washed ashore.", "other")]
+    assert "shared words (cargo, fuel, heavy" in group(shared_words)["e2"][1]
+
+
+def test_grouping_different_specific_types_stay_apart():
+    from pipeline.grouping import group
+
+    apart = [_report(1, "A storm flooded islands in the South Pacific.", "disaster"),
+             _report(2, "Voters in the South Pacific islands chose a new parliament.", "election")]
+    assert {g for g, _ in group(apart).values()} == {"e1", "e2"}

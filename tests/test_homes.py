@@ -46,7 +46,7 @@ def test_homes_bare_town_name_follows_the_sources_home(extractor):
     articles = [Article(article_id=f"a{i}", text=t, origin="test", source="register", published=date(2009, 3, i + 1))
                 for i, t in enumerate(earlier + [bare])]
     articles.append(Article(article_id="b", text=bare, origin="test", source="elsewhere", published=date(2009, 3, 5)))
-    results = list(extractor.extract(articles, run_date=date(2009, 3, 9)))
+    results = list(extractor.extract(articles))
     local = [m for m in results[3].places if m.text == "Richmond"][0]
     assert (local.place.country_code, local.place.admin1_code) == ("US", "KY")
     assert "where the source's other articles are set" in local.reason
@@ -75,7 +75,7 @@ def test_homes_a_sources_first_article_gets_the_home_its_next_ones_show(extracto
     bare = "Richmond police said the road reopened on Monday."
     articles = [Article(article_id=f"a{i}", text=t, origin="test", source="first-paper", published=date(2009, 3, i + 1))
                 for i, t in enumerate([bare] + later)]
-    results = list(extractor.extract(articles, run_date=date(2009, 3, 9)))
+    results = list(extractor.extract(articles))
     assert [r.article.article_id for r in results] == ["a0", "a1", "a2", "a3"]
     first = [m for m in results[0].places if m.text == "Richmond"][0]
     assert (first.place.country_code, first.place.admin1_code) == ("US", "KY")
