@@ -40,8 +40,8 @@ def tune_examples(data: Path) -> tuple[list[dict], list[int], list[str]]:
     xs, ys, groups = [], [], []
     for r in labels:
         match = best_overlap(r, [p for p in found[r["doc"]]["places"] if p["geonameid"] is not None or p["name"]])
-        if match is None or match["role"] == "background":
-            continue  # background is the date's and the sentence's to say (pipeline/events.py)
+        if match is None or match["role"] in ("background", "origin", "destination"):
+            continue  # the grammar's to say (pipeline/events.py)
         xs.append(match["cues"])
         ys.append(int(r["label"] == "event"))
         groups.append(r["doc"])

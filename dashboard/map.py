@@ -45,12 +45,22 @@ EVENT_COLOURS = {
     "strike": "#ff7f0e",
     "territory": "#8c564b",
     "movement": "#1f77b4",
+    "displacement": "#17becf",
     "violence_civilians": "#7b0d1e",
     "protest": "#e377c2",
     "riot": "#ff9896",
+    "crime": "#393b79",
     "arrest": "#9467bd",
-    "diplomacy": "#2ca02c",
+    "legal": "#6b6ecf",
+    "accident": "#e7ba52",
     "disaster": "#bcbd22",
+    "outbreak": "#637939",
+    "election": "#3182bd",
+    "government": "#9c9ede",
+    "diplomacy": "#2ca02c",
+    "economic": "#8ca252",
+    "aid": "#31a354",
+    "culture": "#de9ed6",
 }
 OTHER_COLOUR = "#7f7f7f"
 # Marker shape per place precision: a disc for a settlement, a ring for a region, a square for a country.
@@ -58,7 +68,9 @@ SHAPES = {"settlement": "point", "admin2": "region", "admin1": "region", "other"
 SHAPE_LABELS = {"point": "town or city", "region": "region (admin area)", "country": "whole country"}
 
 ROLE_LABELS = {"event": "event location", "origin": "origin of a movement", "destination": "destination of a movement",
-               "dateline": "dateline or caption", "actor": "actor (named by its place)", "background": "background"}
+               "dateline": "dateline or caption", "actor": "actor (named by its place)", "background": "background",
+               "residence": "where someone lives or is based", "planned": "planned, forecast or denied",
+               "context": "named, nothing happened there"}
 _BASIS_TEXT = {"relative": "relative to publication", "explicit": "as written"}
 
 

@@ -70,8 +70,10 @@ def _decide(rule_role: str, found: dict[str, float], model: OccurrenceModel | No
     weighs the grammar's role among its cues, keeps a map role where something reported happened, makes one of a
     place the grammar took for an actor or a dateline that it takes for the place of what happened, and leaves
     the rest with the grammar's name for them, or 'context' (named, nothing happened there). Background (an old
-    date, a region that only says where a named town is) is the date's and the sentence's to say, not the model's."""
-    if model is None or rule_role == "background":
+    date, a region that only says where a named town is) is the date's and the sentence's to say, not the model's;
+    so are the ends of a movement ("regrouped from Izyum to the Donetsk region"), read from the movement word
+    itself: the labelled news the model was fitted on holds four of them, too few to weigh."""
+    if model is None or rule_role in ("background", "origin", "destination"):
         return rule_role
     if model.is_occurrence(found):
         return rule_role if rule_role in MAP_ROLES else "event"

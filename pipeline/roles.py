@@ -75,7 +75,7 @@ def syntactic_role(span: Span, how: str, is_country: bool) -> str:
     root = _through_lists(span.root)
     if how == "dateline" or _is_caption(span) or _is_photo_place(root):
         return "dateline"
-    if how == "embedded":
+    if how == "embedded" and (is_country or not local_body(span.root)):
         return "actor"  # a name inside an organisation's ("Security Service of Ukraine")
     if _qualifies_a_place(root):
         return "background"  # "Izyum in the Kharkiv region", "Kharkiv, Ukraine": where the place named is
