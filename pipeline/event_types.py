@@ -40,7 +40,7 @@ def classify(place: Token) -> tuple[str, Token | None]:
     """(event type, trigger token) for the place whose head token is `place`; ('other', None) when nothing says."""
     token = place
     for _ in range(MAX_CLIMB):
-        if token.head is token:
+        if token.head.i == token.i:
             break
         token = token.head
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "compound":
@@ -154,7 +154,7 @@ def _verb_type(verb: Token, place: Token) -> tuple[str, Token] | None:
     if subjects & PUBLIC_BODY and lemma not in LIGHT_VERBS - _BODY_ACTS:
         return "government", verb  # "the city council asked the manager to..."
     if lemma in LIGHT_VERBS:
-        kind = _by_participants(lemma, subjects, objects, people, args, place.dep_ == "dobj" and place.head is verb)
+        kind = _by_participants(lemma, subjects, objects, people, args, place.dep_ == "dobj" and place.head.i == verb.i)
         return (kind, verb) if kind else None
     return None
 

@@ -81,16 +81,28 @@ def _decide(rule_role: str, found: dict[str, float], model: OccurrenceModel | No
 
 
 def _governing_date(doc: Doc, place: Span, candidates: list[DateMention]) -> DateMention | None:
-    """The date whose tree path to the place is shortest; ties go to the nearer one in the text."""
+    """The date of the place's own occurrence: among the dates in its clause or in a clause above it ("On
+    Saturday officials said troops had entered Izyum"), the one whose tree path to the place is shortest (ties go
+    to the nearer in the text). A date in another clause dates another occurrence ("Troops entered Kupiansk, and
+    on Saturday Ukraine said it had retaken Izyum": Kupiansk has no date of its own)."""
     best, best_key = None, None
+    clause = _clause(place.root)
+    above = {clause.i, *(t.i for t in clause.ancestors)}
     for d in candidates:
         span = doc.char_span(d.start, d.end, alignment_mode="expand")
-        if span is None:
+        if span is None or _clause(span.root).i not in above:
             continue
         key = (_tree_distance(place.root, span.root), abs(d.start - place.start_char))
         if best_key is None or key < best_key:
             best, best_key = d, key
     return best
+
+
+def _clause(token: Token) -> Token:
+    """The verb heading the clause a token is in (the sentence's root when there is none)."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _tree_distance(a: Token, b: Token) -> int:

@@ -85,7 +85,7 @@ def clause_tense(doc: Doc) -> Callable[[int], str | None]:
         for _ in range(MAX_HEAD_STEPS):
             if token.pos_ in ("VERB", "AUX"):
                 return _verb_tense(token)
-            if token.head is token:
+            if token.head.i == token.i:
                 return None
             token = token.head
         return None

@@ -119,7 +119,7 @@ def _dep_group(root: Token) -> str:
 
 def _prep_group(root: Token) -> str:
     token = root
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     if token.dep_ != "pobj":
         return "none"
@@ -132,7 +132,7 @@ def _prep_group(root: Token) -> str:
 def _list_size(root: Token) -> int:
     """How many names the list holding this one has ("Ohio, Indiana and Kentucky": 3)."""
     head = root
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head.i != head.i:
         head = head.head
     return 1 + sum(1 for t in head.subtree if t.dep_ == "conj" and t.pos_ == "PROPN")
 

@@ -97,7 +97,7 @@ def is_residence(span: Span) -> bool:
 def person_of(root: Token) -> bool:
     """'Chiquita Henry, 19, of Alexandria', 'a father of two from West Allis', 'Evans, 26, of Paris'."""
     token = root
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     if token.dep_ != "pobj" or token.head.lower_ not in ("of", "from"):
         return False
@@ -132,7 +132,7 @@ def clause_verb(token: Token) -> Token | None:
     for _ in range(MAX_CLIMB + 1):
         if token.pos_ in ("VERB", "AUX"):
             return token
-        if token.head is token:
+        if token.head.i == token.i:
             return None
         token = token.head
     return None
@@ -188,7 +188,7 @@ def _through_lists(token: Token) -> Token:
     in, plays its head's part ("Kharkiv, Ukraine" is different: see _qualifies_a_place)."""
     for _ in range(MAX_CLIMB):
         head = token.head
-        if head is token:
+        if head.i == token.i:
             break
         if token.dep_ == "conj" and head.pos_ == "PROPN" or \
                 token.dep_ in ("poss", "compound", "nmod") and (head.lower_ in PLACE_NOUNS or head.ent_type_ in ("GPE", "LOC")):
