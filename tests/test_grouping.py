@@ -142,7 +142,7 @@ def test_connect_brings_an_old_database_up_to_date(tmp_path):
 
 
 def _report(n: int, sentence: str, event_type: str, trigger: str = "", actors: tuple[str, ...] = (),
-            source: str = "s") -> "grouping.Report":
+            source: str = "s"):
     from pipeline import grouping
 
     return grouping.Report(
