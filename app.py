@@ -54,9 +54,13 @@ if not overview.n_events:
     st.stop()
 
 today = date.today()
-defaults = sidebar.defaults_for(overview.first_date or today, overview.last_date or today, choices)
-filters, warnings = sidebar.filters(defaults, choices, data.country_names())
-st.sidebar.caption(f"{overview.n_events:,} events in `{path.name}`, {defaults.start} to {defaults.end}.")
+bounds = (overview.first_date or today, overview.last_date or today)
+defaults = sidebar.defaults_for(overview.span or bounds, bounds, choices)
+filters, warnings = sidebar.filters(defaults, choices, data.country_names(), overview.n_undated)
+st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} reports in `{path.name}`, dated "
+                   f"{bounds[0]} to {bounds[1]}; most fall between {defaults.start} and {defaults.end}, the range "
+                   f"shown unless you change it." + (f" {overview.n_undated:,} reports are undated." if
+                                                     overview.n_undated else ""))
 for warning in warnings:
     st.warning(warning, icon="⚠️")
 
@@ -124,6 +128,8 @@ if timeline_tab.open:
         per_week = views.weekly(filters)
         counts = data.load_timeline(str(path), state, filters, stack_by, per_week)
         st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
+        if filters.include_undated and overview.n_undated:
+            st.caption("Undated events have no day to stand on: the timeline leaves them out.")
 
 if events_tab.open:
     with events_tab:

@@ -13,7 +13,7 @@ import sqlite3
 from .queries import NEWEST_FIRST, Filters, where
 
 COLUMNS = ("event_id", "event_date", "date_precision", "date_text", "date_basis", "date_value",
-           "published_date", "published_inferred", "source", "title", "url", "place_text", "place_name",
+           "published_date", "published_inferred", "published_basis", "source", "title", "url", "place_text", "place_name",
            "place_id", "geonameid", "country_code", "admin1", "feature_code", "geo_precision", "lat", "lon",
            "event_type", "confidence", "sentence", "article_id", "role", "trigger", "actors", "place_reason",
            "group_id", "group_reason")

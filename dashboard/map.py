@@ -88,9 +88,15 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+_PUBLISHED_HOW = {"url": " (from the article's URL)", "text": " (inferred: read from the article's text)",
+                  "option": " (given when the pipeline ran)"}
+
+
 def date_how(row: EventRow) -> str:
     """How the date was derived, as plain text: “Friday” → 2022-09-09 (relative to publication 2022-09-10)."""
-    published = (row.published_date or "unknown") + (" (inferred)" if row.published_inferred else "")
+    if row.event_date is None:
+        return "undated: the article carries no publication date and the sentence no date of its own"
+    published = (row.published_date or "unknown") + _PUBLISHED_HOW.get(row.published_basis, "")
     if row.date_basis == "publication" or not row.date_text:
         return f"no date in the sentence → publication date {published}"
     basis = _BASIS_TEXT.get(row.date_basis, row.date_basis)

@@ -1,8 +1,8 @@
 """The filters as URL query parameters, so that a copied URL reproduces the view.
 
-`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&type=strike&area=UA&q=dam&role=event&country=1`;
-a parameter left out means its default (the data's first or last day, every source and type, anywhere, no
-search, the roles that make map points, no country-level points), so
+`?from=2022-09-01&to=2022-09-30&source=Harbour%20Post&source=Northern%20Ledger&type=strike&area=UA&q=dam&role=event&country=1&undated=1`;
+a parameter left out means its default (the days holding most events, every source and type, anywhere, no
+search, the roles that make map points, no country-level points, no undated events), so
 the default view has a clean URL that follows new data. A bad value never raises: it falls back to the
 default and yields a warning for the page to show.
 """
@@ -17,7 +17,8 @@ from pipeline.taxonomy import MAP_ROLES, ROLES
 from .queries import Filters
 
 FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY = "from", "to", "source", "type", "area", "q", "role", "country"
-KEYS = (FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY)
+UNDATED = "undated"
+KEYS = (FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY, UNDATED)
 # `source=` (one empty value) means "no source selected", which differs from leaving `source` out (all);
 # the same for `type=`.
 NO_SOURCE = ""
@@ -35,6 +36,8 @@ class Defaults:
     sources: tuple[str, ...]
     event_types: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()  # every area key a URL may name
+    earliest: date | None = None  # the data's first and last days: how far the date boxes reach
+    latest: date | None = None
 
 
 def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filters, list[str]]:
@@ -49,8 +52,8 @@ def parse(params: Mapping[str, Sequence[str]], defaults: Defaults) -> tuple[Filt
     event_types = _choice(params, TYPE, defaults.event_types, "event type", warnings)
     areas = _areas(params, defaults, warnings)
     text = " ".join((_last(params, TEXT) or "").split())[:MAX_TEXT]
-    return Filters(start, end, sources, _country(params, warnings), event_types, areas, text,
-                   _roles(params, warnings)), warnings
+    return Filters(start, end, sources, _flag(params, COUNTRY, warnings), event_types, areas, text,
+                   _roles(params, warnings), _flag(params, UNDATED, warnings)), warnings
 
 
 def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
@@ -72,6 +75,8 @@ def encode(filters: Filters, defaults: Defaults) -> dict[str, str | list[str]]:
         params[ROLE] = list(filters.roles) or NO_SOURCE
     if filters.include_country:
         params[COUNTRY] = "1"
+    if filters.include_undated:
+        params[UNDATED] = "1"
     return params
 
 
@@ -138,13 +143,16 @@ def _areas(params, defaults: Defaults, warnings: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v in known))
 
 
-def _country(params, warnings: list[str]) -> bool:
-    raw = _last(params, COUNTRY)
+_HIDDEN = {COUNTRY: "Country-level points are hidden.", UNDATED: "Undated events are hidden."}
+
+
+def _flag(params, key: str, warnings: list[str]) -> bool:
+    raw = _last(params, key)
     if raw is None or raw.strip().lower() in _FALSE:
         return False
     if raw.strip().lower() in _TRUE:
         return True
-    warnings.append(f"Ignored {COUNTRY}={quote(raw)} in the URL: use 1 or 0. Country-level points are hidden.")
+    warnings.append(f"Ignored {key}={quote(raw)} in the URL: use 1 or 0. {_HIDDEN[key]}")
     return False
 
 

@@ -28,15 +28,22 @@ class Filters:
     areas: tuple[str, ...] = ()  # country codes ("UA") and admin-1 regions ("UA/Kharkivska"); () = anywhere
     text: str = ""  # words that the sentence, the place or the title must contain
     roles: tuple[str, ...] = MAP_ROLES  # what a place mention must be: by default where things happened
+    include_undated: bool = False  # events no date was found for (an undated article's, not dated by its text)
 
 
 @dataclass(frozen=True)
 class Overview:
-    """The whole database at a glance: what the filters' defaults and the empty states need."""
+    """The whole database at a glance: what the filters' defaults and the empty states need. Events and reports
+    mean what they mean everywhere (the run's summary, the counts above the map): reports are map rows, events
+    the groups they make. `span` is the default date range: the days that hold most events, so that a history
+    paragraph's 1863 or a misread 2030 does not stretch it; `first_date`/`last_date` bound the date boxes."""
 
     n_events: int
     first_date: date | None
     last_date: date | None
+    n_reports: int = 0
+    n_undated: int = 0
+    span: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ class EventRow:
     actors: tuple[str, ...] = ()
     place_reason: str = ""  # why the gazetteer chose this place
     group_id: str = ""  # the event (group of reports) this report belongs to
+    published_basis: str = "given"  # how the article's date was found: given, url, option, text, none
 
 
 # Text columns may be NULL in rows from older or foreign writers; the views expect strings.
@@ -97,7 +105,8 @@ _TEXT_COLUMNS = {"date_precision", "date_text", "date_basis", "date_value", "pla
                  "country_code", "geo_precision", "source", "sentence", "event_type", "trigger", "place_reason"}
 # A row without a group (written before grouping existed, or by a foreign writer) is an event of its own.
 GROUP = "COALESCE(group_id, event_id)"
-_COLUMN_SQL = {"group_id": f"{GROUP} AS group_id", "role": "COALESCE(role, 'event') AS role"}
+_COLUMN_SQL = {"group_id": f"{GROUP} AS group_id", "role": "COALESCE(role, 'event') AS role",
+               "published_basis": "COALESCE(published_basis, 'given') AS published_basis"}
 ROW_COLUMNS = ", ".join(
     _COLUMN_SQL.get(f.name) or (f"COALESCE({f.name}, '') AS {f.name}" if f.name in _TEXT_COLUMNS else f.name)
     for f in fields(EventRow)
@@ -120,11 +129,38 @@ def needs_upgrade(conn: sqlite3.Connection) -> bool:
     return not {"role", "group_id"} <= {row[1] for row in conn.execute("PRAGMA table_info(events)")}
 
 
+# Share of the dated events left out at the early end of the default date range.
+SPAN_TRIM = 0.02
+_MAP = f"COALESCE(role, 'event') IN ({', '.join(repr(r) for r in MAP_ROLES)})"
+
+
 def overview(conn: sqlite3.Connection) -> Overview:
     if not _has_events_table(conn):
         return Overview(0, None, None)
-    n, first, last = conn.execute("SELECT COUNT(*), MIN(event_date), MAX(event_date) FROM events").fetchone()
-    return Overview(n, _to_date(first), _to_date(last))
+    events, reports, undated, latest_published = conn.execute(
+        f"SELECT COUNT(DISTINCT {GROUP}), COUNT(*), COUNT(*) - COUNT(event_date), MAX(published_date) FROM events"
+        f" WHERE {_MAP}").fetchone()
+    days = [(_to_date(d), n) for d, n in conn.execute(
+        f"SELECT event_date, COUNT(*) FROM events WHERE {_MAP} AND event_date IS NOT NULL GROUP BY 1 ORDER BY 1")]
+    days = [(d, n) for d, n in days if d is not None]
+    if not days:
+        return Overview(events, None, None, reports, undated)
+    return Overview(events, days[0][0], days[-1][0], reports, undated, _span(days, _to_date(latest_published)))
+
+
+def _span(days: list[tuple[date, int]], latest_published: date | None) -> tuple[date, date]:
+    """From the day before which only SPAN_TRIM of the events lie, to the last day no later than the latest
+    publication (a date after it is a misreading or a plan): the default range follows the news."""
+    total, seen = sum(n for _, n in days), 0
+    start = days[0][0]
+    for day, n in days:
+        seen += n
+        if seen > SPAN_TRIM * total:
+            start = day
+            break
+    ends = [d for d, _ in days if latest_published is None or d <= latest_published]
+    end = ends[-1] if ends else days[-1][0]
+    return start, max(start, end)
 
 
 def source_counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -170,7 +206,8 @@ def area_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 def where(filters: Filters) -> tuple[str, list]:
     """The WHERE clause and its parameters for `filters`."""
-    clauses = ["event_date >= ?", "event_date <= ?"]
+    dated = "event_date >= ? AND event_date <= ?"
+    clauses = [f"({dated} OR event_date IS NULL)" if filters.include_undated else dated]
     params: list = [filters.start.isoformat(), filters.end.isoformat()]
     for column, chosen in (("source", filters.sources), ("COALESCE(event_type, 'other')", filters.event_types)):
         if chosen is not None:
@@ -232,7 +269,8 @@ def timeline_counts(conn: sqlite3.Connection, filters: Filters, by: str, weekly:
     bucket = "date(event_date, '-6 days', 'weekday 1')" if weekly else "event_date"
     key = "COALESCE(event_type, 'other')" if by == "type" else "COALESCE(source, '')"
     rows = conn.execute(
-        f"SELECT {bucket} AS bucket, {key} AS k, COUNT(*) FROM events {sql} GROUP BY 1, 2 ORDER BY 1, 2", params
+        f"SELECT {bucket} AS bucket, {key} AS k, COUNT(*) FROM events {sql} AND event_date IS NOT NULL"
+        " GROUP BY 1, 2 ORDER BY 1, 2", params
     )
     return [tuple(r) for r in rows]
 

@@ -17,15 +17,20 @@ from .queries import AREA_SEPARATOR, Choices, Filters
 
 FROM, TO, SOURCES, TYPES = "filter_from", "filter_to", "filter_sources", "filter_types"
 AREAS, TEXT, ROLES, COUNTRY = "filter_areas", "filter_text", "filter_roles", "filter_country"
+UNDATED = "filter_undated"
 _DEFAULTS = "filter_defaults"  # the Defaults the widgets were last drawn with
 
 
-def defaults_for(first, last, choices: Choices) -> Defaults:
-    return Defaults(first, last, tuple(choices.sources), tuple(choices.event_types), tuple(choices.areas))
+def defaults_for(span: tuple, bounds: tuple, choices: Choices) -> Defaults:
+    """The unfiltered view: the days holding most events (`span`), inside the data's first and last (`bounds`)."""
+    return Defaults(span[0], span[1], tuple(choices.sources), tuple(choices.event_types), tuple(choices.areas),
+                    earliest=bounds[0], latest=bounds[1])
 
 
-def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str]) -> tuple[Filters, list[str]]:
-    """Draw the filters; return what they select and the warnings about the URL (markdown)."""
+def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str], undated: int = 0
+            ) -> tuple[Filters, list[str]]:
+    """Draw the filters; return what they select and the warnings about the URL (markdown). `undated`: how many
+    events have no date."""
     state = st.session_state
     warnings: list[str] = []
     if FROM not in state:
@@ -69,6 +74,13 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
             help="Events placed only as far as a country (\"in Ukraine\") sit on the country's centre "
                  "point, which says little about where they happened.",
         )
+        include_undated = st.toggle(
+            f"Show undated events ({undated:,})", key=UNDATED,
+            help="Events of articles that carry no publication date and whose text does not date them either "
+                 "(\"on Friday\" counts from a day nobody gave). They are shown at their place, whatever the "
+                 "dates above; the timeline leaves them out. Give a date with `--published` or a `published` "
+                 "field when running the pipeline.",
+        )
     # A date box the reader has emptied reads as None: treat it as its default.
     start, end = start or defaults.start, end or defaults.end
     if start > end:
@@ -76,7 +88,7 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str])
         start, end = end, start
     selected = Filters(start, end, _chosen(sources, defaults.sources), include_country,
                        _chosen(event_types, defaults.event_types), tuple(areas), " ".join(text.split()),
-                       tuple(r for r in role_options if r in roles))
+                       tuple(r for r in role_options if r in roles), include_undated)
     _write_url(params.encode(selected, defaults))
     return selected, warnings
 
@@ -85,7 +97,7 @@ def _bounds(defaults: Defaults, value):
     """A date box's bounds, stretched to hold its value (a URL's date may lie outside the data, and Streamlit
     rejects a value out of bounds); an emptied box holds None."""
     value = value or defaults.start
-    return min(defaults.start, value), max(defaults.end, value)
+    return min(defaults.earliest or defaults.start, value), max(defaults.latest or defaults.end, value)
 
 
 def area_label(area: str, country_names: dict[str, str]) -> str:
@@ -105,6 +117,7 @@ def _from_url(defaults: Defaults) -> list[str]:
     state = st.session_state
     wanted, warnings = params.parse({k: st.query_params.get_all(k) for k in params.KEYS}, defaults)
     state[FROM], state[TO], state[COUNTRY] = wanted.start, wanted.end, wanted.include_country
+    state[UNDATED] = wanted.include_undated
     state[SOURCES] = list(defaults.sources if wanted.sources is None else wanted.sources)
     state[TYPES] = list(defaults.event_types if wanted.event_types is None else wanted.event_types)
     state[AREAS], state[TEXT], state[ROLES] = list(wanted.areas), wanted.text, list(wanted.roles)

@@ -21,8 +21,20 @@ from .unresolved import UnresolvedRow
 OTHER_TYPE = "other"
 # A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.
 WEEKLY_AFTER_DAYS = 120
-TABLE_COLUMNS = ["Date", "Date precision", "Place", "Country", "Place precision", "Role", "Source", "Type",
-                 "Trigger", "Actors", "Title", "Sentence", "Link"]
+TABLE_COLUMNS = ["Date", "Date precision", "Dated by", "Place", "Country", "Place precision", "Role", "Source",
+                 "Type", "Trigger", "Actors", "Title", "Sentence", "Link"]
+# How sure a date is, in the table: the sentence's own words, or the article's date and where that came from.
+_PUBLICATION = {"given": "publication date", "option": "publication date (given at run)",
+                "url": "publication date (from URL)", "text": "publication date (inferred from text)"}
+
+
+def dated_by(row: EventRow) -> str:
+    if row.event_date is None:
+        return "undated"
+    if row.date_basis in ("explicit", "relative") and row.date_text:
+        return "sentence" + (" (relative to an inferred date)" if row.date_basis == "relative"
+                             and row.published_basis == "text" else "")
+    return _PUBLICATION.get(row.published_basis, "publication date")
 
 
 def weekly(filters: Filters) -> bool:
@@ -60,7 +72,8 @@ def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:
     frame = pd.DataFrame(
         [
             [
-                r.event_date, r.date_precision, r.place_name or r.place_text, r.country_code, r.geo_precision,
+                r.event_date, r.date_precision, dated_by(r), r.place_name or r.place_text, r.country_code,
+                r.geo_precision,
                 r.role, r.source, r.event_type, r.trigger, ", ".join(r.actors), r.title or "", r.sentence,
                 safe_url(r.url),
             ]

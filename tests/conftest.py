@@ -48,7 +48,7 @@ def build_events_db(path: Path) -> Path:
     harbour1 = _article("hp-1", "Harbour Post", date(2022, 9, 10), "Kharkiv counteroffensive advances",
                         "https://harbour.example/kharkiv")
     harbour2 = _article("hp-2", "Harbour Post", date(2022, 9, 20), "Floods reach Dadu", "https://harbour.example/dadu")
-    ledger = _article("nl-1", "Northern Ledger", date(2022, 9, 25), "Lyman recaptured", "http://ledger.example/lyman")
+    ledger = _article("nl-1", "Northern Ledger", date(2022, 10, 2), "Lyman recaptured", "http://ledger.example/lyman")
     hostile = _article("mw-1", HOSTILE_SOURCE, date(2022, 9, 15), HOSTILE_TITLE, HOSTILE_URL)
     rows = {
         harbour1: [

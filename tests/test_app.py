@@ -6,6 +6,7 @@ import io
 import json
 import re
 from contextlib import closing
+from dataclasses import replace
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -236,7 +237,8 @@ def test_injected_source_matches_nothing(events_db):
 
 def test_queries_filter_in_sql(events_db):
     with closing(connect(events_db, readonly=True)) as conn:
-        assert queries.overview(conn) == queries.Overview(7, date(2022, 9, 1), date(2022, 10, 1))
+        assert queries.overview(conn) == queries.Overview(7, date(2022, 9, 1), date(2022, 10, 1), n_reports=7,
+                                                          span=(date(2022, 9, 1), date(2022, 10, 1)))
         assert queries.source_counts(conn) == {"Harbour Post": 4, "Meridian Wire": 1, "Northern Ledger": 2}
         every = queries.events(conn, ALL, 100)
         assert [e.event_date for e in every] == sorted((e.event_date for e in every), reverse=True)
@@ -674,3 +676,58 @@ def test_popups_carry_fewer_events_when_there_are_many_places(tmp_path):
     assert [len(p.events) for p in roomy] == [3] * 4
     assert [len(p.events) for p in tight] == [2] * 4  # 8 events over 4 places
     assert [len(p.events) for p in starved] == [1] * 4 and all(p.n_events == 5 for p in starved)
+
+
+# --- dates the reader can trust ------------------------------------------------------------------
+
+
+def _dated_db(path, dates_and_published):
+    """A database of one article per (event date, publication date); None for an undated event."""
+    from conftest import _article, _event
+
+    conn = connect(path)
+    for n, (day, published) in enumerate(dates_and_published):
+        article = _article(f"a{n}", "Wire", published or date(2020, 1, 1), f"story {n}", f"https://wire.example/{n}")
+        event = _event(article, n, day, "Kharkiv", 49.98, 36.25, "Shelling hit Kharkiv.",
+                       **({"date_precision": "none", "date_basis": "none", "published_basis": "none",
+                           "published_date": None} if day is None else {}))
+        save_article(conn, article, [event], [], run_id="t")
+    conn.close()
+    return path
+
+
+def test_default_range_is_the_span_holding_most_events(tmp_path):
+    days = [(f"2016-12-{d:02d}", date(2016, 12, 20)) for d in range(1, 20)] * 3
+    outliers = [("1863-11-19", date(2016, 12, 20)), ("2030-12-31", date(2016, 12, 20))]
+    db = _dated_db(tmp_path / "e.db", days + outliers)
+    with closing(connect(db, readonly=True)) as conn:
+        found = queries.overview(conn)
+    assert (found.first_date, found.last_date) == (date(1863, 11, 19), date(2030, 12, 31))  # the boxes reach all
+    assert found.span == (date(2016, 12, 1), date(2016, 12, 19))  # a history date and a misread one do not count
+
+
+def test_undated_events_are_behind_a_toggle_off_by_default(tmp_path, monkeypatch):
+    db = _dated_db(tmp_path / "e.db", [("2022-09-09", date(2022, 9, 10)), (None, None)])
+    with closing(connect(db, readonly=True)) as conn:
+        assert queries.overview(conn).n_undated == 1
+        dated = Filters(date(2022, 9, 1), date(2022, 9, 30))
+        assert queries.totals(conn, dated).reports == 1
+        assert queries.totals(conn, replace(dated, include_undated=True)).reports == 2
+        assert queries.timeline_counts(conn, replace(dated, include_undated=True), "source", False) == [
+            ("2022-09-09", "Wire", 1)]  # no day to stand on
+    app = run_app(db, monkeypatch)
+    assert app.toggle(key="filter_undated").value is False and app.metric[1].value == "1"
+    app.toggle(key="filter_undated").set_value(True).run()
+    assert app.metric[1].value == "2" and app.query_params.get("undated") == "1"
+    assert "undated" in list(table(app)["Dated by"])
+
+
+def test_an_inferred_publication_date_says_so(tmp_path, monkeypatch):
+    from dashboard.map import date_how
+
+    db = _dated_db(tmp_path / "e.db", [("2022-09-10", date(2022, 9, 10))])
+    with closing(connect(db, readonly=True)) as conn:
+        [row] = queries.events(conn, Filters(date(2022, 9, 1), date(2022, 9, 30)), 10)
+    inferred = replace(row, published_basis="text", date_basis="publication", date_text="")
+    assert "inferred" in date_how(inferred)
+    assert "inferred" in views.dated_by(replace(inferred, date_basis="relative", date_text="Friday"))

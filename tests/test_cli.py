@@ -1,5 +1,6 @@
 """`python -m pipeline`: exit status, one-line messages, idempotent runs. Real subprocesses, real database."""
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -152,3 +153,28 @@ def test_cli_missing_gazetteer_is_one_line(tmp_path):
     assert env_run.returncode == 3
     assert env_run.stderr.strip().startswith("error: ") and "build-gazetteer" in env_run.stderr
     assert len(env_run.stderr.strip().splitlines()) == 1
+
+
+def test_cli_summary_counts_events_as_the_dashboard_does(tmp_path, gazetteer_path):
+    from contextlib import closing
+
+    from dashboard import queries
+    from pipeline.store import connect
+
+    db = tmp_path / "e.db"
+    result = run("run", ROOT / "data" / "articles", "--db", db, "--quiet")
+    assert result.returncode == 0, result.stderr
+    events, reports = map(int, re.search(r"\((\d+) events from (\d+) reports\)", result.stdout).groups())
+    with closing(connect(db, readonly=True)) as conn:
+        overview = queries.overview(conn)
+    assert (overview.n_events, overview.n_reports) == (events, reports) and events > 10
+    assert "publication dates: 10 given, 5 read from the text" in result.stdout  # the text files' datelines
+
+
+def test_cli_undated_articles_are_counted_and_told_how_to_give_a_date(tmp_path, gazetteer_path):
+    (tmp_path / "a.txt").write_text("Shelling hit Kharkiv on Friday, officials said.")
+    result = run("run", tmp_path / "a.txt", "--db", tmp_path / "e.db", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "1 undated (give a date with --published YYYY-MM-DD or a 'published' field)" in result.stdout
+    with sqlite3.connect(tmp_path / "e.db") as conn:
+        assert conn.execute("SELECT event_date, date_basis FROM events").fetchall() == [(None, "none")]

@@ -40,7 +40,8 @@ def read_once(db: Path) -> int:
         [half_written] = conn.execute(HALF_WRITTEN).fetchone()
         conn.execute("COMMIT")
     assert half_written == 0
-    assert overview.n_events == totals.reports == stored_events
+    assert (overview.n_events, overview.n_reports) == (totals.events, totals.reports)
+    assert totals.reports == stored_events
     # An event is a group of reports; one group may span places (a town inside a reported region).
     assert totals.events <= totals.reports and sum(m.n_events for m in markers) >= totals.events
     assert len(newest) == min(50, totals.reports)
