@@ -164,7 +164,7 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
         rows.append([place.lat, place.lon, index(types, place.event_type or "other"), place.n_events,
                      SHAPES.get(place.geo_precision, "point"), tooltip_text(place), _diameter(place.n_events), refs])
     return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
-            "articles": [[title or "Untitled article", safe_url(url)] for title, url in articles],
+            "articles": [[title or "(no title)", safe_url(url)] for title, url in articles],
             "events": events, "places": rows}
 
 

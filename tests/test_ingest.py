@@ -4,6 +4,7 @@ from datetime import date
 
 from pipeline.ingest import Ingestor, decode, text_hash
 from pipeline.models import Article, Rejection
+from pipeline.source_names import readable
 
 
 def read(*paths, **kw):
@@ -16,7 +17,7 @@ def test_ingest_txt_has_no_metadata_and_takes_folder_name_as_source(tmp_path):
     (folder / "a.txt").write_text("Shelling hit Kharkiv on Monday.")
     [article] = read(folder / "a.txt")
     assert isinstance(article, Article)
-    assert article.source == "kyiv-independent" and article.published is None and article.url is None
+    assert article.source == "Kyiv Independent" and article.published is None and article.url is None
 
 
 def test_ingest_source_precedence_record_then_cli_then_url_domain(tmp_path):
@@ -26,7 +27,7 @@ def test_ingest_source_precedence_record_then_cli_then_url_domain(tmp_path):
         {"text": "B", "url": "https://www.example.org/b"},
         {"text": "C"},
     ]))
-    assert [a.source for a in read(dump)] == ["Named", "example.org", tmp_path.name]
+    assert [a.source for a in read(dump)] == ["Named", "example.org", readable(tmp_path.name)]
     assert [a.source for a in read(dump, source="Given")] == ["Named", "Given", "Given"]
 
 
@@ -118,3 +119,27 @@ def test_ingest_folder_that_vanishes_mid_walk_is_reported(tmp_path):
     rest = list(items)
     assert isinstance(first, Article)
     assert [(r.origin, r.reason) for r in rest] == [(str(tmp_path / "sub"), "cannot read folder: No such file or directory")]
+
+
+def test_ingest_one_outlet_is_one_source_under_a_readable_name(tmp_path):
+    from pipeline.source_names import readable
+
+    names = tmp_path / "names.toml"
+    names.write_text('"apnews.com" = "Associated Press"\n')
+    assert readable("northern-ledger", names) == readable("Northern Ledger", names) == "Northern Ledger"
+    assert readable("www.APNews.com", names) == "Associated Press"
+    assert readable("thetowntalk.com", names) == "thetowntalk.com"  # a host no one named stays as it is
+    broken = tmp_path / "broken.toml"
+    broken.write_text("= not toml")
+    assert readable("meridian-wire", broken) == "Meridian Wire"  # a bad settings file is ignored
+
+
+def test_ingest_an_article_without_a_title_is_called_by_its_headline(tmp_path):
+    from pipeline.ingest import Ingestor
+
+    (tmp_path / "a.txt").write_text("Dam bursts near Derna\n\nFloods swept through the city on Monday.")
+    (tmp_path / "b.txt").write_text("Floods swept through Derna on Monday after two dams burst in the night, "
+                                    "killing thousands of people in the eastern Libyan city.")
+    titles = [a.title for a in Ingestor().read([str(tmp_path)])]
+    assert titles == ["Dam bursts near Derna", "Floods swept through Derna on Monday after two dams burst in the night, "
+                      "killing thousands of people…"]
