@@ -66,8 +66,11 @@ def filters(defaults: Defaults, choices: Choices, country_names: dict[str, str],
                                help="What the place is in its sentence. By default only where something happened "
                                     "(and where movements started and went) makes map points.\n"
                                     + "\n".join(f"- **{ROLE_LABELS.get(r, r)}**: {d}" for r, d in taxonomy.ROLES.items()))
+        # Typed letters match a name as written ("contains"), and Enter picks the first match, which is a country
+        # before its regions: fuzzy matching and a "Select all matches" entry made "Syria" + Enter add every
+        # region whose letters follow in that order (Sofia City, Buenos Aires).
         areas = st.multiselect("Countries and regions", options=list(defaults.areas), key=AREAS,
-                               placeholder="Anywhere",
+                               placeholder="Anywhere", filter_mode="contains", select_all=False,
                                format_func=lambda a: f"{area_label(a, country_names)} ({choices.areas[a]:,})")
         include_country = st.toggle(
             "Show country-level points", key=COUNTRY,

@@ -210,3 +210,19 @@ def test_hostile_text_stays_text_in_tooltip_table_and_details(browser, server, h
         assert not page.dialogs
     finally:
         page.context.close()
+
+
+def test_areas_box_enter_picks_the_one_exact_match(page):
+    """Typing a country and pressing Enter selects that country, not every region whose letters follow in order
+    ("Syria" once also added Sofia City and Buenos Aires)."""
+    page.frame_locator(MAP_FRAME).locator(MARKERS).first.wait_for(timeout=60_000)
+    box = page.locator("section[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(
+        has_text="Countries and regions").locator("input")
+    box.click()
+    box.type("Pakistan")
+    page.wait_for_timeout(500)
+    box.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('area=')", timeout=20_000)
+    page.wait_for_timeout(1000)
+    query = page.evaluate("() => window.location.search")
+    assert "area=PK" in query and query.count("area=") == 1, query
