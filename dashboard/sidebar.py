@@ -11,7 +11,7 @@ import streamlit as st
 from pipeline import taxonomy
 
 from . import params
-from .map import ROLE_LABELS
+from .labels import ROLE_LABELS
 from .params import Defaults
 from .queries import AREA_SEPARATOR, Choices, Filters
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import altair as alt
 import pandas as pd
 
-from .map import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url, what_line
+from .labels import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url, what_line
 from .places import Report
 from .queries import EventRow, Filters
 from .unresolved import UnresolvedRow

@@ -657,7 +657,7 @@ def test_an_old_database_is_brought_up_to_date(fresh_events_db, monkeypatch):
 
 
 def test_every_event_type_has_its_colour():
-    from dashboard.map import EVENT_COLOURS
+    from dashboard.labels import EVENT_COLOURS
     from pipeline.taxonomy import EVENT_TYPES
 
     assert set(EVENT_COLOURS) == set(EVENT_TYPES) - {"other"}
@@ -723,7 +723,7 @@ def test_undated_events_are_behind_a_toggle_off_by_default(tmp_path, monkeypatch
 
 
 def test_an_inferred_publication_date_says_so(tmp_path, monkeypatch):
-    from dashboard.map import date_how
+    from dashboard.labels import date_how
 
     db = _dated_db(tmp_path / "e.db", [("2022-09-10", date(2022, 9, 10))])
     with closing(connect(db, readonly=True)) as conn:

@@ -226,3 +226,39 @@ def test_areas_box_enter_picks_the_one_exact_match(page):
     page.wait_for_timeout(1000)
     query = page.evaluate("() => window.location.search")
     assert "area=PK" in query and query.count("area=") == 1, query
+
+
+def _overlaps(a, b) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+def test_legend_never_covers_markers_or_popups(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(MARKERS).first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)  # the fitted view has settled
+    legend = frame.locator(".dl-legend")
+    assert frame.locator(".dl-legend-rows").is_hidden()  # folded: a word in the corner
+    folded = legend.bounding_box()
+    markers = frame.locator(MARKERS)
+    for i in range(markers.count()):
+        box = markers.nth(i).bounding_box()
+        assert box is None or not _overlaps(box, folded), "a marker sits under the folded legend"
+    frame.locator(".dl-legend-toggle").click()
+    assert frame.locator(".dl-legend-rows").is_visible() and "battle" in legend.inner_text()
+    frame.locator(".dl-place").first.click()
+    frame.locator(".leaflet-popup-content").wait_for(timeout=5_000)
+    page.wait_for_timeout(500)
+    assert frame.locator(".dl-legend-rows").is_hidden()  # a popup folds the legend away
+    assert not _overlaps(frame.locator(".leaflet-popup").bounding_box(), legend.bounding_box())
+
+
+def test_markers_carry_place_names_once_zoomed_in(page):
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(MARKERS).first.wait_for(timeout=60_000)
+    assert frame.locator(".dl-name").first.is_hidden()  # far out, names would crowd each other
+    handle = page.locator(MAP_FRAME).element_handle().content_frame()
+    handle.evaluate("() => { var m = Object.values(window).find(v => v && v._container && v.setView);"
+                    " m.setView([49.6, 37.0], 8); }")
+    frame.locator(".dl-name", has_text="Izyum").wait_for(state="visible", timeout=10_000)
+    assert frame.locator(".dl-name", has_text="Izyum").is_visible()
