@@ -155,7 +155,12 @@ def _partial(text: str) -> Partial | None:
 
 # Where a text dates itself: its head (dateline, byline), a "Published"/"Updated" label, a photo caption.
 HEAD_CHARS = 250
-_LABEL = re.compile(r"\b(?:published|updated|posted|last modified|date)\b[^\n]{0,30}$", re.I)
+_LABEL = re.compile(r"\b(?:published|updated|posted|last modified)\b[^\n]{0,30}$", re.I)
+# Words of a sentence before a date in the head: "died Thursday, March 5, 2009" dates a death, not the story;
+# a byline ("BY RUSS ZIMMER Advocate Reporter March 15, 2009") or a dateline has none.
+_SENTENCE_WORD = re.compile(r"\b(?:on|of|[a-z]{3,})\b")
+# A caption's credit lies near its date; a text that is one long line is no caption because "(AP)" is in it.
+CAPTION_REACH = 200
 _CAPTION = re.compile(r"\(photo\b|\bphoto:|getty images|\bap photo\b|\breuters\b|\bafp\b|\bphotograph\b", re.I)
 _DATELINE_LINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s*[A-Z][A-Za-z .]+)?\s*[-–—]", re.M)
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
@@ -179,13 +184,14 @@ def from_text(text: str, days: list, partial: Partial | None = None, years: set[
 
 
 def _dates_the_text(text: str, offset: int) -> bool:
-    if offset < HEAD_CHARS:
-        return True
     line_start = text.rfind("\n", 0, offset) + 1
+    if offset < HEAD_CHARS and not _SENTENCE_WORD.search(text, max(line_start, offset - 40), offset):
+        return True
     line_end = text.find("\n", offset)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return bool(_LABEL.search(text[max(line_start, offset - 40):offset]) or _CAPTION.search(line)
-                or _DATELINE_LINE.match(line))
+    line_end = line_end if line_end >= 0 else len(text)
+    near = text[max(line_start, offset - CAPTION_REACH):min(line_end, offset + CAPTION_REACH)]
+    return bool(_LABEL.search(text[max(line_start, offset - 40):offset]) or _CAPTION.search(near)
+                or _DATELINE_LINE.match(text[line_start:line_end]))
 
 
 def decide(raw: object, url: str | None, option: date | None, text: str) -> tuple[date | None, str, bool]:
