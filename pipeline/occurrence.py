@@ -19,7 +19,7 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from .models import DateMention, PlaceMention
-from .roles import SPEECH_VERBS, clause_verb, local_body, modal, person_noun, person_of
+from .roles import SPEECH_VERBS, based, clause_verb, local_body, modal, person_noun, person_of
 
 MODEL_PATH = Path(__file__).parent / "data" / "occurrence.json"
 Cues = dict[str, float]
@@ -35,7 +35,7 @@ _LOCATIVE = {"in", "at", "near", "on", "outside", "inside", "across", "throughou
              "onto", "over", "through", "along", "off"}
 _GENERIC_WORDS = re.compile(r"%|\bpercent\b|\bper cent\b|\brate\b|\baverage\b|\bmillion\b|\bbillion\b|\bmost\b|"
                             r"\blargest\b|\bknown\b|\busually\b|\boften\b|\bevery\b|\beach year\b|\bper\b", re.I)
-_QUOTES = re.compile(r"[\"“”]")
+_QUOTES = {'"', "“", "”", "``", "''"}
 _RECENT_DAYS = 8
 _OLD_DAYS = 31
 
@@ -62,7 +62,7 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
         "local_body": float(local_body(root)),
         "in_name": float(_in_name(span)),
         "hard_news": float(event_type in _HARD_NEWS),
-        "based": float(span.doc.text[span.end_char:span.end_char + 6].lower() in ("-based", " based")),
+        "based": float(based(span)),
         "org_entity": float(any(t.ent_type_ in ("ORG", "PERSON", "FAC", "WORK_OF_ART", "EVENT") for t in span)
                             or root.head.ent_type_ == "ORG" and root.dep_ == "compound"),
         "modal": float(verb is not None and modal(verb)),
@@ -70,7 +70,7 @@ def cues(span: Span, mention: PlaceMention, rule_role: str, event_type: str, tri
         "speech": float(verb is not None and verb.lemma_.lower() in SPEECH_VERBS),
         "present": float(verb is not None and verb.tag_ in ("VBZ", "VBP")),
         "past": float(verb is not None and (verb.tag_ in ("VBD", "VBN"))),
-        "quoted": float(len(_QUOTES.findall(span.doc.text, sent.start_char, span.start_char)) % 2 == 1),
+        "quoted": float(sum(t.text in _QUOTES for t in span.doc[sent.start:span.start]) % 2 == 1),
         "generic_words": float(bool(_GENERIC_WORDS.search(sent.text))),
         "listed": float(_list_size(root) >= 3),
         "in_title": float(bool(title) and mention.text.lower() in title.lower()),

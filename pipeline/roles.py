@@ -90,8 +90,14 @@ def syntactic_role(span: Span, how: str, is_country: bool) -> str:
 def is_residence(span: Span) -> bool:
     """Where a person lives or an organisation is based: 'Evans, 26, of Paris', 'a Gainesville man',
     'the Pittsburgh-based company'."""
-    return person_of(span.root) or person_noun(span.root) or \
-        span.doc.text[span.end_char:span.end_char + 6].lower() in ("-based", " based")
+    return person_of(span.root) or person_noun(span.root) or based(span)
+
+
+def based(span: Span) -> bool:
+    """'the Pittsburgh-based company': read from the tokens (Doc.text is rebuilt on every call)."""
+    after = span.doc[span.end:span.end + 2]
+    return bool(after) and (after[0].lower_ == "based" or after[0].text == "-" and len(after) > 1
+                            and after[1].lower_ == "based")
 
 
 def person_of(root: Token) -> bool:
