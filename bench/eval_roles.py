@@ -11,8 +11,8 @@
     so this measures the role decision, not recognition (eval_geo.py measures that).
 (b) Event types on tests/data/event_types.jsonl: sentences written for this project, each with one place and its
     gold type. The prediction is the type on that place's row (a map role first); no row counts as 'missing'.
-    Records with split 'heldout' (every third, fixed before any tuning) were never looked at while the rules
-    were written; --errors lists mistakes on the 'tune' split only.
+    Records with split 'heldout' (every third of the first 302, fixed before any tuning) were never looked at while
+    the rules were written; --errors lists mistakes on the 'tune' split only.
 Usage: python bench/eval_roles.py [--data ../shared/eval/geo] [--limit N] [--errors] [--json bench/results/roles.json]
 """
 from __future__ import annotations

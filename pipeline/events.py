@@ -49,13 +49,16 @@ def build_events(article: Article, doc: Doc, places: list[PlaceMention], dates: 
     seen: set[tuple[int, str, str]] = set()
     decided: list[PlaceMention] = []
     named = Counter(m.place.place_id for m, _, _ in read if m.place is not None)
+    # A title made from the text's own first words (ingest.headline) says no more than the lead does.
+    title = article.title if article.title and not article.text.lstrip().startswith(article.title.rstrip("…")) \
+        else None
     for mention, span, governing in read:
         if span is None or mention.place is None:
             decided.append(mention)
             continue
         event_type, trigger = classify(span.root)
         rule_role = final_role(mention.role, governing, published)
-        found = cues(span, mention, rule_role, event_type, trigger, governing, published, article.title, named)
+        found = cues(span, mention, rule_role, event_type, trigger, governing, published, title, named)
         mention = replace(mention, role=_decide(rule_role, found, model), cues=tuple(sorted(found.items())))
         decided.append(mention)
         key = (span.sent.start, mention.place.place_id, mention.role)
