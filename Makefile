@@ -34,8 +34,10 @@ assets: $(BIN)/.installed npm
 pipeline: setup
 	$(BIN)/python -m pipeline run data/articles --db $(DB) || [ $$? -eq 1 ]
 
-# The browser tests drive Debian's chromium; install it when it is missing (needs root or sudo).
+# The browser tests drive Debian's chromium, and the store's tests start a throwaway PostgreSQL cluster from
+# Debian's postgresql; install what is missing (needs root or sudo).
 setup-test:
-	@command -v chromium >/dev/null || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	  [ -z "$$missing" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; }

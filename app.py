@@ -1,9 +1,8 @@
 """Dateline dashboard: `streamlit run app.py`, reading the database named by DATELINE_DB.
 
-Layout and widgets only: SQL lives in dashboard/queries.py (places.py for the map, export.py for the
-downloads, unresolved.py), cached reads in dashboard/data.py, the map in dashboard/map.py.
+Layout and widgets only: every read goes through the storage package (pipeline/storage), cached in
+dashboard/data.py; the map is dashboard/map.py, the downloads dashboard/export.py.
 """
-import sqlite3
 from datetime import date
 
 import streamlit as st
@@ -11,6 +10,7 @@ from streamlit_folium import st_folium
 
 from dashboard import access, assets, data, sidebar, views
 from dashboard.map import base_map, events_layer
+from pipeline.storage import SchemaError, StoreError
 
 TABLE_KEY = "events_table"
 PANEL_KEY = "panel"  # the open tab under the map: Timeline, Events or Unresolved places
@@ -20,33 +20,32 @@ access.gate()
 st.title("Dateline")
 st.caption("Events that news articles report, placed on the map and dated from the articles themselves.")
 
-path = data.db_path()
-if not path.exists():
+store = data.store()
+shown = store.location.shown
+if not store.exists:
     st.info(
-        f"**No events database yet** (looked for `{path}`).\n\n"
+        f"**No events database yet** (looked for `{shown}`).\n\n"
         "Run `make demo` to set up and load the sample articles, or "
         "`python -m pipeline run data/articles` to build it from articles, then reload this page. "
         "Set `DATELINE_DB` to read another database.",
         icon="📭",
     )
     st.stop()
-
-state = data.db_state(path)
-problem = data.upgrade(str(path), state)
-if problem:
-    st.error(f"Could not bring the database `{path}` up to date: {problem}. Run `python -m pipeline run` once "
-             "(it upgrades the database), then reload.", icon="🚫")
-    st.stop()
 try:
-    overview = data.load_overview(str(path), state)
-    choices = data.load_choices(str(path), state) if overview.n_events else None
-except sqlite3.DatabaseError as error:
-    st.error(f"Could not read the database `{path}`: {error}. Is it a Dateline events database?", icon="🚫")
+    token = data.change_token(store)
+    name = store.location.target
+    overview = data.load_overview(name, token)
+    choices = data.load_choices(name, token) if overview.n_events else None
+except SchemaError as error:
+    st.error(f"**The database needs a migration.** {error}", icon="🚫")
+    st.stop()
+except StoreError as error:
+    st.error(f"Could not read the database: {error}. Is it a Dateline events database?", icon="🚫")
     st.stop()
 
 if not overview.n_events:
     st.info(
-        f"**The database has no events yet** (`{path}`).\n\n"
+        f"**The database has no events yet** (`{shown}`).\n\n"
         "Run `python -m pipeline run data/articles` (or give it your own files and folders) "
         "and the events appear here on the next interaction.",
         icon="📭",
@@ -57,7 +56,7 @@ today = date.today()
 bounds = (overview.first_date or today, overview.last_date or today)
 defaults = sidebar.defaults_for(overview.span or bounds, bounds, choices)
 filters, warnings = sidebar.filters(defaults, choices, data.country_names(), overview.n_undated)
-st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} reports in `{path.name}`, dated "
+st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} reports in `{store.location.label}`, dated "
                    f"{bounds[0]} to {bounds[1]}; most fall between {defaults.start} and {defaults.end}, the range "
                    f"shown unless you change it." + (f" {overview.n_undated:,} reports are undated." if
                                                      overview.n_undated else ""))
@@ -65,7 +64,7 @@ for warning in warnings:
     st.warning(warning, icon="⚠️")
 
 metrics = st.container()  # above the map, filled after it: the map's data goes out first
-selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(str(path), state, filters))
+selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(name, token, filters))
 
 if assets.missing():
     st.error(
@@ -76,7 +75,7 @@ if assets.missing():
 else:
     base_url = st.get_option("server.baseUrlPath")
     assets.use_local_assets(base_url)
-    view = data.load_map(str(path), state, filters)
+    view = data.load_map(name, token, filters)
     if view.n_places:  # else no event matches: said below the counts
         focus = (selected.lat, selected.lon) if selected else None
         st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
@@ -86,7 +85,7 @@ else:
                    f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
                    f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
 
-totals = data.load_totals(str(path), state, filters)
+totals = data.load_totals(name, token, filters)
 for column, (label, value, help_text) in zip(metrics.columns(5), [
     ("Events", totals.events, "Reports of the same event (same place, date, type and actors) count once."),
     ("Reports", totals.reports, "Place mentions in articles that report an event."),
@@ -110,11 +109,11 @@ if not totals.events:
 download_csv, download_geojson = st.columns(2)
 download_csv.download_button(
     f"Download {totals.reports:,} reports as CSV", key="download_csv", on_click="ignore", icon="⬇️",
-    data=lambda: data.export_csv(str(path), filters), file_name="dateline-events.csv", mime="text/csv",
+    data=lambda: data.export_csv(name, filters), file_name="dateline-events.csv", mime="text/csv",
 )
 download_geojson.download_button(
     f"Download {totals.reports:,} reports as GeoJSON", key="download_geojson", on_click="ignore", icon="⬇️",
-    data=lambda: data.export_geojson(str(path), filters), file_name="dateline-events.geojson",
+    data=lambda: data.export_geojson(name, filters), file_name="dateline-events.geojson",
     mime="application/geo+json",
 )
 
@@ -126,14 +125,14 @@ if timeline_tab.open:
         stack_by = st.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
                             format_func=lambda v: "event type" if v == "type" else v)
         per_week = views.weekly(filters)
-        counts = data.load_timeline(str(path), state, filters, stack_by, per_week)
+        counts = data.load_timeline(name, token, filters, stack_by, per_week)
         st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
         if filters.include_undated and overview.n_undated:
             st.caption("Undated events have no day to stand on: the timeline leaves them out.")
 
 if events_tab.open:
     with events_tab:
-        rows = data.load_events(str(path), state, filters)
+        rows = data.load_events(name, token, filters)
         if totals.reports > len(rows):
             st.caption(f"The table shows the newest {len(rows):,} of {totals.reports:,} matching reports; "
                        "the map, the timeline, the counts and the downloads cover them all.")
@@ -154,11 +153,11 @@ if events_tab.open:
         if selected:
             with st.container(border=True):
                 st.markdown("**Selected event**")
-                st.html(views.details_html(selected, data.load_reports(str(path), state, selected.group_id)))
+                st.html(views.details_html(selected, data.load_reports(name, token, selected.group_id)))
 
 if unresolved_tab.open:
     with unresolved_tab:
-        unresolved = data.load_unresolved(str(path), state, filters)
+        unresolved = data.load_unresolved(name, token, filters)
         st.caption(f"{len(unresolved):,} place names found in the matching sources' articles published in the "
                    "date range that the gazetteer could not place on the map.")
         st.dataframe(views.unresolved_table(unresolved), hide_index=True)

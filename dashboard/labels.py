@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .queries import EventRow
+from pipeline.storage import EventRow
 
 # The pipeline's event types (pipeline/taxonomy.py) in Tableau-like colours; unknown types are grey.
 EVENT_COLOURS = {

@@ -27,7 +27,7 @@ from .basemap import OfflineBasemap
 from .labels import SHAPE_LABELS, SHAPES, colour, date_how, date_when, place_line, safe_url, what_line
 from .macros import js_json
 from .map_scripts import CLUSTER_ICON, EventsView, LayersControl, PlaceLabels, PlaceMarkers, Styles
-from .places import PlaceRow
+from pipeline.storage import PlaceRow
 
 TILES_ENV = "DATELINE_TILES"
 NO_TILES = "none"  # DATELINE_TILES=none: the offline basemap alone, and no request for tiles at all

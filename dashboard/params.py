@@ -14,7 +14,7 @@ from datetime import date
 
 from pipeline.taxonomy import MAP_ROLES, ROLES
 
-from .queries import Filters
+from pipeline.storage import Filters
 
 FROM, TO, SOURCE, TYPE, AREA, TEXT, ROLE, COUNTRY = "from", "to", "source", "type", "area", "q", "role", "country"
 UNDATED = "undated"

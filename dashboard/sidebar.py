@@ -13,7 +13,7 @@ from pipeline import taxonomy
 from . import params
 from .labels import ROLE_LABELS
 from .params import Defaults
-from .queries import AREA_SEPARATOR, Choices, Filters
+from pipeline.storage import AREA_SEPARATOR, Choices, Filters
 
 FROM, TO, SOURCES, TYPES = "filter_from", "filter_to", "filter_sources", "filter_types"
 AREAS, TEXT, ROLES, COUNTRY = "filter_areas", "filter_text", "filter_roles", "filter_country"

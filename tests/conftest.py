@@ -1,4 +1,5 @@
-"""Fixtures for the dashboard tests: a small real events database written by the pipeline's own store.
+"""Fixtures for the dashboard and store tests: a small real events database written through the storage package,
+on each engine (SQLite and a real PostgreSQL cluster the tests start; see stores.py).
 
 Three sources, several days and places, two events at the same coordinates, one country-level event,
 and one article whose every field is hostile (HTML, JavaScript, a `javascript:` link, a template
@@ -14,8 +15,10 @@ import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
+from stores import ENGINES, PostgresServer, new_database
+
 from pipeline.models import Article, Event
-from pipeline.store import connect, save_article
+from pipeline.storage import open_store
 
 HOSTILE_TITLE = "<script>alert('title')</script> Breaking"
 HOSTILE_SENTENCE = ("Crowds gathered in <img src=x onerror=alert(1)> on Friday, "
@@ -43,8 +46,8 @@ def _event(article: Article, n: int, day: str, place: str, lat: float, lon: floa
     return replace(base, **fields)
 
 
-def build_events_db(path: Path) -> Path:
-    """Write the fixture articles and events to a new database at `path`."""
+def build_events_db(name: str | Path) -> str:
+    """Write the fixture articles and events to a new database named `name` (a path or a URL)."""
     harbour1 = _article("hp-1", "Harbour Post", date(2022, 9, 10), "Kharkiv counteroffensive advances",
                         "https://harbour.example/kharkiv")
     harbour2 = _article("hp-2", "Harbour Post", date(2022, 9, 20), "Floods reach Dadu", "https://harbour.example/dadu")
@@ -76,23 +79,47 @@ def build_events_db(path: Path) -> Path:
                    date_text="<svg onload=alert(3)>", event_type="protest"),
         ],
     }
-    conn = connect(path)
+    store = open_store(name)
+    store.migrate()
+    writer = store.writer()
     for article, events in rows.items():
-        save_article(conn, article, events, [], run_id="fixture")
-    conn.close()
-    return path
+        writer.save_article(article, events, [], run_id="fixture")
+    writer.db.close()
+    return str(name)
 
 
 @pytest.fixture(scope="session")
-def events_db(tmp_path_factory) -> Path:
-    """The fixture database, shared read-only by every test of a session (the browser tests' server too)."""
-    return build_events_db(tmp_path_factory.mktemp("dateline") / "events.db")
+def pg_server():
+    """One throwaway PostgreSQL cluster for the session, on 127.0.0.1; each test gets databases of its own."""
+    server = PostgresServer().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request) -> str:
+    """Each test that touches the events database runs on both engines."""
+    return request.param
 
 
 @pytest.fixture
-def fresh_events_db(tmp_path) -> Path:
+def db_name(engine, tmp_path, request) -> str:
+    """A fresh, empty database on the engine under test: an SQLite path or a PostgreSQL URL."""
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
+    return new_database(engine, tmp_path, server)
+
+
+@pytest.fixture(scope="session")
+def events_db(engine, tmp_path_factory, request) -> str:
+    """The fixture database, shared read-only by every test of a session (the browser tests' server too)."""
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
+    return build_events_db(new_database(engine, tmp_path_factory.mktemp("dateline"), server))
+
+
+@pytest.fixture
+def fresh_events_db(db_name) -> str:
     """A copy of the fixture database a test may write to."""
-    return build_events_db(tmp_path / "events.db")
+    return build_events_db(db_name)
 
 
 @pytest.fixture(scope="session")
@@ -103,11 +130,10 @@ def hostile() -> dict[str, str]:
 
 
 @pytest.fixture
-def empty_db(tmp_path) -> Path:
+def empty_db(db_name) -> str:
     """A database with the pipeline's schema and no events, as after a run over nothing."""
-    path = tmp_path / "empty.db"
-    connect(path).close()
-    return path
+    open_store(db_name).migrate()
+    return db_name
 
 
 @pytest.fixture(scope="session")

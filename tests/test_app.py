@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import re
-from contextlib import closing
 from dataclasses import replace
 from datetime import date
 from html import escape
@@ -16,17 +15,20 @@ import pytest
 from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
-from dashboard import assets, data, export, params, queries, views
+from dashboard import assets, data, export, params, views
 from dashboard.map import OSM_TILES, base_map, events_layer, map_data, map_view, safe_url, tile_layer
 from dashboard.views import details_html, highlight
-from dashboard.places import Report, places
+from pipeline.storage import Report
 from dashboard.params import Defaults
-from dashboard.queries import Filters
+from pipeline.storage import Filters
 from dashboard.sidebar import AREAS, COUNTRY, FROM, SOURCES, TEXT, TO, TYPES
 from pipeline.models import Article, Event
-from pipeline.store import connect, save_article
+from pipeline.storage import Overview, Totals, map_rows, open_store
+from pipeline.storage.reader import where
+from stores import raw
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+LEGACY = Path(__file__).resolve().parent / "data" / "legacy" / "events-b2a7e5b.db"
 PANEL_KEY = "panel"
 ALL = Filters(date(2022, 1, 1), date(2022, 12, 31), None, include_country=True)
 DEFAULT_VISIBLE = 6  # the fixture's 7 events less its one country-level point
@@ -159,30 +161,33 @@ def test_empty_database_says_how_to_fill_it(empty_db, monkeypatch):
 def test_new_events_show_on_the_next_interaction(fresh_events_db, monkeypatch):
     app = run_app(fresh_events_db, monkeypatch)
     assert len(table(app)) == DEFAULT_VISIBLE
-    with closing(connect(fresh_events_db)) as conn:  # the pipeline writing while the app runs
-        article = Article("late", "text", "late.txt", "Late Wire", published=date(2022, 10, 5), text_hash="late")
-        event = Event("late-1", "late", "Late Wire", None, "Late", "2022-10-05", False, "2022-10-05", "day",
-                      "", "publication", "2022-10-05", "Kyiv", "Kyiv", 703448, "geonames:703448", "UA", "Kyiv",
-                      "PPLC", "settlement", 50.45, 30.52, "Kyiv is quiet.", 0, 4, "other", 0.8)
-        save_article(conn, article, [event], [], run_id="test")
+    writer = open_store(fresh_events_db).writer()  # the pipeline writing while the app runs
+    article = Article("late", "text", "late.txt", "Late Wire", published=date(2022, 10, 5), text_hash="late")
+    event = Event("late-1", "late", "Late Wire", None, "Late", "2022-10-05", False, "2022-10-05", "day",
+                  "", "publication", "2022-10-05", "Kyiv", "Kyiv", 703448, "geonames:703448", "UA", "Kyiv",
+                  "PPLC", "settlement", 50.45, 30.52, "Kyiv is quiet.", 0, 4, "other", 0.8)
+    writer.save_article(article, [event], [], run_id="test")
+    writer.db.close()
     app.run()
     assert len(table(app)) == DEFAULT_VISIBLE + 1  # new day and new source: defaults followed the data
     assert "Late Wire" in app.multiselect(key=SOURCES).value
 
 
-def test_a_reader_opening_the_database_keeps_the_cached_views(fresh_events_db):
-    with closing(connect(fresh_events_db)):  # a writer comes and goes; closing last, it deletes the WAL
-        pass
-    before = data.db_state(fresh_events_db)
-    with closing(connect(fresh_events_db, readonly=True)) as conn:  # the app's next read creates an empty one
-        conn.execute("SELECT COUNT(*) FROM events").fetchone()
-    assert fresh_events_db.with_name(fresh_events_db.name + "-wal").exists()
-    assert data.db_state(fresh_events_db) == before
-    with closing(connect(fresh_events_db)) as conn:  # a write is a new state: in the WAL, then in the file
-        with conn:
-            conn.execute("UPDATE events SET sentence = sentence || '.' WHERE rowid = 1")
-        assert data.db_state(fresh_events_db) != before
-    assert data.db_state(fresh_events_db) != before
+def test_the_change_token_moves_with_writes_only(fresh_events_db):
+    """The app's caches key on it: reading leaves it, every write transaction moves it on."""
+    store = open_store(fresh_events_db)
+    with store.reading() as reader:
+        before = reader.change_token()
+    with store.reading() as reader:
+        assert reader.change_token() == before and reader.overview().n_events == 7
+    writer = store.writer()
+    writer.save_duplicate("again.txt", "hp-1", run_id="t")  # a log line is no change of data
+    with store.reading() as reader:
+        assert reader.change_token() == before
+    writer.save_article(Article("new", "text", "new.txt", "Wire", text_hash="new"), [], [], run_id="t")
+    writer.db.close()
+    with store.reading() as reader:
+        assert reader.change_token() > before
 
 
 def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
@@ -221,47 +226,47 @@ def test_map_component_gets_local_scripts_only(events_db, monkeypatch):
 
 def test_filters_are_parameters_not_sql():
     injection = "' OR 1=1 --"
-    sql, args = queries.where(Filters(date(2022, 9, 1), date(2022, 9, 30), (injection, "B"), False))
+    sql, args = where(Filters(date(2022, 9, 1), date(2022, 9, 30), (injection, "B"), False))
     assert injection not in sql and "2022" not in sql
     assert sql.count("?") == len(args) == 7  # dates, 2 sources, the 3 map roles
     assert args == ["2022-09-01", "2022-09-30", injection, "B", "event", "origin", "destination"]
 
 
 def test_injected_source_matches_nothing(events_db):
-    with closing(connect(events_db, readonly=True)) as conn:
+    with open_store(events_db).reading() as conn:
         hostile_filter = Filters(ALL.start, ALL.end, ("' OR 1=1 --",), True)
-        assert queries.events(conn, hostile_filter, 100) == []
-        assert queries.totals(conn, hostile_filter).events == 0
-        assert queries.timeline_counts(conn, hostile_filter, "source", False) == []
+        assert conn.events(hostile_filter, 100) == []
+        assert conn.totals(hostile_filter).events == 0
+        assert conn.timeline(hostile_filter, "source", False) == []
 
 
 def test_queries_filter_in_sql(events_db):
-    with closing(connect(events_db, readonly=True)) as conn:
-        assert queries.overview(conn) == queries.Overview(7, date(2022, 9, 1), date(2022, 10, 1), n_reports=7,
+    with open_store(events_db).reading() as conn:
+        assert conn.overview() == Overview(7, date(2022, 9, 1), date(2022, 10, 1), n_reports=7,
                                                           span=(date(2022, 9, 1), date(2022, 10, 1)))
-        assert queries.source_counts(conn) == {"Harbour Post": 4, "Meridian Wire": 1, "Northern Ledger": 2}
-        every = queries.events(conn, ALL, 100)
+        assert conn.source_counts() == {"Harbour Post": 4, "Meridian Wire": 1, "Northern Ledger": 2}
+        every = conn.events(ALL, 100)
         assert [e.event_date for e in every] == sorted((e.event_date for e in every), reverse=True)
-        assert len(queries.events(conn, ALL, 3)) == 3
+        assert len(conn.events(ALL, 3)) == 3
         no_country = Filters(ALL.start, ALL.end, None, False)
-        assert all(e.geo_precision != "country" for e in queries.events(conn, no_country, 100))
-        assert queries.totals(conn, no_country) == queries.Totals(events=6, reports=6, articles=4, places=5, sources=3)
+        assert all(e.geo_precision != "country" for e in conn.events(no_country, 100))
+        assert conn.totals(no_country) == Totals(events=6, reports=6, articles=4, places=5, sources=3)
         september_8_to_9 = Filters(date(2022, 9, 8), date(2022, 9, 9), ("Harbour Post",), True)
-        assert [(e.place_name, e.event_date) for e in queries.events(conn, september_8_to_9, 100)] == [
+        assert [(e.place_name, e.event_date) for e in conn.events(september_8_to_9, 100)] == [
             ("Kharkiv", "2022-09-09"), ("Kharkiv", "2022-09-08")]
-        assert queries.timeline_counts(conn, september_8_to_9, "source", False) == [
+        assert conn.timeline(september_8_to_9, "source", False) == [
             ("2022-09-08", "Harbour Post", 1), ("2022-09-09", "Harbour Post", 1)]
-        assert queries.timeline_counts(conn, september_8_to_9, "type", False) == [
+        assert conn.timeline(september_8_to_9, "type", False) == [
             ("2022-09-08", "strike", 1), ("2022-09-09", "battle", 1)]
         # Thursday 8 and Friday 9 September 2022 fall in the week of Monday 5 September.
-        assert queries.timeline_counts(conn, september_8_to_9, "source", True) == [("2022-09-05", "Harbour Post", 2)]
-        assert queries.totals(conn, Filters(ALL.start, ALL.end, (), True)).events == 0
+        assert conn.timeline(september_8_to_9, "source", True) == [("2022-09-05", "Harbour Post", 2)]
+        assert conn.totals(Filters(ALL.start, ALL.end, (), True)).events == 0
 
 
 def test_type_area_and_text_filters_in_sql(events_db):
     def found(**chosen):
-        with closing(connect(events_db, readonly=True)) as conn:
-            return sorted(e.place_name for e in queries.events(conn, Filters(ALL.start, ALL.end, None, True, **chosen), 100))
+        with open_store(events_db).reading() as conn:
+            return sorted(e.place_name for e in conn.events(Filters(ALL.start, ALL.end, None, True, **chosen), 100))
 
     assert found(event_types=("strike", "disaster")) == ["Dadu", "Kharkiv"]
     assert found(event_types=()) == []
@@ -273,8 +278,8 @@ def test_type_area_and_text_filters_in_sql(events_db):
     assert found(text="quito") == ["Quito <b>bold</b>"]  # in the resolved place name
     assert found(text="%") == [] and found(text="_") == []  # LIKE wildcards match only themselves
     assert found(text="' OR 1=1 --") == []
-    with closing(connect(events_db, readonly=True)) as conn:
-        choices = queries.choices(conn)
+    with open_store(events_db).reading() as conn:
+        choices = conn.choices()
     assert choices.event_types == {"battle": 2, "disaster": 1, "protest": 1, "statement": 1, "strike": 1, "territory": 1}
     assert list(choices.areas)[:3] == ["UA", "EC", "PK"]  # countries first, most events first
     assert choices.areas["UA"] == 5 and choices.areas["UA/Kharkivska"] == 3 and choices.areas["UA/Donetska"] == 1
@@ -316,8 +321,8 @@ def test_selected_row_picks_its_event():
 def test_overview_of_a_database_without_schema(tmp_path):
     path = tmp_path / "blank.db"
     path.touch()
-    with closing(connect(path, readonly=True)) as conn:
-        assert queries.overview(conn) == queries.Overview(0, None, None)
+    with open_store(path).reading() as conn:
+        assert conn.overview() == Overview(0, None, None)
 
 
 # --- query parameters ------------------------------------------------------------------------------
@@ -348,8 +353,8 @@ def test_params_keep_known_sources_and_warn_about_the_rest():
 
 
 def all_places(db, filters=ALL, per_place=20):
-    with closing(connect(db, readonly=True)) as conn:
-        return places(conn, filters, per_place)
+    with open_store(db).reading() as conn:
+        return map_rows.places(conn, filters, per_place)
 
 
 def rendered_map(found) -> str:
@@ -393,9 +398,9 @@ def test_rendered_map_carries_no_live_markup_from_articles(events_db):
     assert "/app/static/vendor/leaflet/leaflet.js" in page
 
 
-def test_article_text_is_never_compiled_as_a_template(tmp_path):
+def test_article_text_is_never_compiled_as_a_template(db_name):
     """folium compiles rendered macros as Jinja templates; `{{ ... }}` in an article must stay text."""
-    db = tmp_path / "jinja.db"
+    db = db_name
     _add_events(db, "tpl", "Harbour Post", ["2022-09-03"], "{{ 7*7 }} {% raw %}", 10.0, 20.0)
     page = rendered_map(all_places(db))
     assert "{{ 7*7 }} {% raw %} · 2022-09-03" in page  # the tooltip text, verbatim, not "49 · …"
@@ -416,15 +421,18 @@ def test_same_place_is_one_marker_listing_newest_first(events_db):
 
 def _add_events(db: Path, article_id: str, source: str, days: list[str], place: str, lat: float, lon: float,
                 event_type: str = "battle") -> None:
-    with closing(connect(db)) as conn:
-        article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source,
-                          published=date(2022, 9, 30), text_hash=f"hash-{article_id}")
-        events = [Event(f"{article_id}-{i}", article_id, source, None, f"Title {article_id}", "2022-09-30", False,
-                        day, "day", day, "explicit", day, place, place, None, f"geonames:{place}", "XX", None,
-                        "PPL", "settlement", lat, lon, f"Event {i} in {place}.", 0, len(place),
-                        event_type if i else "strike", 0.5)
-                  for i, day in enumerate(days)]
-        save_article(conn, article, events, [], run_id="test")
+    store = open_store(db)
+    store.migrate()
+    writer = store.writer()
+    article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source,
+                      published=date(2022, 9, 30), text_hash=f"hash-{article_id}")
+    events = [Event(f"{article_id}-{i}", article_id, source, None, f"Title {article_id}", "2022-09-30", False,
+                    day, "day", day, "explicit", day, place, place, None, f"geonames:{place}", "XX", None,
+                    "PPL", "settlement", lat, lon, f"Event {i} in {place}.", 0, len(place),
+                    event_type if i else "strike", 0.5)
+              for i, day in enumerate(days)]
+    writer.save_article(article, events, [], run_id="test")
+    writer.db.close()
 
 
 def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh_events_db, monkeypatch):
@@ -441,8 +449,8 @@ def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh
     assert [data["events"][i][0] for i in data["places"][0][7]] == ["2022-09-21", "2022-09-12", "2022-09-03"]
 
 
-def test_counts_over_5000_events_are_right_and_popups_are_capped(tmp_path):
-    db = tmp_path / "many.db"
+def test_counts_over_5000_events_are_right_and_popups_are_capped(db_name):
+    db = db_name
     days = [f"2022-{m:02d}-{d:02d}" for m in range(1, 11) for d in range(1, 29)]  # 280 days
     for n in range(25):  # 25 places × 200 events = 5,000 events
         _add_events(db, f"a{n}", f"Source {n % 3}", [days[(n + i) % len(days)] for i in range(200)], f"P{n}",
@@ -454,8 +462,8 @@ def test_counts_over_5000_events_are_right_and_popups_are_capped(tmp_path):
     assert place[3] == 200 and len(place[7]) == 20  # the popup says "and 180 more"
     narrow = Filters(date(2022, 1, 1), date(2022, 12, 31), ("Source 0",))
     assert sum(p.n_events for p in all_places(db, narrow)) == 9 * 200  # sources of n = 0, 3, …, 24
-    with closing(connect(db, readonly=True)) as conn:
-        assert queries.totals(conn, narrow).events == 1800
+    with open_store(db).reading() as conn:
+        assert conn.totals(narrow).events == 1800
 
 
 def test_highlight_and_links():
@@ -545,8 +553,8 @@ def test_downloads_hold_exactly_the_filtered_events(events_db, monkeypatch, down
 
 def test_csv_download_is_every_matching_event_and_defuses_formulas(fresh_events_db):
     _add_events(fresh_events_db, "f", "=HYPERLINK(\"x\")", ["2022-09-05"] * 3, "-Place", 1.0, -2.5)
-    with closing(connect(fresh_events_db, readonly=True)) as conn:
-        text = export.csv_bytes(conn, ALL).decode()
+    with open_store(fresh_events_db).reading() as conn:
+        text = export.csv_bytes(conn.export_rows(ALL)).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 10  # not capped: all 7 fixture events and the 3 new ones
     new = [r for r in rows if r["article_id"] == "f"]
@@ -557,16 +565,17 @@ def test_csv_download_is_every_matching_event_and_defuses_formulas(fresh_events_
 def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
     from pipeline.models import PlaceMention
 
-    with closing(connect(fresh_events_db)) as conn:
-        for article_id, source, published, names in [
-            ("u-1", "Harbour Post", date(2022, 9, 12), ["Atlantis", "Atlantis", "<b>Lemuria</b>"]),
-            ("u-2", "Northern Ledger", date(2022, 9, 14), ["Atlantis"]),
-            ("u-3", "Harbour Post", date(2021, 1, 1), ["Mu"]),  # outside the data's dates
-        ]:
-            article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, published=published,
-                              text_hash=f"hash-{article_id}")
-            mentions = [PlaceMention(i * 10, i * 10 + len(n), n, None) for i, n in enumerate(names)]
-            save_article(conn, article, [], mentions, run_id="test")
+    writer = open_store(fresh_events_db).writer()
+    for article_id, source, published, names in [
+        ("u-1", "Harbour Post", date(2022, 9, 12), ["Atlantis", "Atlantis", "<b>Lemuria</b>"]),
+        ("u-2", "Northern Ledger", date(2022, 9, 14), ["Atlantis"]),
+        ("u-3", "Harbour Post", date(2021, 1, 1), ["Mu"]),  # outside the data's dates
+    ]:
+        article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, published=published,
+                          text_hash=f"hash-{article_id}")
+        mentions = [PlaceMention(i * 10, i * 10 + len(n), n, None) for i, n in enumerate(names)]
+        writer.save_article(article, [], mentions, run_id="test")
+    writer.db.close()
     app = open_tab(run_app(fresh_events_db, monkeypatch), "Unresolved places")
     assert any(c.value.startswith("2 place names found") for c in app.caption)
     shown = app.dataframe[0].value
@@ -595,20 +604,21 @@ def _report(db: Path, article_id: str, source: str, place: str, lat: float, lon:
     """One article with one row at `place` on 2022-09-12 (fields override the row's columns)."""
     from dataclasses import replace
 
-    with closing(connect(db)) as conn:
-        article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, url=f"https://{article_id}.example/a",
-                          title=f"Title {article_id}", published=date(2022, 9, 12), text_hash=f"hash-{article_id}")
-        event = Event(f"{article_id}-0", article_id, source, article.url, article.title, "2022-09-12", False,
-                      "2022-09-12", "day", "Monday", "explicit", "2022-09-12", place, place, None, f"geonames:{place}",
-                      "UA", "Kharkivska", "PPL", "settlement", lat, lon, f"Shelling hit {place} on Monday.", 0,
-                      len(place), "strike", 0.8, trigger="Shelling")
-        save_article(conn, article, [replace(event, **fields)], [], run_id="test")
+    writer = open_store(db).writer()
+    article = Article(article_id, f"text {article_id}", f"{article_id}.txt", source, url=f"https://{article_id}.example/a",
+                      title=f"Title {article_id}", published=date(2022, 9, 12), text_hash=f"hash-{article_id}")
+    event = Event(f"{article_id}-0", article_id, source, article.url, article.title, "2022-09-12", False,
+                  "2022-09-12", "day", "Monday", "explicit", "2022-09-12", place, place, None, f"geonames:{place}",
+                  "UA", "Kharkivska", "PPL", "settlement", lat, lon, f"Shelling hit {place} on Monday.", 0,
+                  len(place), "strike", 0.8, trigger="Shelling")
+    writer.save_article(article, [replace(event, **fields)], [], run_id="test")
+    writer.db.close()
 
 
 def test_a_row_without_a_group_is_an_event_of_its_own(fresh_events_db):
     _report(fresh_events_db, "solo", "Harbour Post", "Solo", 10.0, 10.0)
-    with closing(connect(fresh_events_db)) as conn, conn:  # as a foreign writer leaves it
-        conn.execute("UPDATE events SET group_id = NULL WHERE event_id = 'solo-0'")
+    with raw(fresh_events_db) as db:  # as a foreign writer leaves it
+        db.execute("UPDATE events SET group_id = NULL WHERE event_id = 'solo-0'")
     [place] = [p for p in all_places(fresh_events_db) if p.name == "Solo"]
     assert place.n_events == 1 and place.events[0].group_id == "solo-0"
     assert place.reports == ((Report("Harbour Post", "Title solo", "https://solo.example/a"),),)
@@ -643,17 +653,17 @@ def test_reports_of_one_event_count_once_and_list_their_sources(fresh_events_db,
     assert "Reported by 3 sources" in details and "Title r3" in details
 
 
-def test_an_old_database_is_brought_up_to_date(fresh_events_db, monkeypatch):
-    with closing(connect(fresh_events_db)) as conn:  # make it look like one written before roles and groups
-        conn.executescript("DROP INDEX IF EXISTS events_group; DROP INDEX IF EXISTS events_role;")
-        for column in ("role", "trigger", "actors", "place_reason", "group_id", "group_reason"):
-            conn.execute(f'ALTER TABLE events DROP COLUMN "{column}"')
-    with closing(connect(fresh_events_db, readonly=True)) as conn:
-        assert queries.needs_upgrade(conn)
-    app = run_app(fresh_events_db, monkeypatch)
-    assert not app.exception and not app.error and app.metric[0].value == str(DEFAULT_VISIBLE)
-    with closing(connect(fresh_events_db, readonly=True)) as conn:
-        assert not queries.needs_upgrade(conn)
+def test_a_database_of_an_earlier_dateline_asks_for_a_migration(tmp_path, monkeypatch):
+    """A file written by the main of b2a7e5b: the app says which command to run instead of rewriting it on a page
+    load; after `migrate` it shows the events."""
+    old = tmp_path / "old.db"
+    old.write_bytes(LEGACY.read_bytes())
+    app = run_app(old, monkeypatch)
+    assert not app.exception and "python -m pipeline migrate" in app.error[0].value
+    assert LEGACY.read_bytes() == old.read_bytes()  # the app never wrote to it
+    open_store(old).migrate()
+    app = run_app(old, monkeypatch)
+    assert not app.exception and not app.error and int(app.metric[0].value) > 10
 
 
 def test_every_event_type_has_its_colour():
@@ -664,15 +674,15 @@ def test_every_event_type_has_its_colour():
     assert len(set(EVENT_COLOURS.values())) == len(EVENT_COLOURS)
 
 
-def test_popups_carry_fewer_events_when_there_are_many_places(tmp_path):
-    db = tmp_path / "budget.db"
+def test_popups_carry_fewer_events_when_there_are_many_places(db_name):
+    db = db_name
     days = [f"2022-09-{d:02d}" for d in range(1, 6)]
     for n in range(4):
         _add_events(db, f"b{n}", "Harbour Post", days, f"B{n}", n, n)
-    with closing(connect(db, readonly=True)) as conn:
-        roomy = places(conn, ALL, per_place=3, budget=100)
-        tight = places(conn, ALL, per_place=3, budget=8)
-        starved = places(conn, ALL, per_place=3, budget=1)
+    with open_store(db).reading() as conn:
+        roomy = map_rows.places(conn, ALL, per_place=3, budget=100)
+        tight = map_rows.places(conn, ALL, per_place=3, budget=8)
+        starved = map_rows.places(conn, ALL, per_place=3, budget=1)
     assert [len(p.events) for p in roomy] == [3] * 4
     assert [len(p.events) for p in tight] == [2] * 4  # 8 events over 4 places
     assert [len(p.events) for p in starved] == [1] * 4 and all(p.n_events == 5 for p in starved)
@@ -685,35 +695,37 @@ def _dated_db(path, dates_and_published):
     """A database of one article per (event date, publication date); None for an undated event."""
     from conftest import _article, _event
 
-    conn = connect(path)
+    store = open_store(path)
+    store.migrate()
+    writer = store.writer()
     for n, (day, published) in enumerate(dates_and_published):
         article = _article(f"a{n}", "Wire", published or date(2020, 1, 1), f"story {n}", f"https://wire.example/{n}")
         event = _event(article, n, day, "Kharkiv", 49.98, 36.25, "Shelling hit Kharkiv.",
                        **({"date_precision": "none", "date_basis": "none", "published_basis": "none",
                            "published_date": None} if day is None else {}))
-        save_article(conn, article, [event], [], run_id="t")
-    conn.close()
+        writer.save_article(article, [event], [], run_id="t")
+    writer.db.close()
     return path
 
 
-def test_default_range_is_the_span_holding_most_events(tmp_path):
+def test_default_range_is_the_span_holding_most_events(db_name):
     days = [(f"2016-12-{d:02d}", date(2016, 12, 20)) for d in range(1, 20)] * 3
     outliers = [("1863-11-19", date(2016, 12, 20)), ("2030-12-31", date(2016, 12, 20))]
-    db = _dated_db(tmp_path / "e.db", days + outliers)
-    with closing(connect(db, readonly=True)) as conn:
-        found = queries.overview(conn)
+    db = _dated_db(db_name, days + outliers)
+    with open_store(db).reading() as conn:
+        found = conn.overview()
     assert (found.first_date, found.last_date) == (date(1863, 11, 19), date(2030, 12, 31))  # the boxes reach all
     assert found.span == (date(2016, 12, 1), date(2016, 12, 19))  # a history date and a misread one do not count
 
 
-def test_undated_events_are_behind_a_toggle_off_by_default(tmp_path, monkeypatch):
-    db = _dated_db(tmp_path / "e.db", [("2022-09-09", date(2022, 9, 10)), (None, None)])
-    with closing(connect(db, readonly=True)) as conn:
-        assert queries.overview(conn).n_undated == 1
+def test_undated_events_are_behind_a_toggle_off_by_default(db_name, monkeypatch):
+    db = _dated_db(db_name, [("2022-09-09", date(2022, 9, 10)), (None, None)])
+    with open_store(db).reading() as conn:
+        assert conn.overview().n_undated == 1
         dated = Filters(date(2022, 9, 1), date(2022, 9, 30))
-        assert queries.totals(conn, dated).reports == 1
-        assert queries.totals(conn, replace(dated, include_undated=True)).reports == 2
-        assert queries.timeline_counts(conn, replace(dated, include_undated=True), "source", False) == [
+        assert conn.totals(dated).reports == 1
+        assert conn.totals(replace(dated, include_undated=True)).reports == 2
+        assert conn.timeline(replace(dated, include_undated=True), "source", False) == [
             ("2022-09-09", "Wire", 1)]  # no day to stand on
     app = run_app(db, monkeypatch)
     assert app.toggle(key="filter_undated").value is False and app.metric[1].value == "1"
@@ -722,12 +734,12 @@ def test_undated_events_are_behind_a_toggle_off_by_default(tmp_path, monkeypatch
     assert "undated" in list(table(app)["Dated by"])
 
 
-def test_an_inferred_publication_date_says_so(tmp_path, monkeypatch):
+def test_an_inferred_publication_date_says_so(db_name):
     from dashboard.labels import date_how
 
-    db = _dated_db(tmp_path / "e.db", [("2022-09-10", date(2022, 9, 10))])
-    with closing(connect(db, readonly=True)) as conn:
-        [row] = queries.events(conn, Filters(date(2022, 9, 1), date(2022, 9, 30)), 10)
+    db = _dated_db(db_name, [("2022-09-10", date(2022, 9, 10))])
+    with open_store(db).reading() as conn:
+        [row] = conn.events(Filters(date(2022, 9, 1), date(2022, 9, 30)), 10)
     inferred = replace(row, published_basis="text", date_basis="publication", date_text="")
     assert "inferred" in date_how(inferred)
     assert "inferred" in views.dated_by(replace(inferred, date_basis="relative", date_text="Friday"))

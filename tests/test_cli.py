@@ -156,17 +156,14 @@ def test_cli_missing_gazetteer_is_one_line(tmp_path):
 
 
 def test_cli_summary_counts_events_as_the_dashboard_does(tmp_path, gazetteer_path):
-    from contextlib import closing
-
-    from dashboard import queries
-    from pipeline.store import connect
+    from pipeline.storage import open_store
 
     db = tmp_path / "e.db"
     result = run("run", ROOT / "data" / "articles", "--db", db, "--quiet")
     assert result.returncode == 0, result.stderr
     events, reports = map(int, re.search(r"\((\d+) events from (\d+) reports\)", result.stdout).groups())
-    with closing(connect(db, readonly=True)) as conn:
-        overview = queries.overview(conn)
+    with open_store(db).reading() as reader:
+        overview = reader.overview()
     assert (overview.n_events, overview.n_reports) == (events, reports) and events > 10
     assert "publication dates: 10 given, 5 read from the text" in result.stdout  # the text files' datelines
 

@@ -1,8 +1,7 @@
 """The app reading while the pipeline writes: no 'database is locked', never a half-written article.
 
 A writer process stores articles steadily (tests/concurrent_writer.py) while this process reads the way the
-dashboard does: a fresh read-only connection per read (pipeline.store.connect(readonly=True)) and the
-dashboard's own query functions. The issue asks for a minute; the suite runs RW_SECONDS (15 s by default)
+dashboard does: the store's read-only connections and its reads, on each engine. The issue asks for a minute; the suite runs RW_SECONDS (15 s by default)
 and `DATELINE_RW_SECONDS=60 pytest tests/test_concurrency.py` runs the full minute.
 """
 from __future__ import annotations
@@ -10,13 +9,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
-from dashboard import places, queries
-from dashboard.queries import Filters
-from pipeline.store import connect
+from stores import value
+
+from pipeline.storage import Filters, map_rows, open_store
 from pipeline.taxonomy import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,17 +26,15 @@ HALF_WRITTEN = ("SELECT COUNT(*) FROM articles a WHERE status = 'stored'"
                 " AND n_events <> (SELECT COUNT(*) FROM events e WHERE e.article_id = a.article_id)")
 
 
-def read_once(db: Path) -> int:
+def read_once(db: str) -> int:
     """One dashboard-style read, all in one snapshot; asserts that its parts agree. Returns the number of reports (rows)."""
-    with closing(connect(db, readonly=True)) as conn:
-        conn.execute("BEGIN")  # one snapshot for every query below, as a page render would want
-        overview = queries.overview(conn)
-        totals = queries.totals(conn, EVERYTHING)
-        newest = queries.events(conn, EVERYTHING, 50)
-        markers = places.places(conn, EVERYTHING, 3)
-        [stored_events] = conn.execute("SELECT COALESCE(SUM(n_events), 0) FROM articles").fetchone()
-        [half_written] = conn.execute(HALF_WRITTEN).fetchone()
-        conn.execute("COMMIT")
+    with open_store(db).reading() as reader, reader.db.snapshot():  # one state for every query, as a page wants
+        overview = reader.overview()
+        totals = reader.totals(EVERYTHING)
+        newest = reader.events(EVERYTHING, 50)
+        markers = map_rows.places(reader, EVERYTHING, 3)
+        [stored_events] = reader.db.one("SELECT COALESCE(SUM(n_events), 0) FROM articles")
+        [half_written] = reader.db.one(HALF_WRITTEN)
     assert half_written == 0
     assert (overview.n_events, overview.n_reports) == (totals.events, totals.reports)
     assert totals.reports == stored_events
@@ -48,10 +44,10 @@ def read_once(db: Path) -> int:
     return totals.reports
 
 
-def test_reads_during_steady_writes_never_lock_nor_see_half_articles(tmp_path):
-    db = tmp_path / "events.db"
-    connect(db).close()  # the schema exists before the first read, as after any pipeline run
-    writer = subprocess.Popen([sys.executable, str(ROOT / "tests" / "concurrent_writer.py"), str(db), str(RW_SECONDS)],
+def test_reads_during_steady_writes_never_lock_nor_see_half_articles(db_name):
+    db = db_name
+    open_store(db).migrate()  # the schema exists before the first read, as after any pipeline run
+    writer = subprocess.Popen([sys.executable, str(ROOT / "tests" / "concurrent_writer.py"), db, str(RW_SECONDS)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen, reads = [], 0
     while writer.poll() is None:
@@ -62,6 +58,5 @@ def test_reads_during_steady_writes_never_lock_nor_see_half_articles(tmp_path):
     writes = int(out)
     assert writes > 20 * RW_SECONDS and reads > 5 * RW_SECONDS, (writes, reads)
     assert len(set(seen)) > reads // 4  # the reads really did land between writes
-    with closing(connect(db, readonly=True)) as conn:  # the last read sees the writer's final state
-        [final] = conn.execute("SELECT COUNT(*) FROM events").fetchone()
+    final = value(db, "SELECT COUNT(*) FROM events")  # the last read sees the writer's final state
     assert read_once(db) == final > 0  # (not max(seen): replacements may store fewer events than before)

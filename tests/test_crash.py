@@ -1,4 +1,5 @@
-"""Crash safety and idempotence of `python -m pipeline run`, in real subprocesses on a real database.
+"""Crash safety and idempotence of `python -m pipeline run`, in real subprocesses on a real database of each
+engine.
 
 The pipeline is killed with SIGKILL at random points (some while it starts or reads its input, some while it
 stores articles) and run again; the database must then be intact and hold every article exactly once, with
@@ -9,13 +10,13 @@ from __future__ import annotations
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from stores import copy_database, new_database, rows
 
 from pipeline.ingest import text_hash
 
@@ -43,17 +44,16 @@ def write_dump(path: Path, version: int = 1) -> list[str]:
     return texts
 
 
-def start(dump: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "--db", str(db), "--quiet"],
+def start(dump: Path, db: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "--db", db, "--quiet"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def stored(db: Path) -> int:
+def stored(db: str) -> int:
     """Articles stored so far, read as the app would while the pipeline writes."""
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
-            return conn.execute("SELECT COUNT(*) FROM articles WHERE status = 'stored'").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet, or no schema yet
+        return rows(db, "SELECT COUNT(*) FROM articles WHERE status = 'stored'", readonly=True)[0][0]
+    except Exception:  # not created yet, or no schema yet  # noqa: BLE001 - either driver's error
         return 0
 
 
@@ -72,39 +72,37 @@ def kill_at_random_point(proc: subprocess.Popen, db: Path, rng: random.Random, w
     return f"at {time.monotonic() - started:.2f}s, {stored(db) - before} articles stored (exit {proc.returncode})"
 
 
-def run_to_end(dump: Path, db: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", "run", str(dump), "--db", str(db), "--quiet"],
+def run_to_end(dump: Path, db: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", "run", str(dump), "--db", db, "--quiet"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-def events(db: Path) -> set[tuple]:
-    with sqlite3.connect(db) as conn:
-        return set(conn.execute(f"SELECT {EVENT_FIELDS} FROM events"))
+def events(db: str) -> set[tuple]:
+    return set(rows(db, f"SELECT {EVENT_FIELDS} FROM events"))
 
 
-def assert_sound(db: Path, texts: list[str], note: str) -> None:
-    """Intact file; every text stored once; no orphan, missing or stale event."""
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], note
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == [], note
-        hashes = [h for (h,) in conn.execute("SELECT text_hash FROM articles WHERE status = 'stored'")]
-        assert sorted(hashes) == sorted(text_hash(t) for t in texts), note
-        orphans = conn.execute("SELECT COUNT(*) FROM events e LEFT JOIN articles a USING (article_id)"
-                               " WHERE a.article_id IS NULL OR a.status <> 'stored'").fetchone()[0]
-        assert orphans == 0, note
-        mismatched = conn.execute(
-            "SELECT COUNT(*) FROM articles a WHERE status = 'stored'"
-            " AND n_events <> (SELECT COUNT(*) FROM events e WHERE e.article_id = a.article_id)").fetchone()[0]
-        assert mismatched == 0, note
-        stale = conn.execute("SELECT COUNT(*) FROM events e JOIN articles a USING (article_id)"
-                             " WHERE instr(a.text, e.sentence) = 0").fetchone()[0]
-        assert stale == 0, note
-        twins = conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM events GROUP BY article_id, start_char, place_text,"
-                             " date_text HAVING COUNT(*) > 1)").fetchone()[0]
-        assert twins == 0, note
+def assert_sound(db: str, texts: list[str], note: str) -> None:
+    """Intact database; every text stored once; no orphan, missing or stale event."""
+    if not db.startswith("postgresql://"):  # PostgreSQL checks its own pages and keys as it writes
+        assert rows(db, "PRAGMA integrity_check") == [("ok",)], note
+        assert rows(db, "PRAGMA foreign_key_check") == [], note
+    hashes = [h for (h,) in rows(db, "SELECT text_hash FROM articles WHERE status = 'stored'")]
+    assert sorted(hashes) == sorted(text_hash(t) for t in texts), note
+    orphans = rows(db, "SELECT COUNT(*) FROM events e LEFT JOIN articles a ON a.article_id = e.article_id"
+                       " WHERE a.article_id IS NULL OR a.status <> 'stored'")[0][0]
+    assert orphans == 0, note
+    mismatched = rows(db, "SELECT COUNT(*) FROM articles a WHERE status = 'stored'"
+                          " AND n_events <> (SELECT COUNT(*) FROM events e WHERE e.article_id = a.article_id)")[0][0]
+    assert mismatched == 0, note
+    stale = [1 for text, sentence in rows(db, "SELECT a.text, e.sentence FROM events e JOIN articles a"
+                                              " ON a.article_id = e.article_id") if sentence not in text]
+    assert not stale, note
+    twins = rows(db, "SELECT COUNT(*) FROM (SELECT 1 FROM events GROUP BY article_id, start_char, place_text,"
+                     " date_text HAVING COUNT(*) > 1) AS t")[0][0]
+    assert twins == 0, note
 
 
-def crash_and_resume(dump: Path, db: Path, seed: int) -> list[str]:
+def crash_and_resume(dump: Path, db: str, seed: int) -> list[str]:
     """KILLS runs killed at random points, alternating start-up and storing, then one run to the end."""
     rng = random.Random(seed)
     kills = [kill_at_random_point(start(dump, db), db, rng, while_storing=k % 2 == 1) for k in range(KILLS)]
@@ -116,18 +114,20 @@ def crash_and_resume(dump: Path, db: Path, seed: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory, gazetteer_path) -> tuple[Path, list[str]]:
+def uninterrupted(engine, tmp_path_factory, gazetteer_path, request) -> tuple[str, list[str]]:
     folder = tmp_path_factory.mktemp("clean")
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
     texts = write_dump(folder / "wire.jsonl")
-    result = run_to_end(folder / "wire.jsonl", folder / "clean.db")
+    db = new_database(engine, folder, server)
+    result = run_to_end(folder / "wire.jsonl", db)
     assert result.returncode == 0, result.stderr
-    return folder / "clean.db", texts
+    return db, texts
 
 
-def test_crash_sigkill_then_rerun_stores_everything_once(tmp_path, uninterrupted):
+def test_crash_sigkill_then_rerun_stores_everything_once(tmp_path, uninterrupted, db_name):
     clean_db, texts = uninterrupted
     write_dump(tmp_path / "wire.jsonl")
-    db = tmp_path / "events.db"
+    db = db_name
     seed = random.randrange(2**32)
     history = crash_and_resume(tmp_path / "wire.jsonl", db, seed)
     assert sum("exit -9" in h for h in history) >= KILLS // 2, history  # the storing kills land mid-run
@@ -135,22 +135,19 @@ def test_crash_sigkill_then_rerun_stores_everything_once(tmp_path, uninterrupted
     assert events(db) == events(clean_db), history[-1]
 
 
-def test_crash_during_updates_at_same_urls_leaves_old_or_new_never_both(tmp_path, uninterrupted):
+def test_crash_during_updates_at_same_urls_leaves_old_or_new_never_both(tmp_path, uninterrupted, engine, request):
     clean_db, _ = uninterrupted
-    db = tmp_path / "events.db"
-    with sqlite3.connect(clean_db) as src, sqlite3.connect(db) as dst:
-        src.backup(dst)
+    db = copy_database(clean_db, tmp_path, request.getfixturevalue("pg_server") if engine == "postgresql" else None)
     texts = write_dump(tmp_path / "wire-v2.jsonl", version=2)
     seed = random.randrange(2**32)
     history = crash_and_resume(tmp_path / "wire-v2.jsonl", db, seed)
     assert_sound(db, texts, history[-1])
-    with sqlite3.connect(db) as conn:
-        urls = conn.execute("SELECT COUNT(*), COUNT(DISTINCT url) FROM articles WHERE url IS NOT NULL").fetchone()
-        updated = conn.execute("SELECT COUNT(*) FROM articles WHERE text LIKE '%officials later said%'").fetchone()
-    assert urls == (N_ARTICLES // 2, N_ARTICLES // 2) and updated == (N_ARTICLES // 2,), history[-1]
+    urls = rows(db, "SELECT COUNT(*), COUNT(DISTINCT url) FROM articles WHERE url IS NOT NULL")[0]
+    updated = sum("officials later said" in t for (t,) in rows(db, "SELECT text FROM articles"))
+    assert urls == (N_ARTICLES // 2, N_ARTICLES // 2) and updated == N_ARTICLES // 2, history[-1]
 
 
-def test_same_article_again_is_a_duplicate_and_a_changed_one_replaces_it(tmp_path, gazetteer_path):
+def test_same_article_again_is_a_duplicate_and_a_changed_one_replaces_it(tmp_path, gazetteer_path, db_name):
     url = "https://wire.example/kharkiv"
     first = {"text": "Shelling hit Kharkiv on Friday, officials said.", "url": url, "published": "2022-09-10"}
     (tmp_path / "one.jsonl").write_text(json.dumps(first) + "\n")
@@ -158,7 +155,7 @@ def test_same_article_again_is_a_duplicate_and_a_changed_one_replaces_it(tmp_pat
     (tmp_path / "same-text.txt").write_text("  SHELLING hit Kharkiv\non Friday,   officials said. ")
     changed = {**first, "text": "Shelling hit Odesa on Thursday, officials said."}
     (tmp_path / "changed.jsonl").write_text(json.dumps(changed) + "\n")
-    db = tmp_path / "events.db"
+    db = db_name
 
     runs = [run_to_end(tmp_path / name, db) for name in ("one.jsonl", "same-url.jsonl", "same-text.txt")]
     assert [r.stdout.strip() for r in runs] == [
@@ -168,9 +165,8 @@ def test_same_article_again_is_a_duplicate_and_a_changed_one_replaces_it(tmp_pat
     ]
     update = run_to_end(tmp_path / "changed.jsonl", db)
     assert update.stdout.strip() == "1 read: 0 stored, 1 replaced (1 events from 1 reports), 0 skipped as duplicates, 0 rejected"
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT url, text FROM articles").fetchall() == [(url, changed["text"])]
-        assert conn.execute("SELECT place_text, event_date FROM events").fetchall() == [("Odesa", "2022-09-08")]
-        log = conn.execute("SELECT origin, status FROM input_log ORDER BY rowid").fetchall()
-    assert log == [(f"{tmp_path / 'one.jsonl'}:1", "stored"), (f"{tmp_path / 'same-url.jsonl'}:1", "duplicate"),
-                   (str(tmp_path / "same-text.txt"), "duplicate"), (f"{tmp_path / 'changed.jsonl'}:1", "stored")]
+    assert rows(db, "SELECT url, text FROM articles") == [(url, changed["text"])]
+    assert rows(db, "SELECT place_text, event_date FROM events") == [("Odesa", "2022-09-08")]
+    log = rows(db, "SELECT origin, status FROM input_log")
+    assert sorted(log) == sorted([(f"{tmp_path / 'one.jsonl'}:1", "stored"), (f"{tmp_path / 'same-url.jsonl'}:1", "duplicate"),
+                                  (str(tmp_path / "same-text.txt"), "duplicate"), (f"{tmp_path / 'changed.jsonl'}:1", "stored")])

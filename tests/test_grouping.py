@@ -1,13 +1,15 @@
-"""Grouping reports of one event (pipeline/grouping.py, store.py): hand-made article sets through the real
-pipeline into a real SQLite file, for merge and do-not-merge cases, re-runs and replaced articles."""
+"""Grouping reports of one event (pipeline/grouping.py, storage/writer.py): hand-made article sets through the
+real pipeline into a real database of each engine, for merge and do-not-merge cases, re-runs and replaced
+articles."""
 import json
 import sqlite3
 from contextlib import closing
 
 import pytest
+from stores import raw, rows, value
 
-from pipeline import store
 from pipeline.runner import Runner
+from pipeline.storage import open_store
 
 PUBLISHED = "2022-09-10"  # a Saturday: "Friday" is 2022-09-09
 SAME_STRIKE = [
@@ -40,12 +42,10 @@ def run(extractor, db, folder):
 
 def groups(db) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """(place, first sentence) -> [(source, reason)] for every map event's group."""
-    with closing(sqlite3.connect(db)) as conn:
-        rows = conn.execute(
-            "SELECT e.group_id, e.source, e.group_reason, e.place_text, e.sentence, e.event_id FROM events e"
-            " WHERE e.role IN ('event', 'origin', 'destination') ORDER BY e.group_id, e.event_id").fetchall()
+    found = rows(db, "SELECT e.group_id, e.source, e.group_reason, e.place_text, e.sentence, e.event_id FROM events e"
+                     " WHERE e.role IN ('event', 'origin', 'destination')")
     by_group: dict[str, list] = {}
-    for group_id, source, reason, place, sentence, event_id in rows:
+    for group_id, source, reason, place, sentence, event_id in sorted(found, key=lambda r: (r[0], r[5])):
         by_group.setdefault(group_id, []).append((source, reason, place, sentence, event_id))
     out = {}
     for group_id, members in by_group.items():
@@ -55,11 +55,10 @@ def groups(db) -> dict[tuple[str, str], list[tuple[str, str]]]:
 
 
 @pytest.fixture
-def db(tmp_path, extractor):
+def db(tmp_path, extractor, db_name):
     write_articles(tmp_path / "wire", SAME_STRIKE + APART)
-    path = tmp_path / "events.db"
-    run(extractor, path, tmp_path / "wire")
-    return path
+    run(extractor, db_name, tmp_path / "wire")
+    return db_name
 
 
 def test_grouping_merges_one_strike_told_by_three_sources(db):
@@ -79,11 +78,11 @@ def test_grouping_keeps_apart_what_differs(db):
     assert {place for place, _ in found} == {"Kharkiv", "Izyum", "Balakliya"}
 
 
-def test_grouping_two_strikes_in_one_article_stay_two(tmp_path, extractor):
+def test_grouping_two_strikes_in_one_article_stay_two(tmp_path, extractor, db_name):
     text = "Missiles struck Kharkiv on Friday morning. Another strike hit Kharkiv on Friday evening."
     write_articles(tmp_path / "one", [("Harbour Post", "https://harbour.example/9", text)])
-    run(extractor, tmp_path / "events.db", tmp_path / "one")
-    assert len(groups(tmp_path / "events.db")) == 2
+    run(extractor, db_name, tmp_path / "one")
+    assert len(groups(db_name)) == 2
 
 
 def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, extractor):
@@ -91,8 +90,10 @@ def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, ex
     summary = run(extractor, db, tmp_path / "wire")
     assert summary.stored == 0 and summary.duplicates == len(SAME_STRIKE + APART)
     assert groups(db) == before
-    with closing(store.connect(db)) as conn, conn:
-        store.regroup_all(conn)
+    writer = open_store(db).writer()
+    with writer.db.transaction(grouping_lock=True):
+        writer.regroup_all()
+    writer.db.close()
     assert groups(db) == before
 
 
@@ -107,25 +108,29 @@ def test_grouping_replacing_an_article_leaves_no_stale_group(db, tmp_path, extra
     assert sorted(source for source, _ in strike) == sorted(a[0] for a in SAME_STRIKE if a[0] != first_source)
     assert [reason for _, reason in strike].count("first report") == 1
     assert [members for (place, _), members in found.items() if place == "Odesa"] == [[(first_source, "first report")]]
-    with closing(sqlite3.connect(db)) as conn:
-        stale = conn.execute("SELECT COUNT(*) FROM events WHERE group_id IS NULL OR group_id NOT IN"
-                             " (SELECT event_id FROM events)").fetchone()[0]
-    assert stale == 0
+    assert value(db, "SELECT COUNT(*) FROM events WHERE group_id IS NULL OR group_id NOT IN"
+                     " (SELECT event_id FROM events)") == 0
 
 
 def test_grouping_rows_that_are_no_events_are_their_own_group(db):
-    with closing(sqlite3.connect(db)) as conn:
-        rows = conn.execute("SELECT role, group_id = event_id, group_reason FROM events"
-                            " WHERE role NOT IN ('event', 'origin', 'destination')").fetchall()
-    assert rows and all(own and reason == f"not grouped: role {role}" for role, own, reason in rows)
+    found = rows(db, "SELECT role, group_id, event_id, group_reason FROM events"
+                     " WHERE role NOT IN ('event', 'origin', 'destination')")
+    assert found and all(g == e and reason == f"not grouped: role {role}" for role, g, e, reason in found)
 
 
-def test_connect_brings_an_old_database_up_to_date(tmp_path):
+def test_migrate_brings_a_database_of_the_first_version_up_to_date(tmp_path):
     """A database written before roles and groups existed gets the columns, and its events get groups."""
+    from pipeline.storage.schema import _ADDED
+    from pipeline.storage.writer import EVENT_COLUMNS
+
     path = tmp_path / "old.db"
-    old_columns = [c for c in store.EVENT_COLUMNS if c not in store.ADDED_COLUMNS]
+    old_columns = [c for c in EVENT_COLUMNS if c not in _ADDED["events"]]
     with closing(sqlite3.connect(path)) as conn, conn:
-        conn.executescript(store.SCHEMA.split("CREATE TABLE IF NOT EXISTS events")[0])
+        conn.execute("CREATE TABLE articles (article_id TEXT PRIMARY KEY, origin TEXT NOT NULL, status TEXT NOT NULL,"
+                     " reason TEXT, source TEXT, url TEXT, title TEXT, published_date TEXT, published_inferred INTEGER,"
+                     " text_hash TEXT, flags TEXT, n_events INTEGER NOT NULL DEFAULT 0, text TEXT, ingested_at TEXT)")
+        conn.execute("CREATE TABLE input_log (run_id TEXT, origin TEXT, status TEXT, reason TEXT, article_id TEXT,"
+                     " at TEXT)")
         conn.execute(f"CREATE TABLE events ({', '.join(old_columns)})")
         conn.execute("INSERT INTO articles (article_id, origin, status, ingested_at) VALUES ('a', 'a.txt', 'stored', 'x')")
         values = {c: None for c in old_columns} | {
@@ -134,9 +139,11 @@ def test_connect_brings_an_old_database_up_to_date(tmp_path):
             "country_code": "UA", "lat": 49.98, "lon": 36.25, "event_type": "strike", "sentence": "s", "start_char": 0}
         conn.execute(f"INSERT INTO events ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                      list(values.values()))
-    with closing(store.connect(path)) as conn:
-        row = dict(conn.execute("SELECT * FROM events").fetchone())
-    assert set(store.ADDED_COLUMNS) <= set(row)
+    assert open_store(path).migrate() == "migrated schema version 0 to 1 and grouped its events"
+    with raw(str(path)) as db:
+        cursor = db.execute("SELECT * FROM events")
+        row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    assert set(_ADDED["events"]) <= set(row)
     assert (row["role"], row["trigger"], row["actors"], row["group_id"], row["group_reason"]) == (
         "event", "", "[]", "e1", "first report")
 

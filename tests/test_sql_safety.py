@@ -1,7 +1,7 @@
 """SQL metacharacters in every filter the dashboard passes to SQL never act as SQL.
 
-The query functions are called directly, on a writable connection to a real database (so an injected statement
-could do damage), with hostile values in each filter field and in the URL parameters that feed them. The
+The store's reads are called directly, on a writable connection to a real database of each engine (so an injected
+statement could do damage), with hostile values in each filter field and in the URL parameters that feed them. The
 tables must survive unchanged, and the results must be what the values mean literally: no events for a source,
 type or area nobody has, and for a search word exactly the events whose text contains it.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from stores import table_counts
 
-from dashboard import export, params, places, queries, unresolved
-from dashboard.queries import Filters
-from pipeline.store import connect
+from dashboard import export, params
+from pipeline.storage import Filters, Reader, map_rows
+from pipeline.storage.engine import connect, locate
 
 HOSTILE = [
     "'; DROP TABLE events; --",
@@ -38,41 +38,35 @@ EVERYTHING = Filters(start=date(1900, 1, 1), end=date(2100, 12, 31), include_cou
 SEARCHED = ("sentence", "place_text", "place_name", "title")
 
 
-def results(conn: sqlite3.Connection, filters: Filters) -> int:
+def results(conn: Reader, filters: Filters) -> int:
     """Every read the dashboard makes with `filters`; asserts they agree and returns the event count."""
-    n = queries.totals(conn, filters).events
-    assert len(queries.events(conn, filters, 10_000)) == n
+    n = conn.totals(filters).events
+    assert len(conn.events(filters, 10_000)) == n
     for by, weekly in (("source", False), ("type", True), ("'; DROP TABLE events; --", False)):
-        assert sum(count for *_, count in queries.timeline_counts(conn, filters, by, weekly)) == n
-    assert sum(p.n_events for p in places.places(conn, filters, 3)) == n
-    assert len(list(csv.reader(io.StringIO(export.csv_bytes(conn, filters).decode())))) == n + 1
-    assert len(json.loads(export.geojson_bytes(conn, filters))["features"]) == n
-    unresolved.unresolved(conn, filters)
+        assert sum(count for *_, count in conn.timeline(filters, by, weekly)) == n
+    assert sum(p.n_events for p in map_rows.places(conn, filters, 3)) == n
+    assert len(list(csv.reader(io.StringIO(export.csv_bytes(conn.export_rows(filters)).decode())))) == n + 1
+    assert len(json.loads(export.geojson_bytes(conn.export_rows(filters)))["features"]) == n
+    conn.unresolved(filters)
     return n
 
 
-def literal_matches(conn: sqlite3.Connection, text: str) -> int:
+def literal_matches(conn: Reader, text: str) -> int:
     """Events whose searched columns contain every word of `text` as plain characters (ASCII case folded,
-    as SQLite's LIKE folds), computed in Python rather than SQL."""
-    rows = [tuple(r) for r in conn.execute(f"SELECT {', '.join(SEARCHED)} FROM events")]
+    as the search folds), computed in Python rather than SQL."""
+    rows = conn.db.all(f"SELECT {', '.join(SEARCHED)} FROM events")
     words = [w.lower() for w in text.split()]
     return sum(all(any(w in (v or "").lower() for v in row) for w in words) for row in rows)
 
 
-def snapshot(conn: sqlite3.Connection) -> tuple:
-    tables = tuple(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"))
-    return tables, tuple(conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0] for name in tables)
-
-
 @pytest.fixture
 def conn(fresh_events_db):
-    conn = connect(fresh_events_db)  # writable on purpose: an injected statement could really do harm
-    before = snapshot(conn)
-    assert before[0] == ("articles", "events", "input_log", "unresolved_places")
-    yield conn
-    assert snapshot(conn) == before
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    db = connect(locate(fresh_events_db))  # writable on purpose: an injected statement could really do harm
+    before = table_counts(db)
+    assert sorted(before) == ["articles", "dateline_meta", "events", "input_log", "unresolved_places"]
+    yield Reader(db)
+    assert table_counts(db) == before
+    db.close()
 
 
 @pytest.mark.parametrize("value", HOSTILE)

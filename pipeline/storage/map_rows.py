@@ -1,0 +1,83 @@
+"""The map's data: one row per distinct place over the filtered events, summed up in one pass.
+
+At 100,000 events a marker per event costs seconds in Python and megabytes of page; the events sit on a few
+thousand places, so the map draws one marker per place (its event count, newest date and most frequent event type)
+and its popup carries only the place's newest few events. An event is a group of reports (pipeline/grouping.py):
+counts are of groups, and each listed event names its reports' sources. A group's listed report is its report
+with the smallest event id, the same on either engine.
+"""
+from __future__ import annotations
+
+from itertools import islice
+
+from .reader import GROUP, Reader, where
+from .rows import Filters, PlaceRow, Report
+
+
+def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceRow]:
+    """Every place with matching events, newest first, each with its newest `per_place` events, or fewer (at
+    least one) when the places together would carry more than `budget` events: every popup ships with the page,
+    and at thousands of places their size decides how fast the map draws."""
+    found = _aggregate(reader, filters)
+    if budget is not None:
+        per_place = max(1, min(per_place, budget // max(1, len(found))))
+    picked = {key: list(islice(place.groups.items(), per_place)) for key, place in found.items()}
+    rows = reader.rows_by_id([rep for events in picked.values() for _, rep in events])
+    found_reports = reports(reader, {group for events in picked.values() for group, _ in events})
+    result = [PlaceRow(lat, lon, len(place.groups), place.newest, place.event_type(),
+                       tuple(rows[rep] for _, rep in picked[key, lat, lon]),
+                       tuple(found_reports.get(group, ()) for group, _ in picked[key, lat, lon]))
+              for (key, lat, lon), place in found.items()]
+    return sorted(result, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
+
+
+class _Place:
+    """A place's matching reports, summed up as they stream by, newest first."""
+
+    __slots__ = ("newest", "types", "groups")
+
+    def __init__(self, newest: str | None):
+        self.newest = newest
+        self.types: dict[str, list] = {}  # event type -> [reports, newest date]
+        self.groups: dict[str, str] = {}  # event (group) -> its report with the smallest id; newest first
+
+    def event_type(self) -> str:
+        """The type with the most reports; ties go to the more recent, then to the first by name."""
+        return max(sorted(self.types), key=lambda t: (self.types[t][0], self.types[t][1] or ""))
+
+
+def _aggregate(reader: Reader, filters: Filters) -> dict[tuple, _Place]:
+    """The matching reports by place, in one pass over narrow rows, newest first (ties by event): so a place's
+    first date is its newest, and its events come in the popup's order as they are first seen."""
+    sql, params = where(filters)
+    found: dict[tuple, _Place] = {}
+    for event_id, key, lat, lon, event_type, group, day in reader.db.stream(
+            f"SELECT event_id, COALESCE(place_id, ''), lat, lon, COALESCE(event_type, ''), {GROUP}, event_date"
+            f" FROM events {sql} ORDER BY event_date DESC NULLS LAST, {GROUP}", params):
+        place = found.get((key, lat, lon))
+        if place is None:
+            place = found[key, lat, lon] = _Place(day)
+        count = place.types.get(event_type)
+        if count is None:
+            place.types[event_type] = [1, day]
+        else:
+            count[0] += 1
+        first = place.groups.get(group)
+        if first is None or event_id < first:
+            place.groups[group] = event_id
+    return found
+
+
+def reports(reader: Reader, groups: set[str]) -> dict[str, tuple[Report, ...]]:
+    """Every report of each group, one per article, oldest publication first."""
+    found: dict[str, dict[tuple, Report]] = {}
+    wanted = sorted(groups)
+    in_groups, group_params = reader.db.in_list("group_id", wanted)
+    as_events, event_params = reader.db.in_list("event_id", wanted)
+    # Spelled out rather than `GROUP IN (...)`, so that the group index serves it (0.045 -> 0.008 s on SQLite).
+    rows = reader.db.all(
+        f"SELECT {GROUP}, COALESCE(source, ''), title, url, article_id, published_date, event_id FROM events"
+        f" WHERE {in_groups} OR (group_id IS NULL AND {as_events})", [*group_params, *event_params])
+    for group, source, title, url, article_id, _, _ in sorted(rows, key=lambda r: (r[5] or "", r[6])):
+        found.setdefault(group, {}).setdefault((article_id,), Report(source, title, url))
+    return {group: tuple(by_article.values()) for group, by_article in found.items()}

@@ -1,0 +1,141 @@
+"""The events database's tables, its schema version, and the migrations between versions: an explicit step
+(`python -m pipeline migrate`, which `run` takes first), never a side effect of reading.
+
+Version 1 is the first with a version: a database written before it (the SQLite files of earlier Dateline) has no
+`dateline_meta` table and may lack columns added since; migrating adds them, groups the events once if groups
+were missing, and records version 1.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .engine import POSTGRESQL, Db, SchemaError
+
+SCHEMA_VERSION = 1
+META = "dateline_meta"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS articles (
+    article_id TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('stored', 'rejected')),
+    reason TEXT,
+    source TEXT,
+    url TEXT,
+    title TEXT,
+    published_date TEXT,
+    published_inferred INTEGER,
+    published_basis TEXT NOT NULL DEFAULT 'given',
+    text_hash TEXT,
+    flags TEXT,
+    n_events INTEGER NOT NULL DEFAULT 0,
+    text TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+    source TEXT, url TEXT, title TEXT,
+    published_date TEXT, published_inferred INTEGER,
+    event_date TEXT, date_precision TEXT, date_text TEXT, date_basis TEXT, date_value TEXT,
+    place_text TEXT, place_name TEXT, geonameid BIGINT, place_id TEXT,
+    country_code TEXT, admin1 TEXT, feature_code TEXT, geo_precision TEXT,
+    lat {REAL} NOT NULL, lon {REAL} NOT NULL,
+    sentence TEXT, start_char INTEGER, end_char INTEGER,
+    event_type TEXT, confidence {REAL}, alternatives TEXT,
+    role TEXT NOT NULL DEFAULT 'event', "trigger" TEXT NOT NULL DEFAULT '', actors TEXT NOT NULL DEFAULT '[]',
+    place_reason TEXT NOT NULL DEFAULT '', group_id TEXT, group_reason TEXT,
+    published_basis TEXT NOT NULL DEFAULT 'given'
+);
+CREATE TABLE IF NOT EXISTS unresolved_places (
+    article_id TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
+    place_text TEXT NOT NULL,
+    start_char INTEGER NOT NULL,
+    PRIMARY KEY (article_id, start_char)
+);
+CREATE TABLE IF NOT EXISTS input_log (
+    run_id TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('stored', 'duplicate', 'rejected')),
+    reason TEXT,
+    article_id TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dateline_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+"""
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_one_text ON articles(text_hash) WHERE status = 'stored';
+CREATE INDEX IF NOT EXISTS events_date ON events(event_date);
+CREATE INDEX IF NOT EXISTS events_source ON events(source);
+CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+CREATE INDEX IF NOT EXISTS events_group ON events(group_id);
+CREATE INDEX IF NOT EXISTS events_role ON events(role);
+CREATE INDEX IF NOT EXISTS events_place ON events(place_id);
+CREATE INDEX IF NOT EXISTS input_log_run ON input_log(run_id);
+"""
+# Columns added to the SQLite files of earlier Dateline, with what their old rows get: the first version stored
+# only event locations, so their role is 'event'; their groups are made once the columns are there.
+_ADDED = {
+    "events": {"role": "TEXT NOT NULL DEFAULT 'event'", "trigger": "TEXT NOT NULL DEFAULT ''",
+               "actors": "TEXT NOT NULL DEFAULT '[]'", "place_reason": "TEXT NOT NULL DEFAULT ''",
+               "group_id": "TEXT", "group_reason": "TEXT", "published_basis": "TEXT NOT NULL DEFAULT 'given'"},
+    "articles": {"published_basis": "TEXT NOT NULL DEFAULT 'given'"},
+}
+
+
+def version(db: Db) -> int | None:
+    """The database's schema version: None for an empty database, 0 for one written before versions."""
+    if not db.table_exists(META):
+        return 0 if db.table_exists("events") else None
+    row = db.one(f"SELECT value FROM {META} WHERE key = 'schema_version'")
+    return int(row[0]) if row else 0
+
+
+def check(db: Db) -> None:
+    """Raise SchemaError unless the database is at this code's version (an empty one is no error: nothing yet)."""
+    found = version(db)
+    if found is None or found == SCHEMA_VERSION:
+        return
+    if found > SCHEMA_VERSION:
+        raise SchemaError(f"{db.location.shown} has schema version {found}, newer than this Dateline's "
+                          f"{SCHEMA_VERSION}: update Dateline")
+    raise SchemaError(f"{db.location.shown} has schema version {found}, older than this Dateline's "
+                      f"{SCHEMA_VERSION}: run `python -m pipeline migrate` (the app never rewrites the database)")
+
+
+def migrate(db: Db, regroup: Callable[[Db], None]) -> str:
+    """Bring the database to SCHEMA_VERSION in one transaction; what was done, in a few words. `regroup(db)`
+    groups every event (the writer's), for a database whose events had no groups."""
+    found = version(db)
+    if found is not None and found > SCHEMA_VERSION:
+        check(db)
+    if found == SCHEMA_VERSION:
+        return f"schema version {SCHEMA_VERSION}, nothing to do"
+    with db.transaction(grouping_lock=True):
+        missing_groups = found == 0 and "group_id" not in db.columns("events")
+        if found == 0:
+            _add_columns(db)
+        _script(db, _TABLES.format(REAL="DOUBLE PRECISION" if db.kind == POSTGRESQL else "REAL"))
+        _script(db, _INDEXES)
+        db.execute(f"INSERT INTO {META} (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE"
+                   " SET value = excluded.value", (SCHEMA_VERSION,))
+        db.execute(f"INSERT INTO {META} (key, value) VALUES ('revision', 1) ON CONFLICT (key) DO NOTHING")
+        if missing_groups:
+            regroup(db)
+    if found is None:
+        return f"created schema version {SCHEMA_VERSION}"
+    return f"migrated schema version {found} to {SCHEMA_VERSION}" + (" and grouped its events" if missing_groups else "")
+
+
+def _add_columns(db: Db) -> None:
+    for table, added in _ADDED.items():
+        present = db.columns(table)
+        for name, kind in added.items():  # names and types from _ADDED above, never from input
+            if name not in present:
+                db.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+
+
+def _script(db: Db, script: str) -> None:
+    for statement in filter(None, (s.strip() for s in script.split(";"))):
+        db.execute(statement)

@@ -1,0 +1,203 @@
+"""Every write of the events database: an article with its events in one transaction (replacing an earlier
+version at the same URL), a rejection, a duplicate, the groups of reports of one event.
+
+Each article is one transaction, run again when the database asks (a deadlock, a busy file). Writers regroup one at
+a time (engine.GROUPING_LOCK), so two processes storing reports of one event at once cannot each miss the other;
+the text of a stored article is unique, so two processes storing the same story from two files store it once.
+Every transaction ends by moving the revision counter on, which readers' caches key on.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import date, datetime, timedelta, timezone
+
+from ..grouping import Report, group, not_grouped_reason
+from ..models import Article, Event, PlaceMention, Rejection, stable_id
+from ..taxonomy import MAP_ROLES
+from .engine import Db, is_unique_violation, retrying
+
+EVENT_COLUMNS = [f.name for f in fields(Event)]
+_REPORT_COLUMNS = [f.name for f in fields(Report)]
+_ACTORS_AT = _REPORT_COLUMNS.index("actors")
+# A month-precision date starts up to this many days before a day it overlaps.
+_LONGEST_SPAN_DAYS = 31
+_MAP = "role IN (" + ", ".join(f"'{r}'" for r in MAP_ROLES) + ")"
+STORED, REPLACED, DUPLICATE = "stored", "replaced", "duplicate"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Writer:
+    """Writes through one connection; create one per process (SQLite keeps one writer at a time anyway)."""
+
+    def __init__(self, db: Db):
+        self.db = db
+
+    def find_duplicate(self, article: Article) -> str | None:
+        """The id of a stored article with the same normalised text; a changed text at a known URL is no
+        duplicate (it replaces the stored version)."""
+        row = self.db.one("SELECT article_id FROM articles WHERE status = 'stored' AND text_hash = ?",
+                          (article.text_hash,))
+        return row[0] if row else None
+
+    def save_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
+                     run_id: str) -> str:
+        """STORED, REPLACED (a changed text at a known URL) or DUPLICATE (another process stored the same text
+        first: logged as such, nothing written)."""
+        outcome = retrying(lambda: self._save(article, events, unresolved, run_id), self.db.location)
+        if outcome == DUPLICATE:
+            self.save_duplicate(article.origin, self.find_duplicate(article) or article.article_id, run_id)
+        return outcome
+
+    def _save(self, article: Article, events: list[Event], unresolved: list[PlaceMention], run_id: str) -> str:
+        try:
+            return self._write_article(article, events, unresolved, run_id)
+        except Exception as exc:
+            if is_unique_violation(exc):  # the same text stored meanwhile by another process
+                return DUPLICATE
+            raise
+
+    def _write_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
+                       run_id: str) -> str:
+        db = self.db
+        with db.transaction(grouping_lock=True):
+            known = db.one("SELECT 1 FROM articles WHERE article_id = ? AND status = 'stored'",
+                           (article.article_id,)) is not None
+            replaced = self._reports("article_id = ?", (article.article_id,))
+            db.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
+            db.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
+            db.execute(
+                "INSERT INTO articles (article_id, origin, status, reason, source, url, title, published_date,"
+                " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
+                " VALUES (?, ?, 'stored', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                " SET origin = excluded.origin, status = 'stored', reason = NULL, source = excluded.source,"
+                " url = excluded.url, title = excluded.title, published_date = excluded.published_date,"
+                " published_inferred = excluded.published_inferred, published_basis = excluded.published_basis,"
+                " text_hash = excluded.text_hash, flags = excluded.flags, n_events = excluded.n_events,"
+                " text = excluded.text, ingested_at = excluded.ingested_at",
+                (article.article_id, article.origin, article.source, article.url, article.title,
+                 article.published.isoformat() if article.published else None, int(article.published_inferred),
+                 article.published_basis, article.text_hash, ",".join(article.flags), len(events), article.text,
+                 _now()))
+            columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+            db.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
+                           [_event_values(e) for e in events])
+            self._regroup_around(article.article_id, replaced)
+            db.executemany("INSERT INTO unresolved_places (article_id, place_text, start_char) VALUES (?, ?, ?)"
+                           " ON CONFLICT (article_id, start_char) DO NOTHING",
+                           [(article.article_id, m.text, m.start) for m in unresolved])
+            self._log(run_id, article.origin, "stored", None, article.article_id)
+            self._revise()
+        return REPLACED if known else STORED
+
+    def save_rejection(self, rejection: Rejection, run_id: str) -> None:
+        """Record an input that could not be stored, keyed on where it came from."""
+        article_id = "rejected:" + stable_id(rejection.origin)
+
+        def write() -> None:
+            with self.db.transaction():
+                self.db.execute(
+                    "INSERT INTO articles (article_id, origin, status, reason, ingested_at)"
+                    " VALUES (?, ?, 'rejected', ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                    " SET reason = excluded.reason, ingested_at = excluded.ingested_at",
+                    (article_id, rejection.origin, rejection.reason, _now()))
+                self._log(run_id, rejection.origin, "rejected", rejection.reason, article_id)
+                self._revise()
+
+        retrying(write, self.db.location)
+
+    def save_duplicate(self, origin: str, duplicate_of: str, run_id: str) -> None:
+        def write() -> None:
+            with self.db.transaction():
+                self._log(run_id, origin, "duplicate", f"same article as {duplicate_of}", duplicate_of)
+
+        retrying(write, self.db.location)
+
+    def run_totals(self, run_id: str) -> tuple[int, int]:
+        """(events, reports) among the map rows of the articles a run stored, as the dashboard counts them:
+        reports are rows whose role makes a map point, events the groups they fall in."""
+        row = self.db.one(
+            f"SELECT COUNT(DISTINCT COALESCE(group_id, event_id)), COUNT(*) FROM events WHERE {_MAP} AND article_id"
+            " IN (SELECT article_id FROM input_log WHERE run_id = ? AND status = 'stored')", (run_id,))
+        return row[0], row[1]
+
+    def regroup_all(self) -> None:
+        """Group every event of the database afresh (inside the caller's transaction)."""
+        self._write_groups(self._reports("1 = 1", ()))
+
+    def _regroup_around(self, article_id: str, replaced: list[Report]) -> None:
+        """Group again the rows that could share an event with the article's rows just written or deleted.
+
+        Those are the article's own rows, the map rows at the same places or in the same admin-1 regions whose
+        dates overlap a touched row's, and every member of the groups they are in (so no group is cut). The rest
+        of the database keeps its groups: a new article extends them, a replaced one leaves none behind."""
+        reports = self._reports("article_id = ?", (article_id,))
+        touched = [r for r in replaced + reports if r.groupable]
+        if touched:
+            lo, hi = min(r.span[0] for r in touched), max(r.span[1] for r in touched)
+            places, p_params = self.db.in_list("place_id", sorted({r.place_id for r in touched}))
+            regions, r_params = self.db.in_list("admin1", sorted({r.admin1 for r in touched if r.admin1}))
+            nearby = self._reports(
+                f"article_id <> ? AND {_MAP} AND ({places} OR {regions})"
+                " AND (event_date BETWEEN ? AND ? OR (date_precision IN ('week', 'month') AND event_date BETWEEN ? AND ?))",
+                (article_id, *p_params, *r_params, _day(lo, -1), hi.isoformat(), _day(lo, -_LONGEST_SPAN_DAYS),
+                 hi.isoformat()))
+            reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
+        known = {r.event_id for r in reports}
+        while True:  # take in the whole of every group touched
+            ids, params = self.db.in_list("event_id", sorted(known))
+            group_ids = sorted({g for (g,) in self.db.all(f"SELECT DISTINCT group_id FROM events WHERE {ids}", params)
+                                if g})
+            in_groups, params = self.db.in_list("group_id", group_ids)
+            more = [r for r in self._reports(in_groups, params) if r.event_id not in known]
+            if not more:
+                break
+            reports += more
+            known |= {r.event_id for r in more}
+        self._write_groups(reports)
+
+    def _reports(self, where: str, params) -> list[Report]:
+        columns = ", ".join(f'"{c}"' for c in _REPORT_COLUMNS)
+        rows = self.db.all(f"SELECT {columns} FROM events WHERE {where}", params)
+        return [Report(**{**dict(zip(_REPORT_COLUMNS, row)), "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))})
+                for row in rows]
+
+    def _write_groups(self, reports: list[Report]) -> None:
+        """Store each report's group and reason; rows whose group did not change are not written."""
+        grouped = group(reports)
+        ids, params = self.db.in_list("event_id", [r.event_id for r in reports])
+        current = {event_id: (g, why) for event_id, g, why in self.db.all(
+            f"SELECT event_id, group_id, group_reason FROM events WHERE {ids}", params)}
+        changes = []
+        for r in reports:
+            new = grouped.get(r.event_id) or (r.event_id, not_grouped_reason(r))
+            if current.get(r.event_id) != new:
+                changes.append((*new, r.event_id))
+        self.db.executemany("UPDATE events SET group_id = ?, group_reason = ? WHERE event_id = ?", changes)
+
+    def _log(self, run_id: str, origin: str, status: str, reason: str | None, article_id: str) -> None:
+        self.db.execute("INSERT INTO input_log (run_id, origin, status, reason, article_id, at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (run_id, origin, status, reason, article_id, _now()))
+
+    def _revise(self) -> None:
+        """Move the revision on: the readers' change token."""
+        self.db.execute("UPDATE dateline_meta SET value = value + 1 WHERE key = 'revision'")
+
+
+def _event_values(event: Event) -> tuple:
+    values = [getattr(event, c) for c in EVENT_COLUMNS]  # not astuple: it deep-copies every field
+    values[EVENT_COLUMNS.index("alternatives")] = json.dumps(list(event.alternatives), ensure_ascii=False)
+    values[EVENT_COLUMNS.index("actors")] = json.dumps(list(event.actors), ensure_ascii=False)
+    values[EVENT_COLUMNS.index("published_inferred")] = int(event.published_inferred)
+    return tuple(values)
+
+
+def _day(day: date, shift: int) -> str:
+    return (day + timedelta(days=shift)).isoformat()
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
