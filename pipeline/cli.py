@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="roles from the grammar alone, without the occurrence model (to fit that model)")
     mig = sub.add_parser("migrate", help="create the events database's schema or bring it to this version")
     mig.add_argument("--db", default=None, help=DB_HELP)
+    cp = sub.add_parser("copy", help="copy every row of one events database into another, empty one "
+                                     "(a team moving its SQLite file to PostgreSQL)")
+    cp.add_argument("source", help="the database to copy from (a path or a URL)")
+    cp.add_argument("target", help="the empty database to copy into (a path or a URL)")
     gaz = sub.add_parser("build-gazetteer", help="build the GeoNames index (once, at set-up)")
     gaz.add_argument("--path", default=str(config.GAZETTEER_DB))
     gaz.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
@@ -84,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "migrate":
             return _migrate(args)
+        if args.command == "copy":
+            return _copy(args)
         if args.command == "extract":
             return _extract(args)
         return _build_gazetteer(args)
@@ -100,6 +106,18 @@ def _migrate(args) -> int:
 
     store = open_store(args.db)
     print(f"{store.location.shown}: {store.migrate()}")
+    return EXIT_OK
+
+
+def _copy(args) -> int:
+    from .storage import open_store
+
+    source, target = open_store(args.source), open_store(args.target)
+    if not source.exists:
+        print(f"error: {source.location.shown}: no such database", file=sys.stderr)
+        return EXIT_FATAL
+    rows = target.copy_from(source)
+    print(f"copied {rows:,} rows from {source.location.shown} to {target.location.shown}")
     return EXIT_OK
 
 

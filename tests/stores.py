@@ -41,9 +41,12 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    """A cluster of our own: `start()`, `new_database()`, `stop()`, and `kill()` to make it go away mid-run."""
+    """A cluster of our own: `start()`, `new_database()`, `stop()`, and `kill()` to make it go away mid-run.
+    `durable=False` (the default, for speed) lets a crash lose the last acknowledged commits; tests that kill
+    the server and count what survived need `durable=True`."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False):
+        self.durable = durable
         self.dir = Path(tempfile.mkdtemp(prefix="dateline-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
@@ -63,9 +66,10 @@ class PostgresServer:
         if not self.data.exists():
             self._run(self.bin / "initdb", "-D", self.data, "--auth-local=trust", "--auth-host=scram-sha-256",
                       "-U", "postgres", "--no-sync")
+        speed = "" if self.durable else "-c fsync=off -c synchronous_commit=off "
         self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-w", "-t", "60", "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c max_connections=200", "start")
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {speed}-c max_connections=200",
+                  "start")
         with closing(self._admin()) as db:
             if not db.one("SELECT 1 FROM pg_roles WHERE rolname = ?", (ROLE,)):
                 db.execute(f"CREATE ROLE {ROLE} LOGIN CREATEDB PASSWORD '{PASSWORD}'")

@@ -53,6 +53,20 @@ class Store:
         finally:
             db.close()
 
+    def copy_from(self, source: Store) -> int:
+        """Copy every row of `source` (another database, of either engine, at this code's schema version) into
+        this one, which must hold no articles yet: how a team moves its SQLite file to PostgreSQL. One
+        transaction; returns the number of rows copied."""
+        self.migrate()
+        target = connect(self.location)
+        try:
+            with source.reading() as reader:
+                if target.one("SELECT COUNT(*) FROM articles")[0]:
+                    raise StoreError(f"{self.location.shown} already holds articles: copy into an empty database")
+                return retrying(lambda: schema.copy(reader.db, target), self.location)
+        finally:
+            target.close()
+
     def writer(self) -> Writer:
         """A writer on a database at this code's schema version (run `migrate` first)."""
         db = connect(self.location)
