@@ -1,6 +1,8 @@
-"""How fast the dashboard draws at 1,000, 10,000 and 100,000 events, next to the old one-marker-per-event map.
+"""How fast the dashboard draws at 1,000, 10,000 and 100,000 events, on SQLite and on PostgreSQL, next to the old
+one-marker-per-event map.
 
-Builds synthetic events databases with the pipeline's own store (real schema): events concentrated on
+Builds synthetic events databases with the pipeline's own store (real schema, SQLite; copied with
+`Store.copy_from` into a PostgreSQL database of a throwaway cluster on 127.0.0.1 for that engine): events concentrated on
 3,000 settlements sampled from the real gazetteer (`data/gazetteer.db`, population ≥ 1,000, Zipf-like
 weights so a few places carry many events), 6 sources of unequal size, dates over 2023. Serves each
 with `streamlit run app.py` on 127.0.0.1 and drives Debian's chromium (playwright; every non-local
@@ -10,9 +12,10 @@ nothing of it is cached: a different source each measurement), then the same sou
 default view again, which the page load has just cached); bytes the page received (HTTP and the
 websocket that carries the map to its iframe, as sent: binary frames are counted decoded); the server's
 resident memory. The old approach, one
-marker per event with folium's FastMarkerCluster, is measured on the 100,000-event data for comparison.
+marker per event with folium's FastMarkerCluster, is measured on the 100,000-event SQLite data for comparison.
 
-    .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--timeout 120] [--repeat 3] [--no-legacy]
+    .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--engines sqlite postgresql]
+                                         [--timeout 120] [--repeat 3] [--no-legacy]
 
 Each figure is the median of --repeat measurements on a warm server (after one warm-up visit: imports
 done, the default view cached), as a colleague opening the shared link finds it.
@@ -43,8 +46,13 @@ from playwright.sync_api import Error, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "tests"))
+
+from stores import ENGINES, PostgresServer  # noqa: E402  (the tests' throwaway cluster: initdb, pg_ctl on 127.0.0.1)
+
 from pipeline.models import Article, Event  # noqa: E402
-from pipeline.store import connect, save_article  # noqa: E402
+from pipeline.storage import open_store  # noqa: E402
+from pipeline.storage.schema import SCHEMA_VERSION  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "app_render.json"
 CACHE = Path(tempfile.gettempdir()) / "dateline-bench"
@@ -62,15 +70,15 @@ SETTLE_S = 2.0
 
 # The old map: every matching event as one point of a FastMarkerCluster, same filter widget, local assets.
 LEGACY_APP = '''
-import sqlite3, sys
+import os, sqlite3, sys
 import folium, streamlit as st
 from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 sys.path.insert(0, {root!r})
-from dashboard import assets, data
+from dashboard import assets
 from dashboard.map import tile_layer
 assets.use_local_assets()
-path = str(data.db_path())
+path = os.environ["DATELINE_DB"]
 conn = sqlite3.connect(f"file:{{path}}?mode=ro", uri=True)
 names = [r[0] for r in conn.execute("SELECT DISTINCT source FROM events ORDER BY source")]
 chosen = st.sidebar.multiselect("Sources", names, default=names)
@@ -88,6 +96,7 @@ st_folium(fmap, key="map", height=560, use_container_width=True, returned_object
 @dataclass
 class Result:
     approach: str
+    engine: str
     events: int
     places: int
     to_clusters_s: float | None
@@ -100,8 +109,8 @@ class Result:
 
 
 def build_db(n_events: int, seed: int = 7) -> Path:
-    """A database of `n_events` synthetic events (cached: the same seed gives the same data)."""
-    path = CACHE / f"events-{n_events}.db"
+    """An SQLite database of `n_events` synthetic events (cached: the same seed and schema give the same data)."""
+    path = CACHE / f"events-{n_events}-v{SCHEMA_VERSION}.db"
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -117,12 +126,14 @@ def build_db(n_events: int, seed: int = 7) -> Path:
     tmp = path.with_suffix(".partial")
     for leftover in CACHE.glob(tmp.name + "*"):
         leftover.unlink()
-    conn = connect(tmp)
+    store = open_store(tmp)
+    store.migrate()
+    writer = store.writer()
     for a in range(n_events // EVENTS_PER_ARTICLE):
         source = rng.choices(sources, source_weights)[0]
         published = first + timedelta(days=rng.randrange(365))
         article = Article(f"a{a}", f"text {a}", f"a{a}.txt", source, f"https://news.example/{a}",
-                          f"Officials report developments in the region, day {a}", published, False, f"h{a}")
+                          f"Officials report developments in the region, day {a}", published, "given", f"h{a}")
         events = []
         for i in range(EVENTS_PER_ARTICLE):
             pid, gid, name, lat, lon, cc, admin1, fcode = rng.choices(places, weights)[0]
@@ -134,10 +145,17 @@ def build_db(n_events: int, seed: int = 7) -> Path:
                                 published.isoformat(), False, day, "day", "Monday", "relative", day, name, name,
                                 gid, pid, cc, admin1, fcode, "settlement", lat, lon, sentence, 0, len(name),
                                 kind, 0.8))
-        save_article(conn, article, events, [], run_id="bench")
-    conn.close()
+        writer.save_article(article, events, [], run_id="bench")
+    writer.close()
     os.replace(tmp, path)
     return path
+
+
+def on_postgres(path: Path, server: PostgresServer) -> str:
+    """The same rows in a new database of `server`: the URL the app is pointed at."""
+    url = server.new_database()
+    open_store(url).copy_from(open_store(path))
+    return url
 
 
 def _free_port() -> int:
@@ -155,7 +173,7 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 class Server:
     """`streamlit run script` on a free local port, reading `db`."""
 
-    def __init__(self, script: Path, db: Path, timeout: float):
+    def __init__(self, script: Path, db: str, timeout: float):
         self.port = _free_port()
         env = {**os.environ, "DATELINE_DB": str(db)}
         env.pop("DATELINE_TILES", None)
@@ -187,7 +205,7 @@ class Server:
             self.process.wait()
 
 
-def measure(browser, server: Server, approach: str, n_events: int, n_places: int, timeout_s: float,
+def measure(browser, server: Server, approach: str, engine: str, n_events: int, n_places: int, timeout_s: float,
             run: int = 0) -> Result:
     """One visit: load, then remove the `run`-th source (uncached view), then add it back (cached view)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -228,7 +246,7 @@ def measure(browser, server: Server, approach: str, n_events: int, n_places: int
     finally:
         rss, peak = _rss_mb(server.process.pid)
         context.close()
-    return Result(approach, n_events, n_places, _round(to_clusters), _round(redraw), _round(cached), received["http"],
+    return Result(approach, engine, n_events, n_places, _round(to_clusters), _round(redraw), _round(cached), received["http"],
                   received["ws"], rss, peak)
 
 
@@ -256,7 +274,7 @@ def _median(runs: list[Result]) -> Result:
         ordered = sorted(values, key=lambda v: float("inf") if v is None else v)
         return ordered[len(ordered) // 2]
     first = runs[0]
-    return Result(first.approach, first.events, first.places,
+    return Result(first.approach, first.engine, first.events, first.places,
                   *(middle([getattr(r, f) for r in runs]) for f in
                     ("to_clusters_s", "filter_redraw_s", "cached_redraw_s", "http_bytes", "websocket_bytes", "server_rss_mb",
                      "server_peak_rss_mb")))
@@ -289,60 +307,84 @@ def _n_places(db: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--timeout", type=float, default=120, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size after the warm-up (median)")
     parser.add_argument("--no-legacy", action="store_true", help="skip the old one-marker-per-event map")
     args = parser.parse_args()
     results: list[Result] = []
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as legacy_dir:
-        legacy = Path(legacy_dir) / "legacy_app.py"
-        legacy.write_text(LEGACY_APP.format(root=str(ROOT)))
-        (Path(legacy_dir) / "static").symlink_to(ROOT / "static")  # served beside the script, as for app.py
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        runs = [("places", ROOT / "app.py", n) for n in args.sizes]
-        if not args.no_legacy:
-            runs.append(("per-event FastMarkerCluster", legacy, max(args.sizes)))
-        for approach, script, n in runs:
-            t = time.monotonic()
-            db = build_db(n)
-            print(f"{approach} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
-            n_places = _n_places(db)
-            server = Server(script, db, args.timeout)
-            try:
-                measure(browser, server, approach, n, n_places, args.timeout)  # warm-up: imports, first compile
-                runs_here = []
-                for run in range(1, args.repeat + 1):
-                    time.sleep(SETTLE_S)  # let the server finish the previous session's reruns
-                    runs_here.append(measure(browser, server, approach, n, n_places, args.timeout, run))
-                    print(f"  {approach} {n:,}: clusters {_show(runs_here[-1].to_clusters_s)} s, "
-                          f"filter {_show(runs_here[-1].filter_redraw_s)} s, "
-                          f"cached {_show(runs_here[-1].cached_redraw_s)} s", file=sys.stderr)
-                results.append(_median(runs_here))
-            finally:
-                server.stop()
-        browser.close()
+    postgres = PostgresServer().start() if "postgresql" in args.engines else None
+    try:
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as legacy_dir:
+            legacy = Path(legacy_dir) / "legacy_app.py"
+            legacy.write_text(LEGACY_APP.format(root=str(ROOT)))
+            (Path(legacy_dir) / "static").symlink_to(ROOT / "static")  # served beside the script, as for app.py
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            runs = [("places", engine, ROOT / "app.py", n) for n in args.sizes for engine in args.engines]
+            if not args.no_legacy:
+                runs.append(("per-event FastMarkerCluster", "sqlite", legacy, max(args.sizes)))
+            for approach, engine, script, n in runs:
+                t = time.monotonic()
+                path = build_db(n)
+                db = on_postgres(path, postgres) if engine == "postgresql" else str(path)
+                print(f"{approach} {engine} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
+                results.append(_measure_all(browser, Server(script, db, args.timeout), approach, engine, n,
+                                            _n_places(path), args))
+            browser.close()
+    finally:
+        if postgres:
+            postgres.remove()
     _report(results)
 
 
+def _measure_all(browser, server: Server, approach: str, engine: str, n: int, n_places: int, args) -> Result:
+    """The median of --repeat visits after a warm-up visit (imports, first compile, the default view cached)."""
+    try:
+        measure(browser, server, approach, engine, n, n_places, args.timeout)
+        runs = []
+        for run in range(1, args.repeat + 1):
+            time.sleep(SETTLE_S)  # let the server finish the previous session's reruns
+            runs.append(measure(browser, server, approach, engine, n, n_places, args.timeout, run))
+            print(f"  {approach} {engine} {n:,}: clusters {_show(runs[-1].to_clusters_s)} s, "
+                  f"filter {_show(runs[-1].filter_redraw_s)} s, cached {_show(runs[-1].cached_redraw_s)} s",
+                  file=sys.stderr)
+        return _median(runs)
+    finally:
+        server.stop()
+
+
+TIMES = ("to_clusters_s", "filter_redraw_s", "cached_redraw_s")
+
+
 def _report(results: list[Result]) -> None:
-    header = f"{'approach':<29} {'events':>8} {'places':>7} {'clusters s':>10} {'filter s':>9} {'cached s':>9} " \
-             f"{'HTTP MB':>8} {'WS MB':>7} {'RSS MB':>7} {'peak MB':>8}"
+    header = f"{'approach':<29} {'engine':<10} {'events':>8} {'places':>7} {'clusters s':>10} {'filter s':>9} " \
+             f"{'cached s':>9} {'HTTP MB':>8} {'WS MB':>7} {'RSS MB':>7} {'peak MB':>8}"
     print(header)
     for r in results:
-        print(f"{r.approach:<29} {r.events:>8,} {r.places:>7,} {_show(r.to_clusters_s):>10} {_show(r.filter_redraw_s):>9} "
-              f"{_show(r.cached_redraw_s):>9} "
-              f"{r.http_bytes / 1e6:>8.2f} {r.websocket_bytes / 1e6:>7.2f} {r.server_rss_mb:>7.0f} {r.server_peak_rss_mb:>8.0f}")
-    new = next((r for r in results if r.approach == "places" and r.events == results[-1].events), None)
-    old = results[-1]
-    ratios = {}
-    if new and new is not old:
-        for field in ("to_clusters_s", "filter_redraw_s", "cached_redraw_s", "websocket_bytes", "server_peak_rss_mb"):
-            a, b = getattr(old, field), getattr(new, field)
-            ratios[field] = round(a / b, 2) if a and b else None
-        print(f"old / new at {old.events:,} events: {ratios}")
+        print(f"{r.approach:<29} {r.engine:<10} {r.events:>8,} {r.places:>7,} {_show(r.to_clusters_s):>10} "
+              f"{_show(r.filter_redraw_s):>9} {_show(r.cached_redraw_s):>9} {r.http_bytes / 1e6:>8.2f} "
+              f"{r.websocket_bytes / 1e6:>7.2f} {r.server_rss_mb:>7.0f} {r.server_peak_rss_mb:>8.0f}")
+    find = {(r.approach, r.engine, r.events): r for r in results}
+    largest = max(r.events for r in results)
+    old, new = find.get(("per-event FastMarkerCluster", "sqlite", largest)), find.get(("places", "sqlite", largest))
+    old_over_new = _ratios(old, new, (*TIMES, "websocket_bytes", "server_peak_rss_mb"))
+    if old_over_new:
+        print(f"old / new at {largest:,} events: {old_over_new}")
+    postgres_over_sqlite = {n: _ratios(find.get(("places", "postgresql", n)), find.get(("places", "sqlite", n)), TIMES)
+                            for n in sorted({r.events for r in results})}
+    postgres_over_sqlite = {n: ratios for n, ratios in postgres_over_sqlite.items() if ratios}
+    for n, ratios in postgres_over_sqlite.items():
+        print(f"postgresql / sqlite at {n:,} events: {ratios}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"results": [asdict(r) for r in results], "old_over_new": ratios}, indent=2))
+    RESULTS.write_text(json.dumps({"results": [asdict(r) for r in results], "old_over_new": old_over_new,
+                                   "postgresql_over_sqlite": postgres_over_sqlite}, indent=2))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _ratios(a: Result | None, b: Result | None, names: tuple[str, ...]) -> dict[str, float | None]:
+    if a is None or b is None:
+        return {}
+    return {f: round(getattr(a, f) / getattr(b, f), 2) if getattr(a, f) and getattr(b, f) else None for f in names}
 
 
 def _show(value: float | None) -> str:

@@ -4,13 +4,17 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
   - spaCy NER only (nlp.pipe with every other component disabled): the floor of any spaCy pipeline;
   - spaCy full model (tagger, parser, lemmatizer, NER), which the pipeline runs for the dependency parse;
   - the whole extraction (model + recognition + gazetteer + dates + events), without the database;
-  - the whole `run` path, into a fresh SQLite file.
+  - the whole `run` path, into a fresh SQLite file and into a fresh PostgreSQL database (a throwaway cluster
+    on 127.0.0.1 with PostgreSQL's durable defaults: fsync and synchronous commit on);
+  - `python -m pipeline run` processes into PostgreSQL, timed from start to the last exit: one writer with every
+    document, then four writers at once with a quarter each (articles/s in total; model loading included).
 Usage: python bench/pipeline_throughput.py [--docs 500] [--json bench/results/throughput.json]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from stores import PostgresServer, rows  # noqa: E402  (the tests' throwaway cluster: initdb, pg_ctl on 127.0.0.1)
 
 from pipeline import ner  # noqa: E402
 from pipeline.config import BATCH_SIZE, SAMPLE_ARTICLES  # noqa: E402
@@ -37,6 +44,23 @@ def corpus(n_docs: int) -> list[Article]:
                             source=a.source, url=None, title=a.title, published=a.published,
                             text_hash=f"{a.text_hash}-{i}"))
     return docs
+
+
+def writers(docs: list[Article], n: int, db: str, folder: Path) -> None:
+    """`n` pipeline processes at once into `db`, the documents dealt out among them; returns when all exit."""
+    files = []
+    for k in range(n):
+        path = folder / f"part-{n}-{k}.jsonl"
+        path.write_text("".join(json.dumps({"text": a.text, "source": a.source, "title": a.title,
+                                            "published": a.published.isoformat() if a.published else None}) + "\n"
+                                for a in docs[k::n]))
+        files.append(path)
+    running = [subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(f), "--db", db, "--quiet"], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for f in files]
+    for process in running:
+        _, err = process.communicate(timeout=3600)
+        if process.returncode not in (0, 2):  # 2: some input rejected, which the counts below would show
+            raise SystemExit(f"a writer failed: {err.strip()}")
 
 
 def timed(fn) -> float:
@@ -71,32 +95,60 @@ def main() -> None:
         for _ in extractor.extract(docs):
             pass
 
-    def run_into_db():
-        with tempfile.TemporaryDirectory() as tmp:
-            runner = Runner(Path(tmp) / "events.db", extractor=extractor)
-            runner.ingestor.read = lambda paths: iter(docs)  # same documents, no file reading
-            runner.run(["-"])
+    def run_into(db: str) -> None:
+        runner = Runner(db, extractor=extractor)
+        runner.ingestor.read = lambda paths: iter(docs)  # same documents, no file reading
+        summary = runner.run(["-"])
+        assert summary.stored == len(docs), summary.line()
 
-    results = {}
-    for name, fn in [("spacy_ner_only", ner_only), ("spacy_full_model", full_model),
-                     ("pipeline_extract", extraction), ("pipeline_run_to_sqlite", run_into_db)]:
-        seconds = timed(fn)
-        results[name] = {"seconds": round(seconds, 2), "words_per_s": round(words / seconds)}
+    server = PostgresServer(durable=True).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            stages = [("spacy_ner_only", ner_only), ("spacy_full_model", full_model),
+                      ("pipeline_extract", extraction),
+                      ("pipeline_run_to_sqlite", lambda: run_into(str(Path(tmp) / "events.db"))),
+                      ("pipeline_run_to_postgresql", lambda: run_into(server.new_database()))]
+            stages += [(f"processes_{n}_into_postgresql", _counted(server, n, docs, Path(tmp))) for n in (1, 4)]
+            results = {}
+            for name, fn in stages:
+                seconds = timed(fn)
+                results[name] = {"seconds": round(seconds, 2), "words_per_s": round(words / seconds),
+                                 "articles_per_s": round(len(docs) / seconds, 2)}
+    finally:
+        server.remove()
     base = results["spacy_ner_only"]["words_per_s"]
     full = results["spacy_full_model"]["words_per_s"]
     for r in results.values():
         r["ratio_to_ner_only"] = round(r["words_per_s"] / base, 3)
         r["ratio_to_full_model"] = round(r["words_per_s"] / full, 3)
 
+    ratios = {"postgresql_over_sqlite": _over(results, "pipeline_run_to_postgresql", "pipeline_run_to_sqlite"),
+              "four_writers_over_one": _over(results, "processes_4_into_postgresql", "processes_1_into_postgresql")}
     print(f"{len(docs)} documents, {words:,} words, batch size {BATCH_SIZE}")
-    print(f"{'stage':<24}{'seconds':>9}{'words/s':>10}{'vs NER':>8}{'vs model':>10}")
+    print(f"{'stage':<30}{'seconds':>9}{'words/s':>10}{'articles/s':>12}{'vs NER':>8}{'vs model':>10}")
     for name, r in results.items():
-        print(f"{name:<24}{r['seconds']:>9}{r['words_per_s']:>10,}{r['ratio_to_ner_only']:>8}"
+        print(f"{name:<30}{r['seconds']:>9}{r['words_per_s']:>10,}{r['articles_per_s']:>12}{r['ratio_to_ner_only']:>8}"
               f"{r['ratio_to_full_model']:>10}")
+    print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"documents": len(docs), "words": words, "results": results}, indent=2))
+    out.write_text(json.dumps({"documents": len(docs), "words": words, "results": results, "ratios": ratios},
+                              indent=2))
     print(f"written: {out}")
+
+
+def _counted(server: PostgresServer, n: int, docs: list[Article], folder: Path):
+    """A stage: `n` writers into a new database, then a check that every document was stored once."""
+    def stage() -> None:
+        db = server.new_database()
+        writers(docs, n, db, folder)
+        [(stored,)] = rows(db, "SELECT COUNT(*) FROM articles WHERE status = 'stored'")
+        assert stored == len(docs), f"{n} writers stored {stored} of {len(docs)}"
+    return stage
+
+
+def _over(results: dict, a: str, b: str) -> float:
+    return round(results[a]["articles_per_s"] / results[b]["articles_per_s"], 3)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def main(db: str, seconds: float) -> int:
         writer.save_article(a, events(a, version, 1 + writes % 17), [], run_id="writer")
         writes += 1
         time.sleep(PAUSE)
-    writer.db.close()
+    writer.close()
     return writes
 
 

@@ -84,7 +84,7 @@ def build_events_db(name: str | Path) -> str:
     writer = store.writer()
     for article, events in rows.items():
         writer.save_article(article, events, [], run_id="fixture")
-    writer.db.close()
+    writer.close()
     return str(name)
 
 

@@ -167,7 +167,7 @@ def test_new_events_show_on_the_next_interaction(fresh_events_db, monkeypatch):
                   "", "publication", "2022-10-05", "Kyiv", "Kyiv", 703448, "geonames:703448", "UA", "Kyiv",
                   "PPLC", "settlement", 50.45, 30.52, "Kyiv is quiet.", 0, 4, "other", 0.8)
     writer.save_article(article, [event], [], run_id="test")
-    writer.db.close()
+    writer.close()
     app.run()
     assert len(table(app)) == DEFAULT_VISIBLE + 1  # new day and new source: defaults followed the data
     assert "Late Wire" in app.multiselect(key=SOURCES).value
@@ -185,7 +185,7 @@ def test_the_change_token_moves_with_writes_only(fresh_events_db):
     with store.reading() as reader:
         assert reader.change_token() == before
     writer.save_article(Article("new", "text", "new.txt", "Wire", text_hash="new"), [], [], run_id="t")
-    writer.db.close()
+    writer.close()
     with store.reading() as reader:
         assert reader.change_token() > before
 
@@ -432,7 +432,7 @@ def _add_events(db: Path, article_id: str, source: str, days: list[str], place: 
                     event_type if i else "strike", 0.5)
               for i, day in enumerate(days)]
     writer.save_article(article, events, [], run_id="test")
-    writer.db.close()
+    writer.close()
 
 
 def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh_events_db, monkeypatch):
@@ -575,7 +575,7 @@ def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
                           text_hash=f"hash-{article_id}")
         mentions = [PlaceMention(i * 10, i * 10 + len(n), n, None) for i, n in enumerate(names)]
         writer.save_article(article, [], mentions, run_id="test")
-    writer.db.close()
+    writer.close()
     app = open_tab(run_app(fresh_events_db, monkeypatch), "Unresolved places")
     assert any(c.value.startswith("2 place names found") for c in app.caption)
     shown = app.dataframe[0].value
@@ -612,7 +612,7 @@ def _report(db: Path, article_id: str, source: str, place: str, lat: float, lon:
                   "UA", "Kharkivska", "PPL", "settlement", lat, lon, f"Shelling hit {place} on Monday.", 0,
                   len(place), "strike", 0.8, trigger="Shelling")
     writer.save_article(article, [replace(event, **fields)], [], run_id="test")
-    writer.db.close()
+    writer.close()
 
 
 def test_a_row_without_a_group_is_an_event_of_its_own(fresh_events_db):
@@ -704,7 +704,7 @@ def _dated_db(path, dates_and_published):
                        **({"date_precision": "none", "date_basis": "none", "published_basis": "none",
                            "published_date": None} if day is None else {}))
         writer.save_article(article, [event], [], run_id="t")
-    writer.db.close()
+    writer.close()
     return path
 
 

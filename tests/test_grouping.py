@@ -93,7 +93,7 @@ def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, ex
     writer = open_store(db).writer()
     with writer.db.transaction(grouping_lock=True):
         writer.regroup_all()
-    writer.db.close()
+    writer.close()
     assert groups(db) == before
 
 

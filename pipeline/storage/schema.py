@@ -163,4 +163,5 @@ def copy(source: Db, target: Db) -> int:
             target.executemany(insert, batch)
             copied += len(batch)
         target.execute(f"UPDATE {META} SET value = value + 1 WHERE key = 'revision'")
+    target.execute("ANALYZE")  # the planner's statistics for the rows just loaded, before anyone reads them
     return copied

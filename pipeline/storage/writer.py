@@ -36,6 +36,9 @@ class Writer:
     def __init__(self, db: Db):
         self.db = db
 
+    def close(self) -> None:
+        self.db.close()
+
     def find_duplicate(self, article: Article) -> str | None:
         """The id of a stored article with the same normalised text; a changed text at a known URL is no
         duplicate (it replaces the stored version)."""
