@@ -69,9 +69,10 @@ class Writer:
         with db.transaction(grouping_lock=True):
             known = db.one("SELECT 1 FROM articles WHERE article_id = ? AND status = 'stored'",
                            (article.article_id,)) is not None
-            replaced = self._reports("article_id = ?", (article.article_id,))
-            db.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
-            db.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
+            replaced = self._reports("article_id = ?", (article.article_id,), {}) if known else []
+            if known:  # a new article has nothing to delete: on a server every statement is a round trip
+                db.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
+                db.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
             db.execute(
                 "INSERT INTO articles (article_id, origin, status, reason, source, url, title, published_date,"
                 " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
@@ -129,7 +130,8 @@ class Writer:
 
     def regroup_all(self) -> None:
         """Group every event of the database afresh (inside the caller's transaction)."""
-        self._write_groups(self._reports("1 = 1", ()))
+        current: dict[str, tuple] = {}
+        self._write_groups(self._reports("1 = 1", (), current), current)
 
     def _regroup_around(self, article_id: str, replaced: list[Report]) -> None:
         """Group again the rows that could share an event with the article's rows just written or deleted.
@@ -137,7 +139,8 @@ class Writer:
         Those are the article's own rows, the map rows at the same places or in the same admin-1 regions whose
         dates overlap a touched row's, and every member of the groups they are in (so no group is cut). The rest
         of the database keeps its groups: a new article extends them, a replaced one leaves none behind."""
-        reports = self._reports("article_id = ?", (article_id,))
+        current: dict[str, tuple] = {}  # each row's (group, reason) as read, so unchanged rows are not written
+        reports = self._reports("article_id = ?", (article_id,), current)
         touched = [r for r in replaced + reports if r.groupable]
         if touched:
             lo, hi = min(r.span[0] for r in touched), max(r.span[1] for r in touched)
@@ -147,33 +150,33 @@ class Writer:
                 f"article_id <> ? AND {_MAP} AND ({places} OR {regions})"
                 " AND (event_date BETWEEN ? AND ? OR (date_precision IN ('week', 'month') AND event_date BETWEEN ? AND ?))",
                 (article_id, *p_params, *r_params, _day(lo, -1), hi.isoformat(), _day(lo, -_LONGEST_SPAN_DAYS),
-                 hi.isoformat()))
+                 hi.isoformat()), current)
             reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
         while True:  # take in the whole of every group touched
             ids, params = self.db.in_list("event_id", sorted(known))
-            group_ids = sorted({g for (g,) in self.db.all(f"SELECT DISTINCT group_id FROM events WHERE {ids}", params)
-                                if g})
-            in_groups, params = self.db.in_list("group_id", group_ids)
-            more = [r for r in self._reports(in_groups, params) if r.event_id not in known]
+            more = [r for r in self._reports(f"group_id IN (SELECT group_id FROM events WHERE {ids})", params,
+                                             current) if r.event_id not in known]
             if not more:
                 break
             reports += more
             known |= {r.event_id for r in more}
-        self._write_groups(reports)
+        self._write_groups(reports, current)
 
-    def _reports(self, where: str, params) -> list[Report]:
+    def _reports(self, where: str, params, current: dict[str, tuple]) -> list[Report]:
+        """The rows matching `where` as grouping reads them; their stored (group, reason) go into `current`."""
         columns = ", ".join(f'"{c}"' for c in _REPORT_COLUMNS)
-        rows = self.db.all(f"SELECT {columns} FROM events WHERE {where}", params)
-        return [Report(**{**dict(zip(_REPORT_COLUMNS, row)), "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))})
-                for row in rows]
+        found = []
+        for *row, group_id, reason in self.db.all(
+                f"SELECT {columns}, group_id, group_reason FROM events WHERE {where}", params):
+            found.append(Report(**{**dict(zip(_REPORT_COLUMNS, row)),
+                                   "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))}))
+            current[found[-1].event_id] = (group_id, reason)
+        return found
 
-    def _write_groups(self, reports: list[Report]) -> None:
+    def _write_groups(self, reports: list[Report], current: dict[str, tuple]) -> None:
         """Store each report's group and reason; rows whose group did not change are not written."""
         grouped = group(reports)
-        ids, params = self.db.in_list("event_id", [r.event_id for r in reports])
-        current = {event_id: (g, why) for event_id, g, why in self.db.all(
-            f"SELECT event_id, group_id, group_reason FROM events WHERE {ids}", params)}
         changes = []
         for r in reports:
             new = grouped.get(r.event_id) or (r.event_id, not_grouped_reason(r))
