@@ -9,7 +9,8 @@ import pytest
 from stores import raw, rows, value
 
 from pipeline.runner import Runner
-from pipeline.storage import open_store
+from pipeline.storage import SchemaError, open_store
+from pipeline.storage.schema import SCHEMA_VERSION
 
 PUBLISHED = "2022-09-10"  # a Saturday: "Friday" is 2022-09-09
 SAME_STRIKE = [
@@ -139,13 +140,33 @@ def test_migrate_brings_a_database_of_the_first_version_up_to_date(tmp_path):
             "country_code": "UA", "lat": 49.98, "lon": 36.25, "event_type": "strike", "sentence": "s", "start_char": 0}
         conn.execute(f"INSERT INTO events ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
                      list(values.values()))
-    assert open_store(path).migrate() == "migrated schema version 0 to 1 and grouped its events"
+    assert open_store(path).migrate() == f"migrated schema version 0 to {SCHEMA_VERSION} and grouped its events"
     with raw(str(path)) as db:
         cursor = db.execute("SELECT * FROM events")
         row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     assert set(_ADDED["events"]) <= set(row)
     assert (row["role"], row["trigger"], row["actors"], row["group_id"], row["group_reason"]) == (
         "event", "", "[]", "e1", "first report")
+
+
+def test_migrate_from_version_1_adds_the_region_index_and_the_app_asks_for_it_first(db_name):
+    store = open_store(db_name)
+    store.migrate()
+    with raw(db_name) as db:
+        db.execute("DROP INDEX events_region")
+        db.execute("UPDATE dateline_meta SET value = 1 WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match="schema version 1, older than this Dateline's 2: run `python -m pipeline"):
+        store.writer()
+    assert store.migrate() == "migrated schema version 1 to 2"
+    with raw(db_name) as db:
+        assert db.columns("events") and _has_index(db, "events_region")
+    store.writer().close()
+
+
+def _has_index(db, name: str) -> bool:
+    if db.kind == "postgresql":
+        return db.one("SELECT 1 FROM pg_indexes WHERE indexname = ?", (name,)) is not None
+    return db.one("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)) is not None
 
 
 def _report(n: int, sentence: str, event_type: str, trigger: str = "", actors: tuple[str, ...] = (),

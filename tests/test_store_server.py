@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACES = ["Kharkiv", "Izyum", "Odesa", "Lyman", "Kupiansk", "Balakliya", "Mykolaiv", "Kherson"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 N = 60  # articles per dump
+LONG = 600  # articles in the run whose server is killed
 EVENT_FIELDS = "event_id, article_id, event_date, place_id, place_text, start_char, event_type, role"
 
 
@@ -34,11 +35,11 @@ def start(*args: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def dump(path: Path, offset: int, version: int) -> Path:
-    """N articles, each told of twice by two outlets on one day (so reports group across articles); URLs shared
+def dump(path: Path, offset: int, version: int, n: int = N) -> Path:
+    """n articles (N unless told), each told of twice by two outlets on one day (so reports group across articles); URLs shared
     with the other dumps; `version` 2 changes the text at every third URL."""
     lines = []
-    for k in range(N):
+    for k in range(n):
         i = offset + k
         place, day = PLACES[i % len(PLACES)], DAYS[i % len(DAYS)]
         changed = " later" if version == 2 and i % 3 == 0 else ""
@@ -109,7 +110,7 @@ def test_the_server_gone_mid_run_ends_the_run_cleanly_and_a_rerun_finishes(tmp_p
     server = PostgresServer(durable=True).start()
     try:
         db = server.new_database()
-        data = dump(tmp_path / "d.jsonl", 0, 1)
+        data = dump(tmp_path / "d.jsonl", 0, 1, n=LONG)  # long enough that the kill lands mid-run
         run = start("run", str(data), "--db", db, "--quiet")
         assert wait_until(lambda: _stored(db) >= 3, seconds=120)
         server.kill()
@@ -119,12 +120,12 @@ def test_the_server_gone_mid_run_ends_the_run_cleanly_and_a_rerun_finishes(tmp_p
         unstored = [line for line in err.splitlines() if line.startswith("not stored: ")]
         server.start()
         stored = _stored(db)
-        assert stored + len(unstored) == N  # the article in flight was rolled back whole: no half-written one
+        assert 0 < len(unstored) and stored + len(unstored) == LONG  # the article in flight was rolled back whole: no half-written one
         assert rows(db, "SELECT COUNT(*) FROM articles a WHERE n_events <> (SELECT COUNT(*) FROM events e"
                         " WHERE e.article_id = a.article_id)") == [(0,)]
         rerun = cli("run", str(data), "--db", db, "--quiet")
         assert rerun.returncode == 0, rerun.stderr
-        assert f"{len(unstored)} stored" in rerun.stdout and _stored(db) == N
+        assert f"{len(unstored)} stored" in rerun.stdout and _stored(db) == LONG
     finally:
         server.remove()
 

@@ -3,7 +3,8 @@
 
 Version 1 is the first with a version: a database written before it (the SQLite files of earlier Dateline) has no
 `dateline_meta` table and may lack columns added since; migrating adds them, groups the events once if groups
-were missing, and records version 1.
+were missing, and records version 1. Version 2 indexes events by admin-1 region: a save looks for the reports it
+may group with at the same places or in the same regions, which without it read the whole table on every save.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 from .engine import POSTGRESQL, Db, SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META = "dateline_meta"
 
 _TABLES = """
@@ -72,6 +73,7 @@ CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 CREATE INDEX IF NOT EXISTS events_group ON events(group_id);
 CREATE INDEX IF NOT EXISTS events_role ON events(role);
 CREATE INDEX IF NOT EXISTS events_place ON events(place_id);
+CREATE INDEX IF NOT EXISTS events_region ON events(admin1);
 CREATE INDEX IF NOT EXISTS input_log_run ON input_log(run_id);
 """
 # Columns added to the SQLite files of earlier Dateline, with what their old rows get: the first version stored

@@ -153,12 +153,14 @@ class Writer:
                  hi.isoformat()), current)
             reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
-        while True:  # take in the whole of every group touched
-            ids, params = self.db.in_list("event_id", sorted(known))
-            more = [r for r in self._reports(f"group_id IN (SELECT group_id FROM events WHERE {ids})", params,
-                                             current) if r.event_id not in known]
-            if not more:
+        read: set[str] = set()
+        while True:  # take in the whole of every group touched (their ids came with the rows read)
+            wanted = sorted({current[e][0] for e in known if current[e][0]} - read)
+            if not wanted:
                 break
+            in_groups, params = self.db.in_list("group_id", wanted)
+            more = [r for r in self._reports(in_groups, params, current) if r.event_id not in known]
+            read.update(wanted)
             reports += more
             known |= {r.event_id for r in more}
         self._write_groups(reports, current)
