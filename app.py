@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import access, assets, data, sidebar, views
-from dashboard.map import base_map, events_layer
+from dashboard.map import base_map, events_layer, tile_layer
 from pipeline.storage import SchemaError, StoreError
 
 TABLE_KEY = "events_table"
@@ -83,7 +83,8 @@ else:
         centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
         st.caption(f"One marker per place ({view.n_places:,} places): a disc is a town or city, a ring a region, a "
                    f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
-                   f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map, tiles.{centred}")
+                   f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map"
+                   f"{', tiles' if tile_layer() else ''}.{centred}")
 
 totals = data.load_totals(name, token, filters)
 for column, (label, value, help_text) in zip(metrics.columns(5), [

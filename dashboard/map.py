@@ -30,7 +30,8 @@ from .map_scripts import CLUSTER_ICON, EventsView, LayersControl, PlaceLabels, P
 from pipeline.storage import PlaceRow
 
 TILES_ENV = "DATELINE_TILES"
-NO_TILES = "none"  # DATELINE_TILES=none: the offline basemap alone, and no request for tiles at all
+# DATELINE_TILES=openstreetmap: OpenStreetMap's public tiles, which a team must choose knowingly (see tile_layer)
+OSM_NAME = "openstreetmap"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 MAX_ZOOM = 18
@@ -120,11 +121,14 @@ def _heat(places: Sequence[PlaceRow]) -> tuple[tuple[float, float, float], ...]:
 
 
 def tile_layer() -> folium.TileLayer | None:
-    """OpenStreetMap's public tiles unless DATELINE_TILES names another server (an intranet one), or none
-    at all with DATELINE_TILES=none."""
-    url = os.environ.get(TILES_ENV, "").strip() or OSM_TILES
-    if url.lower() == NO_TILES:
+    """No tiles unless DATELINE_TILES names a server (an intranet one, or `openstreetmap` for the public
+    tiles): every tile request tells its server which areas the team is looking at, so by default the map
+    draws the offline basemap alone and nothing leaves the machine."""
+    url = os.environ.get(TILES_ENV, "").strip()
+    if url.lower() in ("", "none"):
         return None
+    if url.lower() == OSM_NAME:
+        url = OSM_TILES
     attribution = OSM_ATTRIBUTION if url == OSM_TILES else f"Tiles: {html.escape(urlsplit(url).netloc or url)}"
     return folium.TileLayer(tiles=url, attr=attribution, max_zoom=MAX_ZOOM, name="Street map tiles", overlay=True)
 
@@ -132,8 +136,8 @@ def tile_layer() -> folium.TileLayer | None:
 def base_map(vendor_url: str = "/app/static/vendor") -> folium.Map:
     """The map without events: the offline basemap, the tiles and the layer control. It is the same for every
     view, so streamlit-folium keeps its frame (and Leaflet, and the decoded basemap) across filter changes."""
-    fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True,
-                      max_zoom=MAX_ZOOM)
+    fmap = folium.Map(location=(20, 10), zoom_start=2, tiles=None, control_scale=True, world_copy_jump=True)
+    fmap.options["max_zoom"] = MAX_ZOOM  # on the map itself: Leaflet takes it from a tile layer, often there is none
     fmap.add_child(Styles())
     fmap.add_child(OfflineBasemap(vendor_url))
     tiles = tile_layer()

@@ -34,7 +34,7 @@ def streamlit_app(db: Path, env: dict[str, str] | None = None, args: tuple[str, 
     """The app served on `db` (with extra environment and command-line options); yields its URL."""
     port = port or free_port()
     environment = {**os.environ, "DATELINE_DB": str(db), **(env or {})}
-    environment.pop("DATELINE_TILES", None)  # the default public tiles: blocked, as on an offline machine
+    environment.pop("DATELINE_TILES", None)  # the default: no tile server, nothing asked of a third party
     if "DATELINE_PASSWORD_HASH" not in (env or {}):
         environment.pop("DATELINE_PASSWORD_HASH", None)
     process = subprocess.Popen(

@@ -475,8 +475,12 @@ def test_highlight_and_links():
         assert safe_url(url) is None
 
 
-def test_tiles_come_from_dateline_tiles(monkeypatch):
+def test_tiles_only_when_dateline_tiles_names_a_server(monkeypatch):
     monkeypatch.delenv("DATELINE_TILES", raising=False)
+    assert tile_layer() is None and "Street map tiles" not in base_map().get_root().render()
+    monkeypatch.setenv("DATELINE_TILES", "none")
+    assert tile_layer() is None
+    monkeypatch.setenv("DATELINE_TILES", "openstreetmap")
     assert tile_layer().tiles == OSM_TILES and "OpenStreetMap" in tile_layer().options["attribution"]
     monkeypatch.setenv("DATELINE_TILES", "https://tiles.intranet.example/{z}/{x}/{y}.png")
     layer = tile_layer()
