@@ -4,10 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/events.db
 
-.PHONY: demo test setup setup-test npm gazetteer assets pipeline
+.PHONY: demo test serve setup setup-test npm gazetteer assets pipeline
+WORKERS ?= 2
+PORT ?= 8501
 
 demo: setup pipeline
 	DATELINE_DB=$(DB) $(BIN)/streamlit run app.py
+
+# A team's link: WORKERS Streamlit processes behind Caddy (sticky sessions, static files from Caddy) on PORT.
+serve: setup
+	@command -v caddy >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q caddy; }
+	DATELINE_DB=$(DB) $(BIN)/python -m dashboard.serve --workers $(WORKERS) --port $(PORT)
 
 test: setup setup-test
 	$(BIN)/python -m pytest -q tests
@@ -34,10 +42,11 @@ assets: $(BIN)/.installed npm
 pipeline: setup
 	$(BIN)/python -m pipeline run data/articles --db $(DB) || [ $$? -eq 1 ]
 
-# The browser tests drive Debian's chromium, and the store's tests start a throwaway PostgreSQL cluster from
-# Debian's postgresql; install what is missing (needs root or sudo).
+# The browser tests drive Debian's chromium, the store's tests start a throwaway PostgreSQL cluster from
+# Debian's postgresql, the serving tests run Debian's caddy; install what is missing (needs root or sudo).
 setup-test:
 	@missing=""; command -v chromium >/dev/null || missing="chromium"; \
+	  command -v caddy >/dev/null || missing="$$missing caddy"; \
 	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	  [ -z "$$missing" ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	    $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; }
