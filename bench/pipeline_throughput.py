@@ -8,12 +8,15 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
     on 127.0.0.1 with PostgreSQL's durable defaults: fsync and synchronous commit on);
   - `python -m pipeline run` processes into PostgreSQL, timed from start to the last exit: one writer with every
     document, then four writers at once with a quarter each (articles/s in total; model loading included).
+Each stage also records how many cores the machine kept busy (/proc/stat, every process: the PostgreSQL server
+too): the one-writer run's CPU seconds spread over every core bound what any number of writers can reach here.
 Usage: python bench/pipeline_throughput.py [--docs 500] [--json bench/results/throughput.json]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,10 +66,17 @@ def writers(docs: list[Article], n: int, db: str, folder: Path) -> None:
             raise SystemExit(f"a writer failed: {err.strip()}")
 
 
-def timed(fn) -> float:
-    start = time.perf_counter()
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every process: writers and the PostgreSQL server alike)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in open("/proc/stat").readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(fn) -> tuple[float, float]:
+    """Wall seconds of `fn`, and the CPU seconds the machine was busy meanwhile."""
+    start, busy = time.perf_counter(), busy_seconds()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, busy_seconds() - busy
 
 
 def main() -> None:
@@ -111,9 +121,10 @@ def main() -> None:
             stages += [(f"processes_{n}_into_postgresql", _counted(server, n, docs, Path(tmp))) for n in (1, 4)]
             results = {}
             for name, fn in stages:
-                seconds = timed(fn)
+                seconds, busy = timed(fn)
                 results[name] = {"seconds": round(seconds, 2), "words_per_s": round(words / seconds),
-                                 "articles_per_s": round(len(docs) / seconds, 2)}
+                                 "articles_per_s": round(len(docs) / seconds, 2), "cpu_seconds": round(busy, 1),
+                                 "cores_busy": round(busy / seconds, 2)}
     finally:
         server.remove()
     base = results["spacy_ner_only"]["words_per_s"]
@@ -125,10 +136,13 @@ def main() -> None:
     ratios = {"postgresql_over_sqlite": _over(results, "pipeline_run_to_postgresql", "pipeline_run_to_sqlite"),
               "four_writers_over_one": _over(results, "processes_4_into_postgresql", "processes_1_into_postgresql")}
     print(f"{len(docs)} documents, {words:,} words, batch size {BATCH_SIZE}")
-    print(f"{'stage':<30}{'seconds':>9}{'words/s':>10}{'articles/s':>12}{'vs NER':>8}{'vs model':>10}")
+    print(f"{'stage':<30}{'seconds':>9}{'words/s':>10}{'articles/s':>12}{'vs NER':>8}{'vs model':>10}{'cores busy':>12}")
     for name, r in results.items():
         print(f"{name:<30}{r['seconds']:>9}{r['words_per_s']:>10,}{r['articles_per_s']:>12}{r['ratio_to_ner_only']:>8}"
-              f"{r['ratio_to_full_model']:>10}")
+              f"{r['ratio_to_full_model']:>10}{r['cores_busy']:>12}")
+    # With every core busy, n writers cannot beat the CPU one writer's run needed, spread over all cores.
+    one = results["processes_1_into_postgresql"]
+    ratios["four_writers_ceiling_on_this_machine"] = round(one["seconds"] * os.cpu_count() / one["cpu_seconds"], 3)
     print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
