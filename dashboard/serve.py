@@ -108,10 +108,11 @@ def serve(workers: int, host: str, port: int, extra: list[str]) -> int:
                 return 3
             time.sleep(0.3)
         log = state / "caddy.log"
-        proxy = subprocess.Popen([caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
-                                 stdout=subprocess.DEVNULL, stderr=log.open("w"),
-                                 env={**os.environ, "HOME": str(state), "XDG_DATA_HOME": str(state),
-                                      "XDG_CONFIG_HOME": str(state)})
+        with log.open("w") as sink:  # Caddy holds its own copy of the file
+            proxy = subprocess.Popen([caddy, "run", "--config", str(config), "--adapter", "caddyfile"],
+                                     stdout=subprocess.DEVNULL, stderr=sink,
+                                     env={**os.environ, "HOME": str(state), "XDG_DATA_HOME": str(state),
+                                          "XDG_CONFIG_HOME": str(state)})
         processes.append(proxy)
         for worker, process in zip(ports, processes):
             print(f"worker 127.0.0.1:{worker} pid {process.pid}")
