@@ -23,6 +23,7 @@ stderr has one line per input that was not stored as given:
   rejected: FILE[:LINE]: REASON   not stored (empty, binary, unreadable, malformed, too large...)
   flagged: FILE[:LINE]: NOTE      stored, with undecodable bytes replaced or a bad 'published' ignored
   not stored: FILE[:LINE]: ...    read but not stored: the database went away mid-run
+  in doubt: FILE[:LINE]: ...      the database went away while committing it: stored or not, a re-run settles it
 
 limits: files over {config.MAX_FILE_BYTES // 2**20} MiB are rejected unread (split big dumps); an article over
 {config.MAX_ARTICLE_CHARS:,} characters is rejected (no news story is that long); publication dates run from
@@ -134,6 +135,9 @@ def _run(args) -> int:
         print(f"error: {summary.store_error}", file=sys.stderr)
         for origin in summary.unstored:
             print(f"not stored: {origin}: the database was unavailable; run again to store it", file=sys.stderr)
+        if summary.in_doubt:
+            print(f"in doubt: {summary.in_doubt}: the database went away while storing it; run again to store it"
+                  " if it was not", file=sys.stderr)
     print(summary.line())
     if summary.store_error:
         return EXIT_FATAL

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .storage import DUPLICATE, REPLACED, StoreError, open_store
+from .storage import DUPLICATE, REPLACED, CommitInDoubt, StoreError, open_store
 from .extract import Extractor
 from .ingest import WARNING_FLAGS, Ingestor
 from .models import Article, Rejection
@@ -33,6 +33,7 @@ class Summary:
     # When the database failed mid-run: why, and the inputs read but not stored (a re-run stores them).
     store_error: str | None = None
     unstored: list[str] = field(default_factory=list)
+    in_doubt: str | None = None  # the article whose commit the server went away during: stored or not
 
     def line(self) -> str:
         new = self.stored - self.replaced
@@ -90,15 +91,20 @@ class Runner:
             bar.update()
 
         pending = {a.origin: a for a in articles}
+        in_flight = None
         try:
             new = self._new(articles, run_id, summary, bar, pending)
             for extraction in self.extractor.extract(new, on_error=failed):
+                in_flight = extraction.article.origin
                 self._store(extraction, run_id, summary)
-                pending.pop(extraction.article.origin, None)
+                pending.pop(in_flight, None)
+                in_flight = None
                 bar.update()
             summary.events, summary.reports = self.writer.run_totals(run_id)
-        except StoreError as exc:  # the database went away: the article in flight was rolled back whole
+        except StoreError as exc:  # the database went away: the article in flight was rolled back whole...
             summary.store_error = str(exc)
+            if isinstance(exc, CommitInDoubt) and in_flight:  # ...unless it went away while committing it
+                summary.in_doubt = pending.pop(in_flight).origin
             summary.unstored = list(pending)
         bar.close()
         return summary

@@ -92,7 +92,7 @@ def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, ex
     assert summary.stored == 0 and summary.duplicates == len(SAME_STRIKE + APART)
     assert groups(db) == before
     writer = open_store(db).writer()
-    with writer.db.transaction(grouping_lock=True):
+    with writer.db.transaction():
         writer.regroup_all()
     writer.close()
     assert groups(db) == before

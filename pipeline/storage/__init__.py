@@ -19,12 +19,12 @@ from pathlib import Path
 
 from .. import config
 from . import map_rows, schema
-from .engine import POSTGRESQL, SQLITE, Db, Location, SchemaError, StoreError, connect, locate, retrying
+from .engine import POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaError, StoreError, connect, locate, retrying
 from .reader import EXPORT_COLUMNS, Reader
 from .rows import AREA_SEPARATOR, Choices, EventRow, Filters, Overview, PlaceRow, Report, Totals, UnresolvedRow
 from .writer import DUPLICATE, REPLACED, STORED, Writer
 
-__all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices",
+__all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices", "CommitInDoubt",
            "EventRow", "Filters", "Location", "Overview", "PlaceRow", "Reader", "Report", "SchemaError", "Store",
            "StoreError", "Totals", "UnresolvedRow", "Writer", "map_rows", "open_store"]
 # Connections a PostgreSQL reader pool keeps per app process: a page's reads run in turn, a few pages at once.

@@ -33,6 +33,10 @@ class StoreError(Exception):
     """A database problem told in one line the user can act on (the CLI exits 3 on it, the app shows it)."""
 
 
+class CommitInDoubt(StoreError):
+    """The server went away while committing: the transaction may or may not be stored (a re-run settles it)."""
+
+
 class SchemaError(StoreError):
     """The database's schema is not the one this code reads: older (run `migrate`) or newer (update Dateline)."""
 
@@ -137,14 +141,18 @@ class Db:
         return {r[1] for r in self.all(f"PRAGMA table_info({table})")}  # a fixed name, never input
 
     @contextmanager
-    def transaction(self, grouping_lock: bool = False) -> Iterator[Db]:
-        """One transaction; with `grouping_lock`, writers regroup one at a time (SQLite's write lock does that
-        already; PostgreSQL takes a transaction-level advisory lock)."""
+    def transaction(self) -> Iterator[Db]:
+        """One transaction (SQLite's holds the file's write lock from its start: one writer at a time)."""
         if self.kind == POSTGRESQL:
-            with self.raw.transaction():
-                if grouping_lock:
-                    self.execute("SELECT pg_advisory_xact_lock(?)", (GROUPING_LOCK,))
-                yield self
+            committing = False
+            try:
+                with self.raw.transaction():
+                    yield self
+                    committing = True
+            except Exception as exc:
+                if committing and self.raw.broken:  # the connection died at COMMIT: was it done before? unknown
+                    raise CommitInDoubt(f"{self.location.shown}: {_first_line(exc)}") from None
+                raise
             return
         self.raw.execute("BEGIN IMMEDIATE")
         try:
@@ -153,6 +161,12 @@ class Db:
             self.raw.execute("ROLLBACK")
             raise
         self.raw.execute("COMMIT")
+
+    def lock(self, name: str) -> None:
+        """Hold `name` until the transaction ends: writers taking the same name go one at a time. PostgreSQL
+        takes an advisory lock (in a key space of our own); SQLite's transaction holds the whole file already."""
+        if self.kind == POSTGRESQL:
+            self.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (LOCK_SPACE, name))
 
     @contextmanager
     def snapshot(self) -> Iterator[Db]:
@@ -172,8 +186,10 @@ class Db:
         self.raw.close()
 
 
-# The advisory lock writers take to regroup: one number of our own.
-GROUPING_LOCK = 7_271_011
+# The first half of every advisory lock key Dateline takes, so its locks cannot meet another application's.
+LOCK_SPACE = 7_271_011
+# The lock writers take to regroup (one at a time, each seeing every earlier writer's rows).
+GROUPING_LOCK = "grouping"
 
 
 def connect(location: Location, readonly: bool = False) -> Db:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .engine import POSTGRESQL, Db, SchemaError
+from .engine import GROUPING_LOCK, POSTGRESQL, Db, SchemaError
 
 SCHEMA_VERSION = 2
 META = "dateline_meta"
@@ -114,7 +114,8 @@ def migrate(db: Db, regroup: Callable[[Db], None]) -> str:
         check(db)
     if found == SCHEMA_VERSION:
         return f"schema version {SCHEMA_VERSION}, nothing to do"
-    with db.transaction(grouping_lock=True):
+    with db.transaction():
+        db.lock(GROUPING_LOCK)
         missing_groups = found == 0 and "group_id" not in db.columns("events")
         if found == 0:
             _add_columns(db)
@@ -151,7 +152,8 @@ COPY_BATCH = 5000
 def copy(source: Db, target: Db) -> int:
     """Every row of every table of `source` into `target`, in one transaction; the revision moves on."""
     copied = 0
-    with target.transaction(grouping_lock=True):
+    with target.transaction():
+        target.lock(GROUPING_LOCK)
         for table in COPIED:
             columns = sorted(source.columns(table) & target.columns(table))
             names = ", ".join(f'"{c}"' for c in columns)

@@ -2,7 +2,8 @@
 version at the same URL), a rejection, a duplicate, the groups of reports of one event.
 
 Each article is one transaction, run again when the database asks (a deadlock, a busy file). Writers regroup one at
-a time (engine.GROUPING_LOCK), so two processes storing reports of one event at once cannot each miss the other;
+a time (engine.GROUPING_LOCK, taken after the article's own rows are written, so only the regrouping and the commit
+wait for it), so two processes storing reports of one event at once cannot each miss the other;
 the text of a stored article is unique, so two processes storing the same story from two files store it once.
 Every transaction ends by moving the revision counter on, which readers' caches key on.
 """
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from ..grouping import Report, group, not_grouped_reason
 from ..models import Article, Event, PlaceMention, Rejection, stable_id
 from ..taxonomy import MAP_ROLES
-from .engine import Db, is_unique_violation, retrying
+from .engine import GROUPING_LOCK, Db, is_unique_violation, retrying
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
 _REPORT_COLUMNS = [f.name for f in fields(Report)]
@@ -66,11 +67,15 @@ class Writer:
     def _write_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
                        run_id: str) -> str:
         db = self.db
-        with db.transaction(grouping_lock=True):
+        with db.transaction():
+            db.lock(f"article {article.article_id}")  # one writer per article: a replacement sees the last one
             known = db.one("SELECT 1 FROM articles WHERE article_id = ? AND status = 'stored'",
                            (article.article_id,)) is not None
-            replaced = self._reports("article_id = ?", (article.article_id,), {}) if known else []
-            if known:  # a new article has nothing to delete: on a server every statement is a round trip
+            if known:
+                # Its old rows are in other articles' groups: lock before deleting them, as a regrouping writer
+                # holding the lock may be rewriting their groups (the other order would deadlock).
+                db.lock(GROUPING_LOCK)
+                replaced = self._reports("article_id = ?", (article.article_id,), {})
                 db.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
                 db.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
             db.execute(
@@ -89,11 +94,14 @@ class Writer:
             columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
             db.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
                            [_event_values(e) for e in events])
-            self._regroup_around(article.article_id, replaced)
             db.executemany("INSERT INTO unresolved_places (article_id, place_text, start_char) VALUES (?, ?, ?)"
                            " ON CONFLICT (article_id, start_char) DO NOTHING",
                            [(article.article_id, m.text, m.start) for m in unresolved])
             self._log(run_id, article.origin, "stored", None, article.article_id)
+            # Rows nobody else sees yet are written; now regroup one writer at a time, each reading the rows of
+            # every writer before it (a statement reads what was committed when it starts).
+            db.lock(GROUPING_LOCK)
+            self._regroup_around(article.article_id, replaced if known else [])
             self._revise()
         return REPLACED if known else STORED
 
@@ -130,6 +138,7 @@ class Writer:
 
     def regroup_all(self) -> None:
         """Group every event of the database afresh (inside the caller's transaction)."""
+        self.db.lock(GROUPING_LOCK)
         current: dict[str, tuple] = {}
         self._write_groups(self._reports("1 = 1", (), current), current)
 
