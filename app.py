@@ -32,10 +32,10 @@ if not store.exists:
     )
     st.stop()
 try:
-    token = data.change_token(store)
-    name = store.location.target
-    overview = data.load_overview(name, token)
-    choices = data.load_choices(name, token) if overview.n_events else None
+    snap = data.snapshot(store)  # every view of this page reads this one state of the data
+    token, name = snap.token, store.location.target
+    overview = data.load_overview(name, token, snap)
+    choices = data.load_choices(name, token, snap) if overview.n_events else None
 except SchemaError as error:
     st.error(f"**The database needs a migration.** {error}", icon="🚫")
     st.stop()
@@ -64,7 +64,7 @@ for warning in warnings:
     st.warning(warning, icon="⚠️")
 
 metrics = st.container()  # above the map, filled after it: the map's data goes out first
-selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(name, token, filters))
+selected = views.selected_event(st.session_state.get(TABLE_KEY), lambda: data.load_events(name, token, filters, snap))
 
 if assets.missing():
     st.error(
@@ -75,7 +75,7 @@ if assets.missing():
 else:
     base_url = st.get_option("server.baseUrlPath")
     assets.use_local_assets(base_url)
-    view = data.load_map(name, token, filters)
+    view = data.load_map(name, token, filters, snap)
     if view.n_places:  # else no event matches: said below the counts
         focus = (selected.lat, selected.lon) if selected else None
         st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
@@ -86,7 +86,7 @@ else:
                    f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map"
                    f"{', tiles' if tile_layer() else ''}.{centred}")
 
-totals = data.load_totals(name, token, filters)
+totals = data.load_totals(name, token, filters, snap)
 for column, (label, value, help_text) in zip(metrics.columns(5), [
     ("Events", totals.events, "Reports of the same event (same place, date, type and actors) count once."),
     ("Reports", totals.reports, "Place mentions in articles that report an event."),
@@ -126,14 +126,14 @@ if timeline_tab.open:
         stack_by = st.radio("Stack by", ["source", "type"], horizontal=True, key="timeline_stack",
                             format_func=lambda v: "event type" if v == "type" else v)
         per_week = views.weekly(filters)
-        counts = data.load_timeline(name, token, filters, stack_by, per_week)
+        counts = data.load_timeline(name, token, filters, stack_by, per_week, snap)
         st.altair_chart(views.timeline_chart(counts, stack_by, per_week), width="stretch")
         if filters.include_undated and overview.n_undated:
             st.caption("Undated events have no day to stand on: the timeline leaves them out.")
 
 if events_tab.open:
     with events_tab:
-        rows = data.load_events(name, token, filters)
+        rows = data.load_events(name, token, filters, snap)
         if totals.reports > len(rows):
             st.caption(f"The table shows the newest {len(rows):,} of {totals.reports:,} matching reports; "
                        "the map, the timeline, the counts and the downloads cover them all.")

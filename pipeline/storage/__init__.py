@@ -5,7 +5,8 @@ the embedded default) or PostgreSQL (a server, for a team), chosen by the name g
     store.migrate()                                 # an explicit step: `python -m pipeline migrate`; `run` does it
     writer = store.writer()                         # refuses a database of another schema version
     with store.reading() as reader:                 # read-only; pooled connections on PostgreSQL
-        reader.overview(), reader.totals(filters), map_rows.places(reader, filters, 3)
+        reader.overview(), reader.totals(filters), map_rows.places(reader, filters, 3)   # plain SQL
+        snapshot = Snapshot.read(reader)            # the same views from columns in memory (what the app uses)
 
 Every failure reaches callers as StoreError (SchemaError for a version mismatch), one line naming the database
 and what to do; the engines' differences live in engine.py and nowhere else.
@@ -21,12 +22,15 @@ from .. import config
 from . import map_rows, schema
 from .engine import POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaError, StoreError, connect, locate, retrying
 from .reader import EXPORT_COLUMNS, Reader
-from .rows import AREA_SEPARATOR, Choices, EventRow, Filters, Overview, PlaceRow, Report, Totals, UnresolvedRow
+from .rows import (AREA_SEPARATOR, Choices, EventRow, Filters, Overview, PlaceRow, PlaceSummary, Report, Totals,
+                   UnresolvedRow)
+from .snapshot import Snapshot
 from .writer import DUPLICATE, REPLACED, STORED, Writer
 
-__all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices", "CommitInDoubt",
-           "EventRow", "Filters", "Location", "Overview", "PlaceRow", "Reader", "Report", "SchemaError", "Store",
-           "StoreError", "Totals", "UnresolvedRow", "Writer", "map_rows", "open_store"]
+__all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices",
+           "CommitInDoubt", "EventRow", "Filters", "Location", "Overview", "PlaceRow", "PlaceSummary", "Reader",
+           "Report", "SchemaError", "Snapshot", "Store", "StoreError", "Totals", "UnresolvedRow", "Writer", "map_rows",
+           "open_store"]
 # Connections a PostgreSQL reader pool keeps per app process: a page's reads run in turn, a few pages at once.
 POOL_SIZE = 8
 

@@ -1,34 +1,57 @@
-"""The map's data: one row per distinct place over the filtered events, summed up in one pass.
+"""The map's data: one row per distinct place over the filtered events.
 
 At 100,000 events a marker per event costs seconds in Python and megabytes of page; the events sit on a few
 thousand places, so the map draws one marker per place (its event count, newest date and most frequent event type)
 and its popup carries only the place's newest few events. An event is a group of reports (pipeline/grouping.py):
 counts are of groups, and each listed event names its reports' sources. A group's listed report is its report
 with the smallest event id, the same on either engine.
+
+The places are summed up by the app's in-memory columns (snapshot.py) or, here, by plain SQL over the raw rows
+(`summaries`: one pass over narrow rows, what scripts and the tests read); `places` turns either into markers.
 """
 from __future__ import annotations
 
 from itertools import islice
 
 from .reader import GROUP, Reader, where
-from .rows import Filters, PlaceRow, Report
+from .rows import Filters, PlaceRow, PlaceSummary, Report
 
 
-def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceRow]:
+def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None,
+           found: list[PlaceSummary] | None = None) -> list[PlaceRow]:
     """Every place with matching events, newest first, each with its newest `per_place` events, or fewer (at
     least one) when the places together would carry more than `budget` events: every popup ships with the page,
-    and at thousands of places their size decides how fast the map draws."""
+    and at thousands of places their size decides how fast the map draws. `found`: the places already summed up
+    (by a snapshot), else SQL sums them."""
+    if found is None:
+        found = summaries(reader, filters, per_place, budget)
+    rows = reader.rows_by_id([rep for place in found for _, rep in place.events])
+    found_reports = reports(reader, {group for place in found for group, _ in place.events})
+    result = []
+    for place in found:
+        listed = [(group, rows[rep]) for group, rep in place.events if rep in rows]  # gone since: replaced
+        if listed:
+            result.append(PlaceRow(place.lat, place.lon, place.n_events, place.newest_date, place.event_type,
+                                   tuple(row for _, row in listed),
+                                   tuple(found_reports.get(group, ()) for group, _ in listed)))
+    return result
+
+
+def summaries(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceSummary]:
+    """The places as plain SQL over the raw rows sums them up, newest first."""
     found = _aggregate(reader, filters)
     if budget is not None:
         per_place = max(1, min(per_place, budget // max(1, len(found))))
-    picked = {key: list(islice(place.groups.items(), per_place)) for key, place in found.items()}
-    rows = reader.rows_by_id([rep for events in picked.values() for _, rep in events])
-    found_reports = reports(reader, {group for events in picked.values() for group, _ in events})
-    result = [PlaceRow(lat, lon, len(place.groups), place.newest, place.event_type(),
-                       tuple(rows[rep] for _, rep in picked[key, lat, lon]),
-                       tuple(found_reports.get(group, ()) for group, _ in picked[key, lat, lon]))
+    result = [PlaceSummary(key, lat, lon, len(place.groups), place.newest, place.event_type(),
+                           tuple(islice(place.groups.items(), per_place)))
               for (key, lat, lon), place in found.items()]
-    return sorted(result, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
+    return newest_first(result)
+
+
+def newest_first(found: list[PlaceSummary]) -> list[PlaceSummary]:
+    """Places with the newest events first, then the busiest, then by id and point: one order on either engine."""
+    by_place = sorted(found, key=lambda p: (p.place_id, p.lat, p.lon))
+    return sorted(by_place, key=lambda p: (p.newest_date or "", p.n_events), reverse=True)
 
 
 class _Place:

@@ -69,7 +69,7 @@ class Reader:
         days = sorted((d, n) for d, n in days if d is not None)
         if not days:
             return Overview(events, None, None, reports, undated)
-        return Overview(events, days[0][0], days[-1][0], reports, undated, _span(days, to_date(latest)))
+        return Overview(events, days[0][0], days[-1][0], reports, undated, default_span(days, to_date(latest)))
 
     def choices(self) -> Choices:
         return Choices(self.source_counts(), self._counts("COALESCE(event_type, 'other')"), self.area_counts(),
@@ -113,6 +113,12 @@ class Reader:
         names = [d[0] for d in cursor.description]
         return [event_row(names, row) for row in cursor.fetchall()]
 
+    def matching_ids(self, text: str) -> list[str]:
+        """The ids of the rows a search matches (what the in-memory columns cannot answer)."""
+        params: list = []
+        clauses = " AND ".join(text_clauses(text, params))
+        return [r[0] for r in self.db.stream(f"SELECT event_id FROM events WHERE {clauses}", params)]
+
     def rows_by_id(self, event_ids: list[str]) -> dict[str, EventRow]:
         ids, params = self.db.in_list("event_id", event_ids)
         cursor = self.db.execute(f"SELECT {ROW_COLUMNS} FROM events WHERE {ids}", params)
@@ -128,7 +134,7 @@ class Reader:
         found: dict[tuple[str, str], int] = {}
         for day, k, n in self.db.all(f"SELECT event_date, {key}, COUNT(*) FROM events {sql}"
                                      f" AND event_date IS NOT NULL GROUP BY event_date, {key}", params):
-            bucket = _monday(day) if weekly else day
+            bucket = monday(day) if weekly else day
             found[bucket, k] = found.get((bucket, k), 0) + n
         return [(day, k, n) for (day, k), n in sorted(found.items())]
 
@@ -171,11 +177,18 @@ def where(filters: Filters) -> tuple[str, list]:
         clauses.append("(geo_precision IS NULL OR geo_precision <> 'country')")
     if filters.areas:
         clauses.append(_areas_clause(filters.areas, params))
-    for word in filters.text.split():
+    clauses += text_clauses(filters.text, params)
+    return "WHERE " + " AND ".join(clauses), params
+
+
+def text_clauses(text: str, params: list) -> list[str]:
+    """A condition per word of a search: the sentence, the place or the title contains it (any case)."""
+    clauses = []
+    for word in text.split():
         clauses.append("(lower(sentence) LIKE ? ESCAPE '\\' OR lower(place_text) LIKE ? ESCAPE '\\'"
                        " OR lower(place_name) LIKE ? ESCAPE '\\' OR lower(title) LIKE ? ESCAPE '\\')")
         params.extend([f"%{_escape_like(word.lower())}%"] * 4)
-    return "WHERE " + " AND ".join(clauses), params
+    return clauses
 
 
 def _areas_clause(areas: tuple[str, ...], params: list) -> str:
@@ -221,12 +234,12 @@ def to_date(value: str | None) -> date | None:
         return None
 
 
-def _monday(day: str) -> str:
+def monday(day: str) -> str:
     found = to_date(day)
     return (found - timedelta(days=found.weekday())).isoformat() if found else day
 
 
-def _span(days: list[tuple[date, int]], latest_published: date | None) -> tuple[date, date]:
+def default_span(days: list[tuple[date, int]], latest_published: date | None) -> tuple[date, date]:
     """From the day before which only SPAN_TRIM of the events lie, to the last day no later than the latest
     publication (a date after it is a misreading or a plan): the default range follows the news."""
     total, seen = sum(n for _, n in days), 0

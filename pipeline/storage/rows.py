@@ -105,6 +105,20 @@ class Report:
 
 
 @dataclass(frozen=True)
+class PlaceSummary:
+    """One place's matching events: the count of events (groups), the newest date, the most reported type, and
+    its first `per_place` events in the popup's order (newest first), each as (group id, representative id)."""
+
+    place_id: str
+    lat: float
+    lon: float
+    n_events: int
+    newest_date: str | None
+    event_type: str
+    events: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class PlaceRow:
     """One map marker: a place, how many matching events (groups of reports) it has, and its newest
     `events` (newest first, one representative report each) with every report of each."""

@@ -1,0 +1,231 @@
+"""The events table as columns in memory, for views whose cost does not grow with the rows read per view.
+
+The app used to answer every view (counts, timeline, map) by reading and summing the matching rows again; at a
+million events that is seconds per view per colleague. A Snapshot reads the narrow columns every view filters and
+counts on once (in one consistent read, with the change token it was read at), codes text as integers (sorted,
+so comparing codes compares text as SQL does), and answers each view with array operations over those codes:
+tens of milliseconds at a million rows. Rows themselves (popups, the table, exports) still come from the
+database by id. A text search is the one filter the columns cannot answer: the database finds the matching ids.
+Results are exactly those of plain SQL over the raw rows (tests/test_snapshot.py compares them for each filter).
+"""
+from __future__ import annotations
+
+import time
+import numpy as np
+import pandas as pd
+
+from ..taxonomy import MAP_ROLES, ROLES
+from .map_rows import newest_first
+from .reader import GROUP, Reader, default_span, monday, to_date
+from .rows import AREA_SEPARATOR, Choices, Filters, Overview, PlaceSummary, Totals
+
+# Rows fetched per round trip while reading the columns.
+CHUNK = 50_000
+_COLUMNS = ("event_id", "group_id", "article_id", "place_id", "lat", "lon", "event_date", "published_date", "source",
+            "event_type", "role", "country_code", "admin1", "geo_precision")
+_SQL = (f"SELECT event_id, {GROUP}, article_id, place_id, lat, lon, event_date, published_date, source, event_type,"
+        " COALESCE(role, 'event'), country_code, admin1, geo_precision FROM events")
+
+
+class Snapshot:
+    """Every event row's filterable fields, coded; built by `read(reader)`."""
+
+    def __init__(self, token: int, frame: pd.DataFrame, names: dict[str, np.ndarray], seconds: float):
+        self.token, self.frame, self.names, self.seconds = token, frame, names, seconds
+        self.built = time.monotonic()
+
+    @classmethod
+    def read(cls, reader: Reader) -> Snapshot:
+        """The columns and the change token of one state of the data, whatever writers commit meanwhile."""
+        start = time.perf_counter()
+        with reader.db.snapshot():
+            token = reader.change_token()
+            values: dict[str, list] = {c: [] for c in _COLUMNS}
+            if reader.has_events():
+                cursor = reader.db.execute(_SQL)
+                while rows := cursor.fetchmany(CHUNK):
+                    for column, found in zip(_COLUMNS, zip(*rows)):
+                        values[column].extend(found)
+        frame, names = _coded(values)
+        return cls(token, frame, names, time.perf_counter() - start)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    # What the filters match
+
+    def mask(self, filters: Filters, reader: Reader | None = None) -> np.ndarray:
+        """Which rows `filters` match; a text search asks `reader` for the ids its words match."""
+        f, names = self.frame, self.names
+        day = f["event_date"].to_numpy()
+        lo, hi = _rank(names["event_date"], filters.start.isoformat(), "left"), \
+            _rank(names["event_date"], filters.end.isoformat(), "right")
+        keep = (day >= lo) & (day < hi)
+        if filters.include_undated:
+            keep |= day < 0
+        if filters.sources is not None:
+            keep &= np.isin(f["source"].to_numpy(), _codes(names["source"], filters.sources))
+        if filters.event_types is not None:
+            keep &= np.isin(f["type_or_other"].to_numpy(), _codes(names["type_or_other"], filters.event_types))
+        keep &= np.isin(f["role"].to_numpy(), _codes(names["role"], filters.roles))
+        if not filters.include_country:
+            keep &= ~f["is_country"].to_numpy()
+        if filters.areas:
+            keep &= self._in_areas(filters.areas)
+        if filters.text.split():
+            if reader is None:
+                raise ValueError("a text search needs the database")
+            keep &= np.isin(f["event_id"].to_numpy(), _codes(names["event_id"], reader.matching_ids(filters.text)))
+        return keep
+
+    def _in_areas(self, areas: tuple[str, ...]) -> np.ndarray:
+        f, names = self.frame, self.names
+        country = f["country_code"].to_numpy()
+        inside = np.isin(country, _codes(names["country_code"], [a for a in areas if AREA_SEPARATOR not in a]))
+        for area in (a for a in areas if AREA_SEPARATOR in a):
+            code, admin1 = area.split(AREA_SEPARATOR, 1)
+            inside |= (country == _code(names["country_code"], code)) & \
+                (f["admin1"].to_numpy() == _code(names["admin1"], admin1))
+        return inside
+
+    # Views
+
+    def totals(self, keep: np.ndarray) -> Totals:
+        f = self.frame[keep]
+        return Totals(f["group_id"].nunique(), len(f), f["article_id"].nunique(),
+                      f.loc[f["place_id"] >= 0, "place_id"].nunique(), f.loc[f["source"] >= 0, "source"].nunique())
+
+    def timeline(self, keep: np.ndarray, by: str, weekly: bool) -> list[tuple[str, str, int]]:
+        """(day, source or type, events): as Reader.timeline reads it from SQL."""
+        f = self.frame[keep & (self.frame["event_date"].to_numpy() >= 0)]
+        key, names = ("type_or_other", self.names["type_or_other"]) if by == "type" else ("source", self.names["source"])
+        found: dict[tuple[str, str], int] = {}
+        for (day, k), n in f.groupby(["event_date", key], sort=False).size().items():
+            day_text = self.names["event_date"][day]
+            bucket = monday(day_text) if weekly else day_text
+            label = names[k] if k >= 0 else ""
+            found[bucket, label] = found.get((bucket, label), 0) + int(n)
+        return [(day, k, n) for (day, k), n in sorted(found.items())]
+
+    def newest(self, keep: np.ndarray, limit: int) -> list[str]:
+        """The ids of the newest `limit` matching rows, in Reader.events' order (undated last, then by
+        publication, then by id)."""
+        rows = np.flatnonzero(keep)
+        f = self.frame
+        # Descending with NULL (-1) last: sort on minus the code, where NULL becomes the largest.
+        day = -f["event_date"].to_numpy()[rows]
+        published = -f["published_date"].to_numpy()[rows]
+        order = np.lexsort((f["event_id"].to_numpy()[rows], published, day))[:limit]
+        return list(self.names["event_id"][f["event_id"].to_numpy()[rows[order]]])
+
+    def places(self, keep: np.ndarray, per_place: int, budget: int | None = None) -> list[PlaceSummary]:
+        """Every place with matching rows; its first `per_place` events, fewer (at least one) when all places
+        together would carry more than `budget`. Places newest first."""
+        f = self.frame.loc[keep, ["place", "group_id", "event_date", "event_id", "event_type"]]
+        if f.empty:
+            return []
+        by_group = f.groupby(["place", "group_id"], sort=False).agg(
+            newest=("event_date", "max"), first=("event_id", "min")).reset_index()
+        by_place = by_group.groupby("place", sort=False).agg(n=("group_id", "size"), newest=("newest", "max"))
+        if budget is not None:
+            per_place = max(1, min(per_place, budget // max(1, len(by_place))))
+        # The popup's order: newest first, then by group id (codes are sorted as the ids are).
+        by_group["newest"] = -by_group["newest"]
+        picked = by_group.sort_values(["place", "newest", "group_id"]).groupby("place", sort=False).head(per_place)
+        types = f.groupby(["place", "event_type"], sort=False).agg(n=("event_id", "size"), newest=("event_date", "max"))
+        types = types.reset_index().sort_values(["place", "n", "newest", "event_type"],
+                                                ascending=[True, False, False, True]).drop_duplicates("place")
+        dominant = dict(zip(types["place"], types["event_type"]))
+        listed: dict[int, list[tuple[str, str]]] = {}
+        groups, ids = self.names["group_id"], self.names["event_id"]
+        for place, group, first in zip(picked["place"], picked["group_id"], picked["first"]):
+            listed.setdefault(place, []).append((groups[group], ids[first]))
+        dates, etypes, keys = self.names["event_date"], self.names["event_type"], self.names["place"]
+        found = [PlaceSummary(keys[p][0], keys[p][1], keys[p][2], int(n), dates[d] if d >= 0 else None,
+                              etypes[dominant[p]], tuple(listed[p]))
+                 for p, n, d in zip(by_place.index, by_place["n"], by_place["newest"])]
+        return newest_first(found)
+
+    def overview(self) -> Overview:
+        """As Reader.overview reads it: the map rows' events, reports, undated count and default date range."""
+        f = self.frame[np.isin(self.frame["role"].to_numpy(), _codes(self.names["role"], MAP_ROLES))]
+        if f.empty:
+            return Overview(0, None, None)
+        dated = f["event_date"].to_numpy()
+        events, reports, undated = f["group_id"].nunique(), len(f), int((dated < 0).sum())
+        published = f["published_date"].max()
+        latest = to_date(self.names["published_date"][published]) if published >= 0 else None
+        counts = f.loc[dated >= 0, "event_date"].value_counts()
+        days = sorted((d, int(n)) for code, n in counts.items() if (d := to_date(self.names["event_date"][code])))
+        if not days:
+            return Overview(events, None, None, reports, undated)
+        return Overview(events, days[0][0], days[-1][0], reports, undated, default_span(days, latest))
+
+    def choices(self) -> Choices:
+        """As Reader.choices reads it: each filter's values with their rows."""
+        return Choices(self._counts("source"), self._counts("type_or_other"), self._areas(), self._roles())
+
+    def _counts(self, column: str) -> dict[str, int]:
+        counts = self.frame[column].value_counts()
+        return dict(sorted((self.names[column][c], int(n)) for c, n in counts.items() if c >= 0))
+
+    def _roles(self) -> dict[str, int]:
+        found = self._counts("role")
+        return {r: found[r] for r in [r for r in ROLES if r in found] + sorted(r for r in found if r not in ROLES)}
+
+    def _areas(self) -> dict[str, int]:
+        f = self.frame
+        known = f["country_code"].to_numpy() >= 0
+        blank = _code(self.names["country_code"], "")
+        pairs = f.loc[known & (f["country_code"].to_numpy() != blank)].groupby(["country_code", "admin1"]).size()
+        countries: dict[str, int] = {}
+        regions: dict[str, int] = {}
+        for (c, a), n in pairs.items():
+            country = self.names["country_code"][c]
+            countries[country] = countries.get(country, 0) + int(n)
+            if a >= 0 and self.names["admin1"][a]:
+                regions[f"{country}{AREA_SEPARATOR}{self.names['admin1'][a]}"] = int(n)
+        by_count = sorted(countries.items(), key=lambda item: (-item[1], item[0]))
+        return dict(by_count + sorted(regions.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _coded(values: dict[str, list]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Each text column as int32 codes into its sorted distinct values (-1 for NULL)."""
+    columns: dict[str, np.ndarray] = {}
+    names: dict[str, np.ndarray] = {}
+    for column in ("event_id", "group_id", "article_id", "place_id", "event_date", "published_date", "source",
+                   "role", "country_code", "admin1"):
+        codes, uniques = pd.factorize(pd.Series(values.pop(column), dtype=object), sort=True)
+        columns[column], names[column] = codes.astype(np.int32), np.asarray(uniques, dtype=object)
+    types = pd.Series(values.pop("event_type"), dtype=object)
+    for column, series in (("event_type", types.fillna("")), ("type_or_other", types.fillna("other"))):
+        codes, uniques = pd.factorize(series, sort=True)
+        columns[column], names[column] = codes.astype(np.int32), np.asarray(uniques, dtype=object)
+    columns["is_country"] = np.array([p == "country" for p in values.pop("geo_precision")], dtype=bool)
+    # A marker is a place id at a point (the same id could be stored at two points by different gazetteers).
+    place = pd.DataFrame({"id": pd.Series(names["place_id"], dtype=object).reindex(columns["place_id"]).fillna("")
+                          .to_numpy(), "lat": values.pop("lat"), "lon": values.pop("lon")})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(place)) if len(place) else (np.zeros(0, np.int64), [])
+    columns["place"], names["place"] = codes.astype(np.int32), np.asarray(list(uniques), dtype=object)
+    return pd.DataFrame(columns), names
+
+
+def _rank(sorted_names: np.ndarray, value: str, side: str) -> int:
+    return int(np.searchsorted(sorted_names, value, side=side)) if len(sorted_names) else 0
+
+
+def _codes(sorted_names: np.ndarray, wanted) -> np.ndarray:
+    """The codes of the wanted values that occur (sorted lookups, so a million ids cost milliseconds)."""
+    wanted = np.asarray(sorted(set(wanted)), dtype=object)
+    if not len(sorted_names) or not len(wanted):
+        return np.zeros(0, np.int32)
+    at = np.searchsorted(sorted_names, wanted)
+    inside = at < len(sorted_names)
+    at = at[inside]
+    return at[sorted_names[at] == wanted[inside]].astype(np.int32)
+
+
+def _code(sorted_names: np.ndarray, value: str) -> int:
+    found = _codes(sorted_names, [value])
+    return int(found[0]) if len(found) else -2  # matches no row (NULL is -1)
+
