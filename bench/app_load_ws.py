@@ -9,6 +9,12 @@ duration. Errors: connection failures, runs that do not finish within the timeou
 the page, runs that end in error. The server's peak resident memory comes from the kernel (VmHWM).
 
     .venv/bin/python bench/app_load_ws.py [--clients 20] [--duration 120] [--events 100000] [--timeout 60]
+                                          [--before CHECKOUT] [--engine sqlite|postgresql]
+
+--before names a checkout of older code (`git worktree add /tmp/before COMMIT`): the same load runs against its
+app first, on the same data, so the two figures come from one run. Each app gets one warm-up view first (its
+caches and, for the current code, its in-memory columns), as a colleague opening the shared link finds it.
+On PostgreSQL the data is copied into a database of a throwaway cluster on 127.0.0.1.
 
 Prints a table and writes bench/results/app_load_ws.json.
 """
@@ -31,7 +37,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from app_render import ROOT, Server, _rss_mb, build_db  # noqa: E402
+from app_render import ROOT, Server, _rss_mb, build_db, on_postgres  # noqa: E402
+from stores import PostgresServer  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "app_load_ws.json"
 WORDS = ("officials", "arrest", "reporters", "witnesses", "saw", "anonymity")
@@ -98,19 +105,13 @@ async def client(url: str, choices: list[str], deadline: float, timeout: float, 
             times.append(seconds)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=120)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--timeout", type=float, default=60, help="seconds for one script run")
-    args = parser.parse_args()
-    db = build_db(args.events)
-    server = Server(ROOT / "app.py", db, args.timeout)
+def load(app: Path, db: str, choices: list[str], args) -> dict:
+    """`args.clients` websocket clients asking `app` for views over `args.duration` seconds."""
+    server = Server(app, db, args.timeout, cwd=app.parent)
     times: list[float] = []
     errors: Counter = Counter()
     try:
-        choices = views(db)
+        warm, error = asyncio.run(one_view(server.url, "", args.timeout * 5))
         deadline = time.monotonic() + args.duration
 
         async def run_all():
@@ -122,18 +123,41 @@ def main() -> None:
     finally:
         server.stop()
     ordered = sorted(times)
-    result = {
-        "clients": args.clients, "duration_s": args.duration, "events": args.events, "runs": len(times),
+    return {
+        "app": str(app), "first_view_s": round(warm, 2) if warm else error, "runs": len(times),
         "errors": sum(errors.values()), "errors_by_kind": dict(errors),
         "median_s": round(statistics.median(ordered), 2) if ordered else None,
         "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 2) if ordered else None,
         "max_s": round(ordered[-1], 2) if ordered else None,
         "server_peak_rss_mb": round(peak), "server_final_rss_mb": round(final),
     }
-    for key, value in result.items():
-        print(f"{key:<22} {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=120)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds for one script run")
+    parser.add_argument("--before", type=Path, help="a checkout of older code to load first, on the same data")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args()
+    path = build_db(args.events)
+    choices = views(path)
+    apps = ([args.before.resolve() / "app.py"] if args.before else []) + [ROOT / "app.py"]
+    postgres = PostgresServer().start() if args.engine == "postgresql" else None
+    try:
+        db = on_postgres(path, postgres) if postgres else str(path)
+        results = [load(app, db, choices, args) for app in apps]
+    finally:
+        if postgres:
+            postgres.remove()
+    summary = {"clients": args.clients, "duration_s": args.duration, "events": args.events, "engine": args.engine,
+               "results": results}
+    for key in results[0]:
+        print(f"{key:<22}" + "".join(f"{str(r[key]):>40}" for r in results))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2))
+    RESULTS.write_text(json.dumps(summary, indent=2))
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 

@@ -173,7 +173,7 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 class Server:
     """`streamlit run script` on a free local port, reading `db`."""
 
-    def __init__(self, script: Path, db: str, timeout: float):
+    def __init__(self, script: Path, db: str, timeout: float, cwd: Path = ROOT):
         self.port = _free_port()
         env = {**os.environ, "DATELINE_DB": str(db)}
         env.pop("DATELINE_TILES", None)
@@ -181,7 +181,7 @@ class Server:
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + timeout
         while True:

@@ -51,12 +51,30 @@ def store() -> Store:
 REFRESH_FACTOR = 5
 
 
+# Rows and reports kept per process for the popups of one state of the data, at most (about 1 KB each).
+ROWS_KEPT = 100_000
+
+
 class _Live:
-    """A process's current snapshot of one database; one thread reads a new one while the others use the last."""
+    """A process's current snapshot of one database; one thread reads a new one while the others use the last.
+    The popups' rows and reports read for a state are kept with it: views of one state share most of them."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.current: Snapshot | None = None
+        self.kept: tuple[int, dict[str, EventRow], dict[str, tuple[Report, ...]]] = (-1, {}, {})
+
+    def popups(self, reader, token: int, ids: list[str], groups: set[str]):
+        """The rows `ids` and the reports of `groups` as of `token`: those not read for it yet from `reader`."""
+        kept_token, rows, reports = self.kept
+        if kept_token != token or len(rows) > ROWS_KEPT:
+            rows, reports = {}, {}
+            self.kept = (token, rows, reports)
+        if missing := [i for i in ids if i not in rows]:
+            rows.update(reader.rows_by_id(missing))
+        if missing_groups := {g for g in groups if g not in reports}:
+            reports.update(map_rows.reports(reader, missing_groups))
+        return rows, reports
 
 
 @st.cache_resource(show_spinner=False)
@@ -135,7 +153,8 @@ def load_timeline(name: str, token: int, filters: Filters, by: str, weekly: bool
 def load_map(name: str, token: int, filters: Filters, _snap: Snapshot) -> MapView:
     found = _snap.places(_matching(name, token, filters, _snap), POPUP_EVENTS, POPUP_BUDGET)
     with _store(name).reading() as reader:
-        return map_view(map_rows.places(reader, filters, POPUP_EVENTS, found=found))
+        rows, reports = _live(name).popups(reader, token, *map_rows.listed(found))
+    return map_view(map_rows.markers(found, rows, reports))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -7,33 +7,41 @@ counts are of groups, and each listed event names its reports' sources. A group'
 with the smallest event id, the same on either engine.
 
 The places are summed up by the app's in-memory columns (snapshot.py) or, here, by plain SQL over the raw rows
-(`summaries`: one pass over narrow rows, what scripts and the tests read); `places` turns either into markers.
+(`summaries`: one pass over narrow rows, what scripts and the tests read); `markers` turns either into markers.
 """
 from __future__ import annotations
 
 from itertools import islice
 
 from .reader import GROUP, Reader, where
-from .rows import Filters, PlaceRow, PlaceSummary, Report
+from .rows import EventRow, Filters, PlaceRow, PlaceSummary, Report
 
 
-def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None,
-           found: list[PlaceSummary] | None = None) -> list[PlaceRow]:
+def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceRow]:
     """Every place with matching events, newest first, each with its newest `per_place` events, or fewer (at
     least one) when the places together would carry more than `budget` events: every popup ships with the page,
-    and at thousands of places their size decides how fast the map draws. `found`: the places already summed up
-    (by a snapshot), else SQL sums them."""
-    if found is None:
-        found = summaries(reader, filters, per_place, budget)
-    rows = reader.rows_by_id([rep for place in found for _, rep in place.events])
-    found_reports = reports(reader, {group for place in found for group, _ in place.events})
+    and at thousands of places their size decides how fast the map draws."""
+    found = summaries(reader, filters, per_place, budget)
+    wanted = listed(found)
+    return markers(found, reader.rows_by_id(wanted[0]), reports(reader, wanted[1]))
+
+
+def listed(found: list[PlaceSummary]) -> tuple[list[str], set[str]]:
+    """The rows the places' popups list, and their groups (whose reports the popups name)."""
+    return [rep for place in found for _, rep in place.events], {group for place in found for group, _ in place.events}
+
+
+def markers(found: list[PlaceSummary], rows: dict[str, EventRow],
+            found_reports: dict[str, tuple[Report, ...]]) -> list[PlaceRow]:
+    """The places as markers, with their listed rows and reports (a row replaced since the places were summed up
+    is left out)."""
     result = []
     for place in found:
-        listed = [(group, rows[rep]) for group, rep in place.events if rep in rows]  # gone since: replaced
-        if listed:
+        events = [(group, rows[rep]) for group, rep in place.events if rep in rows]
+        if events:
             result.append(PlaceRow(place.lat, place.lon, place.n_events, place.newest_date, place.event_type,
-                                   tuple(row for _, row in listed),
-                                   tuple(found_reports.get(group, ()) for group, _ in listed)))
+                                   tuple(row for _, row in events),
+                                   tuple(found_reports.get(group, ()) for group, _ in events)))
     return result
 
 

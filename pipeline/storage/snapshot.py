@@ -23,6 +23,10 @@ from .rows import AREA_SEPARATOR, Choices, Filters, Overview, PlaceSummary, Tota
 CHUNK = 50_000
 _COLUMNS = ("event_id", "group_id", "article_id", "place_id", "lat", "lon", "event_date", "published_date", "source",
             "event_type", "role", "country_code", "admin1", "geo_precision")
+# Columns kept as codes (event types twice: as the map names them, and as the type filter does, NULL = "other").
+_PLAIN = ("event_id", "group_id", "article_id", "place_id", "event_date", "published_date", "source", "role",
+          "country_code", "admin1")
+_CODED = (*_PLAIN, "event_type", "type_or_other", "place")
 _SQL = (f"SELECT event_id, {GROUP}, article_id, place_id, lat, lon, event_date, published_date, source, event_type,"
         " COALESCE(role, 'event'), country_code, admin1, geo_precision FROM events")
 
@@ -38,16 +42,26 @@ class Snapshot:
     def read(cls, reader: Reader) -> Snapshot:
         """The columns and the change token of one state of the data, whatever writers commit meanwhile."""
         start = time.perf_counter()
+        coders = {c: _Coder() for c in _CODED}
+        flags: list[np.ndarray] = []
         with reader.db.snapshot():
             token = reader.change_token()
-            values: dict[str, list] = {c: [] for c in _COLUMNS}
             if reader.has_events():
                 cursor = reader.db.execute(_SQL)
-                while rows := cursor.fetchmany(CHUNK):
-                    for column, found in zip(_COLUMNS, zip(*rows)):
-                        values[column].extend(found)
-        frame, names = _coded(values)
-        return cls(token, frame, names, time.perf_counter() - start)
+                while rows := cursor.fetchmany(CHUNK):  # coded a chunk at a time: only distinct values are kept
+                    values = dict(zip(_COLUMNS, zip(*rows)))
+                    for column in _PLAIN:
+                        coders[column].add(values[column])
+                    coders["type_or_other"].add(tuple("other" if t is None else t for t in values["event_type"]))
+                    coders["event_type"].add(tuple("" if t is None else t for t in values["event_type"]))
+                    # A marker is a place id at a point (one id could be stored at two points by two gazetteers).
+                    coders["place"].add(tuple(zip((p or "" for p in values["place_id"]), values["lat"], values["lon"])))
+                    flags.append(np.array([p == "country" for p in values["geo_precision"]], dtype=bool))
+        names = {}
+        columns = {"is_country": np.concatenate(flags) if flags else np.zeros(0, bool)}
+        for column, coder in coders.items():
+            columns[column], names[column] = coder.finish()
+        return cls(token, pd.DataFrame(columns), names, time.perf_counter() - start)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -189,25 +203,33 @@ class Snapshot:
         return dict(by_count + sorted(regions.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _coded(values: dict[str, list]) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Each text column as int32 codes into its sorted distinct values (-1 for NULL)."""
-    columns: dict[str, np.ndarray] = {}
-    names: dict[str, np.ndarray] = {}
-    for column in ("event_id", "group_id", "article_id", "place_id", "event_date", "published_date", "source",
-                   "role", "country_code", "admin1"):
-        codes, uniques = pd.factorize(pd.Series(values.pop(column), dtype=object), sort=True)
-        columns[column], names[column] = codes.astype(np.int32), np.asarray(uniques, dtype=object)
-    types = pd.Series(values.pop("event_type"), dtype=object)
-    for column, series in (("event_type", types.fillna("")), ("type_or_other", types.fillna("other"))):
-        codes, uniques = pd.factorize(series, sort=True)
-        columns[column], names[column] = codes.astype(np.int32), np.asarray(uniques, dtype=object)
-    columns["is_country"] = np.array([p == "country" for p in values.pop("geo_precision")], dtype=bool)
-    # A marker is a place id at a point (the same id could be stored at two points by different gazetteers).
-    place = pd.DataFrame({"id": pd.Series(names["place_id"], dtype=object).reindex(columns["place_id"]).fillna("")
-                          .to_numpy(), "lat": values.pop("lat"), "lon": values.pop("lon")})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(place)) if len(place) else (np.zeros(0, np.int64), [])
-    columns["place"], names["place"] = codes.astype(np.int32), np.asarray(list(uniques), dtype=object)
-    return pd.DataFrame(columns), names
+class _Coder:
+    """One column as int32 codes into its sorted distinct values (-1 for NULL), built a chunk at a time."""
+
+    def __init__(self):
+        self.met: dict = {}  # distinct value -> its number in the order met
+        self.parts: list[np.ndarray] = []
+
+    def add(self, values: tuple) -> None:
+        if not values:
+            return
+        local, uniques = pd.factorize(_objects(values), use_na_sentinel=True)
+        known = np.array([self.met.setdefault(u, len(self.met)) for u in uniques] + [-1], dtype=np.int32)
+        self.parts.append(known[local])  # the sentinel -1 picks the appended -1
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        met = _objects(list(self.met))
+        order = sorted(range(len(met)), key=met.__getitem__)
+        rank = np.empty(len(met) + 1, np.int32)
+        rank[order] = np.arange(len(met), dtype=np.int32)
+        rank[-1] = -1
+        codes = rank[np.concatenate(self.parts)] if self.parts else np.zeros(0, np.int32)
+        return codes, met[order] if len(met) else met
+
+
+def _objects(values) -> np.ndarray:
+    """A one-dimensional array of Python objects (tuples stay whole)."""
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 def _rank(sorted_names: np.ndarray, value: str, side: str) -> int:
