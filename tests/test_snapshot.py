@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from stores import raw
+from stores import new_database, raw
+from stores import rows as raw_rows
 
 from pipeline.models import Article, Event
 from pipeline.storage import Filters, Snapshot, map_rows, open_store
@@ -35,12 +36,27 @@ ROLE_NAMES = list(ROLES)
 
 @pytest.fixture(scope="module")
 def rough_db(engine, tmp_path_factory, request) -> str:
-    from stores import new_database
     server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
     name = new_database(engine, tmp_path_factory.mktemp("snapshot"), server)
     store = open_store(name)
     store.migrate()
     writer = store.writer()
+    for article, events in rough_articles():
+        writer.save_article(article, events, [], run_id="rough")
+    writer.close()
+    with raw(name) as db, db.transaction():  # what older and foreign writers leave
+        db.execute("UPDATE events SET source = NULL WHERE event_id LIKE 'a00%'")
+        db.execute("UPDATE events SET event_type = NULL WHERE event_id LIKE 'a01%'")
+        db.execute("UPDATE events SET group_id = NULL WHERE event_id LIKE 'a03%'")
+        db.execute("UPDATE events SET event_date = NULL WHERE event_id LIKE 'a04%'")
+        db.execute("UPDATE events SET geo_precision = NULL WHERE event_id LIKE 'a05%'")
+        db.execute("UPDATE events SET admin1 = NULL WHERE event_id LIKE 'a06%'")
+        db.execute("UPDATE dateline_meta SET value = value + 1 WHERE key = 'revision'")
+    return name
+
+
+def rough_articles():
+    """Articles of one to five place mentions each, over 40 days, at places and dates that overlap."""
     rng = random.Random(11)
     for a in range(ARTICLES):
         source = rng.choice(SOURCES)
@@ -58,17 +74,7 @@ def rough_db(engine, tmp_path_factory, request) -> str:
                                 "Friday", "relative", day, place, place, 1, pid, cc, admin1, "PPL", precision, lat,
                                 lon, f"In {place} {words} on Friday.", 0, len(place), kind, 0.8,
                                 role=rng.choice(ROLE_NAMES)))
-        writer.save_article(article, events, [], run_id="rough")
-    writer.close()
-    with raw(name) as db, db.transaction():  # what older and foreign writers leave
-        db.execute("UPDATE events SET source = NULL WHERE event_id LIKE 'a00%'")
-        db.execute("UPDATE events SET event_type = NULL WHERE event_id LIKE 'a01%'")
-        db.execute("UPDATE events SET group_id = NULL WHERE event_id LIKE 'a03%'")
-        db.execute("UPDATE events SET event_date = NULL WHERE event_id LIKE 'a04%'")
-        db.execute("UPDATE events SET geo_precision = NULL WHERE event_id LIKE 'a05%'")
-        db.execute("UPDATE events SET admin1 = NULL WHERE event_id LIKE 'a06%'")
-        db.execute("UPDATE dateline_meta SET value = value + 1 WHERE key = 'revision'")
-    return name
+        yield article, events
 
 
 def filters_to_try() -> list[Filters]:
@@ -118,6 +124,31 @@ def test_the_columns_answer_every_filter_as_plain_sql_does(rough_db):
                 assert snapshot.places(keep, per_place, budget) == expected, filters
                 seen_places += len(expected)
         assert seen_places > 100  # the filters were not all empty
+
+
+def test_a_backlog_loaded_in_batches_and_grouped_once_equals_saving_each_article(engine, db_name, tmp_path,
+                                                                                  request):
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
+    one_by_one = new_database(engine, tmp_path, server)
+    for name in (db_name, one_by_one):
+        open_store(name).migrate()
+    writer = open_store(one_by_one).writer()
+    for article, events in rough_articles():
+        writer.save_article(article, events, [], run_id="each")
+    writer.close()
+    writer = open_store(db_name).writer()
+    items = list(rough_articles())
+    assert writer.load_backlog([items[:30], items[30:]], run_id="backlog") == ARTICLES
+    writer.close()
+
+    def groups(name):
+        found: dict[str, set] = {}
+        for event_id, group, reason in raw_rows(name, "SELECT event_id, group_id, group_reason FROM events"):
+            found.setdefault(group, set()).add((event_id, reason))
+        return sorted(sorted(g) for g in found.values())
+    assert groups(db_name) == groups(one_by_one)
+    assert any(len(g) > 1 for g in groups(db_name))  # some reports did group
+    assert raw_rows(db_name, "SELECT COUNT(*) FROM input_log WHERE status = 'stored'") == [(ARTICLES,)]
 
 
 def test_a_snapshot_reads_one_state_and_an_empty_database(rough_db, empty_db):

@@ -105,6 +105,41 @@ class Writer:
             self._revise()
         return REPLACED if known else STORED
 
+    def load_backlog(self, batches, run_id: str) -> int:
+        """Store articles with their events a batch (a list of (article, events)) per transaction, and group them
+        all once at the end: a backlog of new articles (a year of an archive) costs one grouping, not one around
+        every article. Articles must be new (no replacement); returns how many were stored."""
+        stored = 0
+        columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+        for batch in batches:
+            def write() -> None:
+                with self.db.transaction():
+                    self.db.executemany(
+                        "INSERT INTO articles (article_id, origin, status, source, url, title, published_date,"
+                        " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
+                        " VALUES (?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(a.article_id, a.origin, a.source, a.url, a.title,
+                          a.published.isoformat() if a.published else None, int(a.published_inferred),
+                          a.published_basis, a.text_hash, ",".join(a.flags), len(events), a.text, _now())
+                         for a, events in batch])
+                    self.db.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
+                                        [_event_values(e) for _, events in batch for e in events])
+                    self.db.executemany("INSERT INTO input_log (run_id, origin, status, reason, article_id, at)"
+                                        " VALUES (?, ?, 'stored', NULL, ?, ?)",
+                                        [(run_id, a.origin, a.article_id, _now()) for a, _ in batch])
+                    self._revise()
+
+            retrying(write, self.db.location)
+            stored += len(batch)
+
+        def regroup() -> None:
+            with self.db.transaction():
+                self.regroup_all()
+                self._revise()
+
+        retrying(regroup, self.db.location)
+        return stored
+
     def save_rejection(self, rejection: Rejection, run_id: str) -> None:
         """Record an input that could not be stored, keyed on where it came from."""
         article_id = "rejected:" + stable_id(rejection.origin)
