@@ -112,7 +112,12 @@ def group(reports: list[Report]) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for report in ordered:
         start = report.span[0]
-        candidates = {id(g): g for key in _keys(report) for g in by_key.get(key, []) if g.last_day >= start}
+        candidates = {}
+        for key in _keys(report):
+            # Reports come in start order: a group that ended before this one starts can join nothing again.
+            still_open = [g for g in by_key.get(key, ()) if g.last_day >= start]
+            by_key[key] = still_open
+            candidates.update((id(g), g) for g in still_open)
         best, best_key = None, None
         for members in candidates.values():
             if all(agreement(report, m) is not None for m in members.profiles.values()):
@@ -129,12 +134,12 @@ def group(reports: list[Report]) -> dict[str, tuple[str, str]]:
         best.profiles.setdefault(_profile(report), report)
         best.last_day = max(best.last_day, report.span[1])
         for key in _keys(report):
-            if best not in by_key.setdefault(key, []):
+            if all(g is not best for g in by_key[key]):
                 by_key[key].append(best)
     return out
 
 
-@dataclass
+@dataclass(eq=False)  # one group is itself only: comparing two by their members' fields would be slow
 class _Group:
     """A group being built; `profiles` keeps one member per distinct set of the fields `agreement` reads, so a
     story copied by fifty outlets costs one comparison, not fifty."""
