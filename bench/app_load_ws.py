@@ -10,6 +10,10 @@ the page, runs that end in error. The server's peak resident memory comes from t
 
     .venv/bin/python bench/app_load_ws.py [--clients 20] [--duration 120] [--events 100000] [--timeout 60]
                                           [--before CHECKOUT] [--engine sqlite|postgresql]
+                                          [--data synthetic|realistic]
+
+--data realistic reads bench/realistic_events.py's database (30,000 places, 300 sources, three years) instead of
+app_render.py's synthetic one (3,000 places, 6 sources, one year), which the issue's first figures used.
 
 --before names a checkout of older code (`git worktree add /tmp/before COMMIT`): the same load runs against its
 app first, on the same data, so the two figures come from one run. Each app gets one warm-up view first (its
@@ -39,6 +43,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app_render import ROOT, Server, _rss_mb, build_db, on_postgres  # noqa: E402
 from stores import PostgresServer  # noqa: E402
+
+import realistic_events  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "app_load_ws.json"
 WORDS = ("officials", "arrest", "reporters", "witnesses", "saw", "anonymity")
@@ -141,8 +147,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60, help="seconds for one script run")
     parser.add_argument("--before", type=Path, help="a checkout of older code to load first, on the same data")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--data", choices=("synthetic", "realistic"), default="synthetic")
     args = parser.parse_args()
-    path = build_db(args.events)
+    path = build_db(args.events) if args.data == "synthetic" else realistic_events.build(args.events)
     choices = views(path)
     apps = ([args.before.resolve() / "app.py"] if args.before else []) + [ROOT / "app.py"]
     postgres = PostgresServer().start() if args.engine == "postgresql" else None
@@ -153,6 +160,7 @@ def main() -> None:
         if postgres:
             postgres.remove()
     summary = {"clients": args.clients, "duration_s": args.duration, "events": args.events, "engine": args.engine,
+               "data": args.data,
                "results": results}
     for key in results[0]:
         print(f"{key:<22}" + "".join(f"{str(r[key]):>40}" for r in results))

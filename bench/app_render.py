@@ -15,7 +15,7 @@ resident memory. The old approach, one
 marker per event with folium's FastMarkerCluster, is measured on the 100,000-event SQLite data for comparison.
 
     .venv/bin/python bench/app_render.py [--sizes 1000 10000 100000] [--engines sqlite postgresql]
-                                         [--timeout 120] [--repeat 3] [--no-legacy]
+                                         [--timeout 120] [--repeat 3] [--no-legacy] [--data realistic]
 
 Each figure is the median of --repeat measurements on a warm server (after one warm-up visit: imports
 done, the default view cached), as a colleague opening the shared link finds it.
@@ -311,7 +311,13 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size after the warm-up (median)")
     parser.add_argument("--no-legacy", action="store_true", help="skip the old one-marker-per-event map")
+    parser.add_argument("--data", choices=("synthetic", "realistic"), default="synthetic",
+                        help="realistic: bench/realistic_events.py (30,000 places, 300 sources, three years)")
     args = parser.parse_args()
+    if args.data == "realistic":
+        from realistic_events import build
+    else:
+        build = build_db
     results: list[Result] = []
     postgres = PostgresServer().start() if "postgresql" in args.engines else None
     try:
@@ -325,7 +331,7 @@ def main() -> None:
                 runs.append(("per-event FastMarkerCluster", "sqlite", legacy, max(args.sizes)))
             for approach, engine, script, n in runs:
                 t = time.monotonic()
-                path = build_db(n)
+                path = build(n)
                 db = on_postgres(path, postgres) if engine == "postgresql" else str(path)
                 print(f"{approach} {engine} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
                 results.append(_measure_all(browser, Server(script, db, args.timeout), approach, engine, n,

@@ -42,18 +42,15 @@ FOCUS_ZOOM = 10
 # Zoom from which markers carry their places' names.
 LABEL_ZOOM = 7
 
-def tooltip_text(place: PlaceRow) -> str:
-    name = place.name or "unnamed place"
-    latest = place.newest_date or "undated"
-    if place.n_events == 1:
-        return f"{name} · {latest}"
-    return f"{name} · {place.n_events:,} events, latest {latest}"
+# Decimals of a marker's coordinates: 11 m, closer than any two gazetteer places the map tells apart.
+COORDINATE_DECIMALS = 4
 
 
 def map_data(places: Sequence[PlaceRow]) -> dict:
     """Everything the page needs to draw the markers and, on demand, their popups, as plain text.
 
-    places: [lat, lon, type, events, shape, tooltip, diameter, [event indexes, newest first], name]
+    places: [lat, lon, type, events, shape, newest date or null, [event indexes, newest first; none past the
+             view's popup budget], name]; the page makes each marker's tooltip and size from them
     events: [when, precision, how, place line, place as written, place precision, type, source, article, sentence,
              the alternatives considered, what it is (role, trigger, actors), why this place, [[source, article]
              of every report]]
@@ -78,9 +75,9 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
                            "; ".join(row.alternatives), what_line(row), row.place_reason,
                            [[index(sources, r.source or "unknown source"), index(articles, (r.title, r.url))]
                             for r in reports]])
-        rows.append([place.lat, place.lon, index(types, place.event_type or "other"), place.n_events,
-                     SHAPES.get(place.geo_precision, "point"), tooltip_text(place), _diameter(place.n_events), refs,
-                     place.name or "unnamed place"])
+        rows.append([round(place.lat, COORDINATE_DECIMALS), round(place.lon, COORDINATE_DECIMALS),
+                     index(types, place.event_type or "other"), place.n_events, SHAPES.get(place.geo_precision, "point"),
+                     place.newest_date, refs, place.name or "unnamed place"])
     return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
             "articles": [[title or "(no title)", safe_url(url)] for title, url in articles],
             "events": events, "places": rows}
@@ -117,7 +114,8 @@ def _heat(places: Sequence[PlaceRow]) -> tuple[tuple[float, float, float], ...]:
     if not places:
         return ()
     top = math.log1p(max(p.n_events for p in places)) or 1.0
-    return tuple((p.lat, p.lon, round(math.log1p(p.n_events) / top, 3)) for p in places)
+    return tuple((round(p.lat, COORDINATE_DECIMALS), round(p.lon, COORDINATE_DECIMALS),
+                   round(math.log1p(p.n_events) / top, 3)) for p in places)
 
 
 def tile_layer() -> folium.TileLayer | None:
@@ -161,7 +159,3 @@ def events_layer(view: MapView, focus: tuple[float, float] | None = None) -> fol
     layer.add_child(EventsView(cluster, heat, view.legend, js_json(where)))
     return layer
 
-
-def _diameter(n_events: int) -> int:
-    """Pixels: 14 for one event, growing with the log of the count (20 at 16 events, 41 at 100,000)."""
-    return round(14 + 1.6 * math.log2(n_events))

@@ -159,27 +159,36 @@ class PlaceMarkers(VerbatimMacro):
                 });
                 return node;
             }
+            function tip(p) {  // "Kharkiv · 12 events, latest 2025-12-30"
+                var latest = p[5] || "undated";
+                return p[7] + " · " + (p[3] > 1 ? p[3].toLocaleString("en") + " events, latest " + latest : latest);
+            }
             function popup(p) {
                 var box = el("div", "dl-popup");
                 if (p[3] > 1) { box.appendChild(el("div", "dl-count", p[3].toLocaleString("en") + " events here")); }
-                p[7].forEach(function (i) { box.appendChild(eventNode(data.events[i])); });
-                var more = p[3] - p[7].length;
-                if (more > 0) {
+                p[6].forEach(function (i) { box.appendChild(eventNode(data.events[i])); });
+                var more = p[3] - p[6].length;
+                if (!p[6].length) {  // past the view's popup budget: what the marker says, and how to list them
+                    box.appendChild(el("div", "dl-event", tip(p)));
+                    box.appendChild(el("div", "dl-more", "This view has too many places to list each one's " +
+                        "events here: narrow the dates, sources or area, or see the table"));
+                } else if (more > 0) {
                     box.appendChild(el("div", "dl-more", "and " + more.toLocaleString("en") +
                         " more; narrow the dates or sources, or see the table"));
                 }
                 return box;
             }
             var markers = data.places.map(function (p) {
-                var size = p[6], icon = document.createElement("div");
+                // 14 px for one event, growing with the log of the count (20 at 16 events, 41 at 100,000)
+                var size = Math.round(14 + 1.6 * Math.log2(p[3])), icon = document.createElement("div");
                 icon.style.setProperty("--c", data.types[p[2]][1]);
                 icon.textContent = p[3] > 1 ? p[3] : "";
-                icon.appendChild(el("span", "dl-name", p[8]));  // shown once zoomed in (PlaceLabels)
+                icon.appendChild(el("span", "dl-name", p[7]));  // shown once zoomed in (PlaceLabels)
                 var marker = L.marker([p[0], p[1]], {
                     icon: L.divIcon({className: "dl-place dl-" + p[4], iconSize: [size, size], html: icon}),
                     events: p[3]
                 });
-                marker.bindTooltip(function () { return el("span", "", p[5]); });
+                marker.bindTooltip(function () { return el("span", "", tip(p)); });
                 marker.bindPopup(function () { return popup(p); },
                                  {maxWidth: 380, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40],
                                   autoPanPaddingBottomRight: LEGEND_CLEARANCE});

@@ -378,7 +378,7 @@ def test_details_escape_everything_from_the_article(events_db, hostile):
 
 
 def test_marker_shape_follows_place_precision(events_db):
-    shapes = {p[5].split(" · ")[0]: p[4] for p in map_data(all_places(events_db))["places"]}
+    shapes = {p[7]: p[4] for p in map_data(all_places(events_db))["places"]}
     assert shapes["Ukraine"] == "country" and shapes["Kharkiv"] == "point"
 
 
@@ -403,7 +403,7 @@ def test_article_text_is_never_compiled_as_a_template(db_name):
     db = db_name
     _add_events(db, "tpl", "Harbour Post", ["2022-09-03"], "{{ 7*7 }} {% raw %}", 10.0, 20.0)
     page = rendered_map(all_places(db))
-    assert "{{ 7*7 }} {% raw %} · 2022-09-03" in page  # the tooltip text, verbatim, not "49 · …"
+    assert '"2022-09-03",[0],"{{ 7*7 }} {% raw %}"' in page  # the marker's name, verbatim, not "49 …"
 
 
 def test_same_place_is_one_marker_listing_newest_first(events_db):
@@ -414,8 +414,8 @@ def test_same_place_is_one_marker_listing_newest_first(events_db):
     assert kharkiv.event_type == "battle"  # one battle, one strike: the tie goes to the newer
     data = map_data([kharkiv])
     [place] = data["places"]
-    assert place[3] == 2 and [data["events"][i][0] for i in place[7]] == ["2022-09-09", "2022-09-08"]
-    assert data["events"][place[7][1]][2] == "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)"
+    assert place[3] == 2 and [data["events"][i][0] for i in place[6]] == ["2022-09-09", "2022-09-08"]
+    assert data["events"][place[6][1]][2] == "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)"
     assert ["https://harbour.example/kharkiv"] == [a[1] for a in data["articles"]]
 
 
@@ -442,11 +442,11 @@ def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh
     assert not app.exception
     [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
     events = json.loads(component.proto.json_args)["feature_group"]
-    assert events.count("Triville · 3 events, latest 2022-09-21") == 1  # one marker's tooltip
+    assert events.count('3,"point","2022-09-21",[') == 1  # one marker: 3 events, newest on the 21st
     [triville] = [p for p in all_places(fresh_events_db) if p.name == "Triville"]
     assert (triville.n_events, triville.newest_date, triville.event_type) == (3, "2022-09-21", "battle")
     data = map_data([triville])
-    assert [data["events"][i][0] for i in data["places"][0][7]] == ["2022-09-21", "2022-09-12", "2022-09-03"]
+    assert [data["events"][i][0] for i in data["places"][0][6]] == ["2022-09-21", "2022-09-12", "2022-09-03"]
 
 
 def test_counts_over_5000_events_are_right_and_popups_are_capped(db_name):
@@ -459,7 +459,7 @@ def test_counts_over_5000_events_are_right_and_popups_are_capped(db_name):
     assert len(found) == 25 and sum(p.n_events for p in found) == 5000
     assert all(p.n_events == 200 and len(p.events) == 20 and p.event_type == "movement" for p in found)
     [place] = map_data(found[:1])["places"]
-    assert place[3] == 200 and len(place[7]) == 20  # the popup says "and 180 more"
+    assert place[3] == 200 and len(place[6]) == 20  # the popup says "and 180 more"
     narrow = Filters(date(2022, 1, 1), date(2022, 12, 31), ("Source 0",))
     assert sum(p.n_events for p in all_places(db, narrow)) == 9 * 200  # sources of n = 0, 3, …, 24
     with open_store(db).reading() as conn:
@@ -689,7 +689,9 @@ def test_popups_carry_fewer_events_when_there_are_many_places(db_name):
         starved = map_rows.places(conn, ALL, per_place=3, budget=1)
     assert [len(p.events) for p in roomy] == [3] * 4
     assert [len(p.events) for p in tight] == [2] * 4  # 8 events over 4 places
-    assert [len(p.events) for p in starved] == [1] * 4 and all(p.n_events == 5 for p in starved)
+    # Past the budget the newest places list one event and the rest none; every place keeps its marker and count.
+    assert [len(p.events) for p in starved] == [1, 0, 0, 0] and all(p.n_events == 5 for p in starved)
+    assert [p.name for p in starved] == [p.name for p in roomy] and all(p.name.startswith("B") for p in starved)
 
 
 # --- dates the reader can trust ------------------------------------------------------------------

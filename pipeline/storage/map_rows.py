@@ -11,16 +11,21 @@ The places are summed up by the app's in-memory columns (snapshot.py) or, here, 
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import islice
 
 from .reader import GROUP, Reader, where
+
+# A place's name on a row: as the gazetteer names it, else as the article wrote it.
+PLACE_NAME = "COALESCE(NULLIF(place_name, ''), place_text, '')"
 from .rows import EventRow, Filters, PlaceRow, PlaceSummary, Report
 
 
 def places(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceRow]:
     """Every place with matching events, newest first, each with its newest `per_place` events, or fewer (at
-    least one) when the places together would carry more than `budget` events: every popup ships with the page,
-    and at thousands of places their size decides how fast the map draws."""
+    least one) when the places together would carry more than `budget` events; past the budget, the newest places
+    carry one each and the rest none: every popup ships with the page, and at thousands of places their size
+    decides how fast the map draws and how much the page weighs."""
     found = summaries(reader, filters, per_place, budget)
     wanted = listed(found)
     return markers(found, reader.rows_by_id(wanted[0]), reports(reader, wanted[1]))
@@ -38,22 +43,37 @@ def markers(found: list[PlaceSummary], rows: dict[str, EventRow],
     result = []
     for place in found:
         events = [(group, rows[rep]) for group, rep in place.events if rep in rows]
-        if events:
-            result.append(PlaceRow(place.lat, place.lon, place.n_events, place.newest_date, place.event_type,
-                                   tuple(row for _, row in events),
-                                   tuple(found_reports.get(group, ()) for group, _ in events)))
+        result.append(PlaceRow(place.lat, place.lon, place.n_events, place.newest_date, place.event_type,
+                               tuple(row for _, row in events),
+                               tuple(found_reports.get(group, ()) for group, _ in events), place.name,
+                               place.geo_precision))
     return result
 
 
 def summaries(reader: Reader, filters: Filters, per_place: int, budget: int | None = None) -> list[PlaceSummary]:
     """The places as plain SQL over the raw rows sums them up, newest first."""
     found = _aggregate(reader, filters)
-    if budget is not None:
-        per_place = max(1, min(per_place, budget // max(1, len(found))))
-    result = [PlaceSummary(key, lat, lon, len(place.groups), place.newest, place.event_type(),
-                           tuple(islice(place.groups.items(), per_place)))
-              for (key, lat, lon), place in found.items()]
-    return newest_first(result)
+    named = _names(reader)
+    per_place, listed_places = popup_sizes(per_place, budget, len(found))
+    ordered = newest_first([PlaceSummary(key, lat, lon, len(place.groups), place.newest, place.event_type(),
+                                         tuple(islice(place.groups.items(), per_place)), *named[key, lat, lon])
+                            for (key, lat, lon), place in found.items()])
+    return [p if k < listed_places else replace(p, events=()) for k, p in enumerate(ordered)]
+
+
+def popup_sizes(per_place: int, budget: int | None, n_places: int) -> tuple[int, int]:
+    """Events listed per place, and how many places (the newest) list theirs, for `budget` events in all."""
+    if budget is None:
+        return per_place, n_places
+    per_place = max(1, min(per_place, budget // max(1, n_places)))
+    return per_place, budget // per_place
+
+
+def _names(reader: Reader) -> dict[tuple, tuple[str, str]]:
+    """Each place's name and precision over all its rows: the least by text order."""
+    return {(key, lat, lon): (name, precision) for key, lat, lon, name, precision in reader.db.all(
+        f"SELECT COALESCE(place_id, ''), lat, lon, MIN({PLACE_NAME}), MIN(COALESCE(geo_precision, '')) FROM events"
+        " GROUP BY COALESCE(place_id, ''), lat, lon")}
 
 
 def newest_first(found: list[PlaceSummary]) -> list[PlaceSummary]:

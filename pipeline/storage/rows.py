@@ -107,7 +107,9 @@ class Report:
 @dataclass(frozen=True)
 class PlaceSummary:
     """One place's matching events: the count of events (groups), the newest date, the most reported type, and
-    its first `per_place` events in the popup's order (newest first), each as (group id, representative id)."""
+    its first `per_place` events in the popup's order (newest first), each as (group id, representative id);
+    none for a place past the view's popup budget. Its name and precision are those of all its rows (the least
+    by text order, so every view and both engines name it alike)."""
 
     place_id: str
     lat: float
@@ -116,12 +118,15 @@ class PlaceSummary:
     newest_date: str | None
     event_type: str
     events: tuple[tuple[str, str], ...]
+    name: str = ""
+    geo_precision: str = ""
 
 
 @dataclass(frozen=True)
 class PlaceRow:
     """One map marker: a place, how many matching events (groups of reports) it has, and its newest
-    `events` (newest first, one representative report each) with every report of each."""
+    `events` (newest first, one representative report each; none past the view's popup budget) with every
+    report of each."""
 
     lat: float
     lon: float
@@ -130,14 +135,8 @@ class PlaceRow:
     event_type: str
     events: tuple[EventRow, ...]
     reports: tuple[tuple[Report, ...], ...] = ()  # per event, in the order of `events`
-
-    @property
-    def name(self) -> str:
-        return self.events[0].place_name or self.events[0].place_text
-
-    @property
-    def geo_precision(self) -> str:
-        return self.events[0].geo_precision
+    name: str = ""
+    geo_precision: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,25 +11,27 @@ Results are exactly those of plain SQL over the raw rows (tests/test_snapshot.py
 from __future__ import annotations
 
 import time
+from functools import cached_property
 import numpy as np
 import pandas as pd
 
 from ..taxonomy import MAP_ROLES, ROLES
-from .map_rows import newest_first
+from .map_rows import popup_sizes
+from .map_rows import PLACE_NAME
 from .reader import GROUP, Reader, default_span, monday, to_date
 from .rows import AREA_SEPARATOR, Choices, Filters, Overview, PlaceSummary, Totals
 
 # Rows fetched per round trip while reading the columns.
 CHUNK = 50_000
 _COLUMNS = ("event_id", "group_id", "article_id", "place_id", "lat", "lon", "event_date", "published_date", "source",
-            "event_type", "role", "country_code", "admin1", "geo_precision")
+            "event_type", "role", "country_code", "admin1", "geo_precision", "place_label")
 # Columns kept as codes (event types twice: as the map names them, and as the type filter does, NULL = "other").
 _PLAIN = ("event_id", "group_id", "article_id", "place_id", "event_date", "published_date", "source", "role",
-          "country_code", "admin1")
+          "country_code", "admin1", "geo_precision", "place_label")
 _CODED = (*_PLAIN, "event_type", "type_or_other", "place")
 _IDS = ("event_id", "group_id", "article_id")
 _SQL = (f"SELECT event_id, {GROUP}, article_id, place_id, lat, lon, event_date, published_date, source, event_type,"
-        " COALESCE(role, 'event'), country_code, admin1, geo_precision FROM events")
+        f" COALESCE(role, 'event'), country_code, admin1, COALESCE(geo_precision, ''), {PLACE_NAME} FROM events")
 
 
 class Snapshot:
@@ -44,7 +46,6 @@ class Snapshot:
         """The columns and the change token of one state of the data, whatever writers commit meanwhile."""
         start = time.perf_counter()
         coders = {c: _Coder(mostly_distinct=c in _IDS) for c in _CODED}
-        flags: list[np.ndarray] = []
         with reader.db.snapshot():
             token = reader.change_token()
             if reader.has_events():
@@ -57,15 +58,24 @@ class Snapshot:
                     coders["event_type"].add(tuple("" if t is None else t for t in values["event_type"]))
                     # A marker is a place id at a point (one id could be stored at two points by two gazetteers).
                     coders["place"].add(tuple(zip((p or "" for p in values["place_id"]), values["lat"], values["lon"])))
-                    flags.append(np.array([p == "country" for p in values["geo_precision"]], dtype=bool))
-        names = {}
-        columns = {"is_country": np.concatenate(flags) if flags else np.zeros(0, bool)}
+        names: dict[str, np.ndarray] = {}
+        columns: dict[str, np.ndarray] = {}
         for column, coder in coders.items():
             columns[column], names[column] = coder.finish()
         return cls(token, pd.DataFrame(columns), names, time.perf_counter() - start)
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    @cached_property
+    def place_labels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each place's name and precision over all its rows, the least by text order (as map_rows names it)."""
+        least = self.frame.groupby("place")[["place_label", "geo_precision"]].min()
+        labels = np.full(len(self.names["place"]), "", dtype=object)
+        precisions = np.full(len(self.names["place"]), "", dtype=object)
+        labels[least.index] = self.names["place_label"][least["place_label"].to_numpy()]
+        precisions[least.index] = self.names["geo_precision"][least["geo_precision"].to_numpy()]
+        return labels, precisions
 
     # What the filters match
 
@@ -84,7 +94,7 @@ class Snapshot:
             keep &= np.isin(f["type_or_other"].to_numpy(), _codes(names["type_or_other"], filters.event_types))
         keep &= np.isin(f["role"].to_numpy(), _codes(names["role"], filters.roles))
         if not filters.include_country:
-            keep &= ~f["is_country"].to_numpy()
+            keep &= f["geo_precision"].to_numpy() != _code(names["geo_precision"], "country")
         if filters.areas:
             keep &= self._in_areas(filters.areas)
         if filters.text.split():
@@ -134,32 +144,38 @@ class Snapshot:
         return list(self.names["event_id"][f["event_id"].to_numpy()[rows[order]]])
 
     def places(self, keep: np.ndarray, per_place: int, budget: int | None = None) -> list[PlaceSummary]:
-        """Every place with matching rows; its first `per_place` events, fewer (at least one) when all places
-        together would carry more than `budget`. Places newest first."""
+        """Every place with matching rows, newest first (as map_rows.summaries orders them); the newest places'
+        first `per_place` events, within `budget` events in all (map_rows.popup_sizes)."""
         f = self.frame.loc[keep, ["place", "group_id", "event_date", "event_id", "event_type"]]
         if f.empty:
             return []
         by_group = f.groupby(["place", "group_id"], sort=False).agg(
             newest=("event_date", "max"), first=("event_id", "min")).reset_index()
-        by_place = by_group.groupby("place", sort=False).agg(n=("group_id", "size"), newest=("newest", "max"))
-        if budget is not None:
-            per_place = max(1, min(per_place, budget // max(1, len(by_place))))
-        # The popup's order: newest first, then by group id (codes are sorted as the ids are).
-        by_group["newest"] = -by_group["newest"]
-        picked = by_group.sort_values(["place", "newest", "group_id"]).groupby("place", sort=False).head(per_place)
+        by_place = by_group.groupby("place", sort=True).agg(n=("group_id", "size"), newest=("newest", "max"))
+        place, n, newest = by_place.index.to_numpy(), by_place["n"].to_numpy(), by_place["newest"].to_numpy()
+        order = np.lexsort((place, -n, -newest))  # newest first (undated last), then busiest, then by place
+        per_place, listed_places = popup_sizes(per_place, budget, len(order))
+        listed = self._listed(by_group, place[order[:listed_places]], per_place)
         types = f.groupby(["place", "event_type"], sort=False).agg(n=("event_id", "size"), newest=("event_date", "max"))
         types = types.reset_index().sort_values(["place", "n", "newest", "event_type"],
                                                 ascending=[True, False, False, True]).drop_duplicates("place")
         dominant = dict(zip(types["place"], types["event_type"]))
+        dates, etypes, keys = self.names["event_date"], self.names["event_type"], self.names["place"]
+        labels, precisions = self.place_labels
+        return [PlaceSummary(*keys[p], int(n[k]), dates[newest[k]] if newest[k] >= 0 else None, etypes[dominant[p]],
+                             tuple(listed.get(p, ())), labels[p], precisions[p])
+                for k, p in ((k, place[k]) for k in order)]
+
+    def _listed(self, by_group: pd.DataFrame, places: np.ndarray, per_place: int) -> dict[int, list[tuple[str, str]]]:
+        """The popup's events of each of `places`: newest first, then by group id (codes sort as the ids do)."""
+        wanted = by_group[np.isin(by_group["place"].to_numpy(), places)].copy()
+        wanted["newest"] = -wanted["newest"]
+        picked = wanted.sort_values(["place", "newest", "group_id"]).groupby("place", sort=False).head(per_place)
         listed: dict[int, list[tuple[str, str]]] = {}
         groups, ids = self.names["group_id"], self.names["event_id"]
-        for place, group, first in zip(picked["place"], picked["group_id"], picked["first"]):
-            listed.setdefault(place, []).append((groups[group], ids[first]))
-        dates, etypes, keys = self.names["event_date"], self.names["event_type"], self.names["place"]
-        found = [PlaceSummary(keys[p][0], keys[p][1], keys[p][2], int(n), dates[d] if d >= 0 else None,
-                              etypes[dominant[p]], tuple(listed[p]))
-                 for p, n, d in zip(by_place.index, by_place["n"], by_place["newest"])]
-        return newest_first(found)
+        for p, group, first in zip(picked["place"], picked["group_id"], picked["first"]):
+            listed.setdefault(p, []).append((groups[group], ids[first]))
+        return listed
 
     def overview(self) -> Overview:
         """As Reader.overview reads it: the map rows' events, reports, undated count and default date range."""
