@@ -149,17 +149,21 @@ def test_migrate_brings_a_database_of_the_first_version_up_to_date(tmp_path):
         "event", "", "[]", "e1", "first report")
 
 
-def test_migrate_from_version_1_adds_the_region_index_and_the_app_asks_for_it_first(db_name):
+def test_migrate_from_version_2_swaps_the_place_and_region_indexes_and_the_app_asks_for_it_first(db_name):
     store = open_store(db_name)
     store.migrate()
-    with raw(db_name) as db:
-        db.execute("DROP INDEX events_region")
-        db.execute("UPDATE dateline_meta SET value = 1 WHERE key = 'schema_version'")
-    with pytest.raises(SchemaError, match="schema version 1, older than this Dateline's 2: run `python -m pipeline"):
+    with raw(db_name) as db:  # as version 2 left them
+        db.execute("DROP INDEX events_place_date")
+        db.execute("DROP INDEX events_region_date")
+        db.execute("CREATE INDEX events_place ON events(place_id)")
+        db.execute("CREATE INDEX events_region ON events(admin1)")
+        db.execute("UPDATE dateline_meta SET value = 2 WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match="schema version 2, older than this Dateline's 3: run `python -m pipeline"):
         store.writer()
-    assert store.migrate() == "migrated schema version 1 to 2"
+    assert store.migrate() == "migrated schema version 2 to 3"
     with raw(db_name) as db:
-        assert db.columns("events") and _has_index(db, "events_region")
+        assert _has_index(db, "events_place_date") and _has_index(db, "events_region_date")
+        assert not _has_index(db, "events_place") and not _has_index(db, "events_region")
     store.writer().close()
 
 

@@ -186,16 +186,16 @@ class Writer:
         current: dict[str, tuple] = {}  # each row's (group, reason) as read, so unchanged rows are not written
         reports = self._reports("article_id = ?", (article_id,), current)
         touched = [r for r in replaced + reports if r.groupable]
-        if touched:
-            lo, hi = min(r.span[0] for r in touched), max(r.span[1] for r in touched)
-            places, p_params = self.db.in_list("place_id", sorted({r.place_id for r in touched}))
-            regions, r_params = self.db.in_list("admin1", sorted({r.admin1 for r in touched if r.admin1}))
-            nearby = self._reports(
-                f"article_id <> ? AND {_MAP} AND ({places} OR {regions})"
-                " AND (event_date BETWEEN ? AND ? OR (date_precision IN ('week', 'month') AND event_date BETWEEN ? AND ?))",
-                (article_id, *p_params, *r_params, _day(lo, -1), hi.isoformat(), _day(lo, -_LONGEST_SPAN_DAYS),
-                 hi.isoformat()), current)
-            reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
+        nearby: dict[str, Report] = {}
+        for column, key, lo, hi in sorted({(c, k, t.span[0], t.span[1]) for t in touched
+                                           for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k}):
+            # One indexed range per place or region and report: a store of millions reads only the days around.
+            for r in self._reports(
+                    f"{column} = ? AND event_date BETWEEN ? AND ? AND article_id <> ? AND {_MAP}"
+                    " AND (event_date >= ? OR date_precision IN ('week', 'month'))",
+                    (key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), article_id, _day(lo, -1)), current):
+                nearby[r.event_id] = r
+        reports += [r for r in nearby.values() if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
         read: set[str] = set()
         while True:  # take in the whole of every group touched (their ids came with the rows read)
