@@ -10,7 +10,7 @@ the page, runs that end in error. The server's peak resident memory comes from t
 
     .venv/bin/python bench/app_load_ws.py [--clients 20] [--duration 120] [--events 100000] [--timeout 60]
                                           [--before CHECKOUT] [--engine sqlite|postgresql]
-                                          [--data synthetic|realistic]
+                                          [--data synthetic|realistic] [--writing]
 
 --data realistic reads bench/realistic_events.py's database (30,000 places, 300 sources, three years) instead of
 app_render.py's synthetic one (3,000 places, 6 sources, one year), which the issue's first figures used.
@@ -20,6 +20,9 @@ app first, on the same data, so the two figures come from one run. Each app gets
 caches and, for the current code, its in-memory columns), as a colleague opening the shared link finds it.
 On PostgreSQL the data is copied into a database of a throwaway cluster on 127.0.0.1.
 
+--writing runs `python -m pipeline run` on new articles into (a copy of) the database during the load, as fast as
+the store takes them: every page must keep working while the data changes under it.
+
 Prints a table and writes bench/results/app_load_ws.json.
 """
 from __future__ import annotations
@@ -28,9 +31,12 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -42,7 +48,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app_render import ROOT, Server, _rss_mb, build_db, on_postgres  # noqa: E402
-from stores import PostgresServer  # noqa: E402
+from pipeline_throughput import corpus  # noqa: E402
+from stores import PostgresServer, rows  # noqa: E402
 
 import realistic_events  # noqa: E402
 
@@ -112,12 +119,19 @@ async def client(url: str, choices: list[str], deadline: float, timeout: float, 
 
 
 def load(app: Path, db: str, choices: list[str], args) -> dict:
-    """`args.clients` websocket clients asking `app` for views over `args.duration` seconds."""
+    """`args.clients` websocket clients asking `app` for views over `args.duration` seconds; with --writing, a
+    `pipeline run` process writes new articles into `db` meanwhile, as fast as the store takes them."""
     server = Server(app, db, args.timeout, cwd=app.parent)
     times: list[float] = []
     errors: Counter = Counter()
+    writer, written = None, {}
     try:
         warm, error = asyncio.run(one_view(server.url, "", args.timeout * 5))
+        if args.writing:
+            written["before"] = _articles(db)
+            writer = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(_new_articles()), "--db", db,
+                                       "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
         deadline = time.monotonic() + args.duration
 
         async def run_all():
@@ -128,15 +142,44 @@ def load(app: Path, db: str, choices: list[str], args) -> dict:
         final, peak = _rss_mb(server.process.pid)  # the kernel keeps the peak (VmHWM)
     finally:
         server.stop()
+        if writer is not None:
+            writer.terminate()
+            _, err = writer.communicate(timeout=60)
+            written["articles_written"] = _articles(db) - written.pop("before")
+            written["writer_errors"] = [line for line in err.splitlines() if line.startswith("error:")]
     ordered = sorted(times)
     return {
-        "app": str(app), "first_view_s": round(warm, 2) if warm else error, "runs": len(times),
+        **written, "app": str(app), "first_view_s": round(warm, 2) if warm else error, "runs": len(times),
         "errors": sum(errors.values()), "errors_by_kind": dict(errors),
         "median_s": round(statistics.median(ordered), 2) if ordered else None,
         "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 2) if ordered else None,
         "max_s": round(ordered[-1], 2) if ordered else None,
         "server_peak_rss_mb": round(peak), "server_final_rss_mb": round(final),
     }
+
+
+def _articles(db: str) -> int:
+    return rows(db, "SELECT COUNT(*) FROM articles WHERE status = 'stored'")[0][0]
+
+
+def _new_articles(n: int = 5000) -> Path:
+    """Articles no database holds yet (the samples repeated with distinct texts), dated in the data's last days."""
+    path = Path(tempfile.gettempdir()) / f"dateline-bench-new-{n}.jsonl"
+    if not path.exists():
+        path.write_text("".join(json.dumps({"text": a.text, "source": a.source, "title": a.title,
+                                            "published": "2025-12-20"}) + "\n" for a in corpus(n)))
+    return path
+
+
+def _copy(path: Path, args, postgres) -> str:
+    """The database an app reads: the built one, or a copy of it when the run writes into it."""
+    if postgres:
+        return on_postgres(path, postgres)
+    if not args.writing:
+        return str(path)
+    copy = Path(tempfile.mkdtemp(prefix="dateline-load-")) / path.name
+    shutil.copy(path, copy)
+    return str(copy)
 
 
 def main() -> None:
@@ -148,19 +191,19 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout of older code to load first, on the same data")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--data", choices=("synthetic", "realistic"), default="synthetic")
+    parser.add_argument("--writing", action="store_true", help="a pipeline writes new articles during the load")
     args = parser.parse_args()
     path = build_db(args.events) if args.data == "synthetic" else realistic_events.build(args.events)
     choices = views(path)
     apps = ([args.before.resolve() / "app.py"] if args.before else []) + [ROOT / "app.py"]
     postgres = PostgresServer().start() if args.engine == "postgresql" else None
     try:
-        db = on_postgres(path, postgres) if postgres else str(path)
-        results = [load(app, db, choices, args) for app in apps]
+        results = [load(app, _copy(path, args, postgres), choices, args) for app in apps]
     finally:
         if postgres:
             postgres.remove()
     summary = {"clients": args.clients, "duration_s": args.duration, "events": args.events, "engine": args.engine,
-               "data": args.data,
+               "data": args.data, "writing": args.writing,
                "results": results}
     for key in results[0]:
         print(f"{key:<22}" + "".join(f"{str(r[key]):>40}" for r in results))
