@@ -186,16 +186,17 @@ class Writer:
         current: dict[str, tuple] = {}  # each row's (group, reason) as read, so unchanged rows are not written
         reports = self._reports("article_id = ?", (article_id,), current)
         touched = [r for r in replaced + reports if r.groupable]
-        nearby: dict[str, Report] = {}
-        for column, key, lo, hi in sorted({(c, k, t.span[0], t.span[1]) for t in touched
-                                           for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k}):
-            # One indexed range per place or region and report: a store of millions reads only the days around.
-            for r in self._reports(
-                    f"{column} = ? AND event_date BETWEEN ? AND ? AND article_id <> ? AND {_MAP}"
-                    " AND (event_date >= ? OR date_precision IN ('week', 'month'))",
-                    (key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), article_id, _day(lo, -1)), current):
-                nearby[r.event_id] = r
-        reports += [r for r in nearby.values() if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
+        if touched:
+            # An indexed range per place or region and report, in one query: a store of millions reads only the
+            # days around each report (a single window over all of them took in years when one row was old).
+            terms, params = [], [article_id]
+            for column, key, lo, hi in sorted({(c, k, t.span[0], t.span[1]) for t in touched
+                                               for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k}):
+                terms.append(f"({column} = ? AND event_date BETWEEN ? AND ?"
+                             " AND (event_date >= ? OR date_precision IN ('week', 'month')))")
+                params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1)]
+            nearby = self._reports(f"article_id <> ? AND {_MAP} AND ({' OR '.join(terms)})", params, current)
+            reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
         read: set[str] = set()
         while True:  # take in the whole of every group touched (their ids came with the rows read)
