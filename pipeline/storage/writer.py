@@ -187,15 +187,17 @@ class Writer:
         reports = self._reports("article_id = ?", (article_id,), current)
         touched = [r for r in replaced + reports if r.groupable]
         if touched:
-            # An indexed range per place or region and report, in one query: a store of millions reads only the
-            # days around each report (a single window over all of them took in years when one row was old).
-            terms, params = [], [article_id]
+            # An indexed range per place or region and report, in one statement (each its own SELECT, so both
+            # engines search each range by its index): a store of millions reads only the days around each report
+            # (a single window over all of them took in years when one row was old).
+            ranges, params = [], []
             for column, key, lo, hi in sorted({(c, k, t.span[0], t.span[1]) for t in touched
                                                for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k}):
-                terms.append(f"({column} = ? AND event_date BETWEEN ? AND ?"
-                             " AND (event_date >= ? OR date_precision IN ('week', 'month')))")
-                params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1)]
-            nearby = self._reports(f"article_id <> ? AND {_MAP} AND ({' OR '.join(terms)})", params, current)
+                ranges.append(f"SELECT event_id FROM events WHERE {column} = ? AND event_date BETWEEN ? AND ?"
+                              f" AND (event_date >= ? OR date_precision IN ('week', 'month')) AND article_id <> ?"
+                              f" AND {_MAP}")
+                params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1), article_id]
+            nearby = self._reports(f"event_id IN ({' UNION '.join(ranges)})", params, current)
             reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
         read: set[str] = set()
