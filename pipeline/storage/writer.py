@@ -25,6 +25,11 @@ _ACTORS_AT = _REPORT_COLUMNS.index("actors")
 _LONGEST_SPAN_DAYS = 31
 _MAP = "role IN (" + ", ".join(f"'{r}'" for r in MAP_ROLES) + ")"
 STORED, REPLACED, DUPLICATE = "stored", "replaced", "duplicate"
+_ARTICLE_INSERT = ("INSERT INTO articles (article_id, origin, status, source, url, title, published_date,"
+                   " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
+                   " VALUES (?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_QUOTED = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
+_EVENT_INSERT = f"INSERT INTO events ({_QUOTED}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
 
 
 def _now() -> str:
@@ -79,21 +84,14 @@ class Writer:
                 db.execute("DELETE FROM events WHERE article_id = ?", (article.article_id,))
                 db.execute("DELETE FROM unresolved_places WHERE article_id = ?", (article.article_id,))
             db.execute(
-                "INSERT INTO articles (article_id, origin, status, reason, source, url, title, published_date,"
-                " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
-                " VALUES (?, ?, 'stored', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                f"{_ARTICLE_INSERT} ON CONFLICT (article_id) DO UPDATE"
                 " SET origin = excluded.origin, status = 'stored', reason = NULL, source = excluded.source,"
                 " url = excluded.url, title = excluded.title, published_date = excluded.published_date,"
                 " published_inferred = excluded.published_inferred, published_basis = excluded.published_basis,"
                 " text_hash = excluded.text_hash, flags = excluded.flags, n_events = excluded.n_events,"
                 " text = excluded.text, ingested_at = excluded.ingested_at",
-                (article.article_id, article.origin, article.source, article.url, article.title,
-                 article.published.isoformat() if article.published else None, int(article.published_inferred),
-                 article.published_basis, article.text_hash, ",".join(article.flags), len(events), article.text,
-                 _now()))
-            columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
-            db.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
-                           [_event_values(e) for e in events])
+                _article_values(article, len(events)))
+            db.executemany(_EVENT_INSERT, [_event_values(e) for e in events])
             db.executemany("INSERT INTO unresolved_places (article_id, place_text, start_char) VALUES (?, ?, ?)"
                            " ON CONFLICT (article_id, start_char) DO NOTHING",
                            [(article.article_id, m.text, m.start) for m in unresolved])
@@ -110,20 +108,11 @@ class Writer:
         all once at the end: a backlog of new articles (a year of an archive) costs one grouping, not one around
         every article. Articles must be new (no replacement); returns how many were stored."""
         stored = 0
-        columns = ", ".join(f'"{c}"' for c in EVENT_COLUMNS)
         for batch in batches:
             def write() -> None:
                 with self.db.transaction():
-                    self.db.executemany(
-                        "INSERT INTO articles (article_id, origin, status, source, url, title, published_date,"
-                        " published_inferred, published_basis, text_hash, flags, n_events, text, ingested_at)"
-                        " VALUES (?, ?, 'stored', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [(a.article_id, a.origin, a.source, a.url, a.title,
-                          a.published.isoformat() if a.published else None, int(a.published_inferred),
-                          a.published_basis, a.text_hash, ",".join(a.flags), len(events), a.text, _now())
-                         for a, events in batch])
-                    self.db.executemany(f"INSERT INTO events ({columns}) VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})",
-                                        [_event_values(e) for _, events in batch for e in events])
+                    self.db.executemany(_ARTICLE_INSERT, [_article_values(a, len(events)) for a, events in batch])
+                    self.db.executemany(_EVENT_INSERT, [_event_values(e) for _, events in batch for e in events])
                     self.db.executemany("INSERT INTO input_log (run_id, origin, status, reason, article_id, at)"
                                         " VALUES (?, ?, 'stored', NULL, ?, ?)",
                                         [(run_id, a.origin, a.article_id, _now()) for a, _ in batch])
@@ -240,6 +229,12 @@ class Writer:
     def _revise(self) -> None:
         """Move the revision on: the readers' change token."""
         self.db.execute("UPDATE dateline_meta SET value = value + 1 WHERE key = 'revision'")
+
+
+def _article_values(article: Article, n_events: int) -> tuple:
+    return (article.article_id, article.origin, article.source, article.url, article.title,
+            article.published.isoformat() if article.published else None, int(article.published_inferred),
+            article.published_basis, article.text_hash, ",".join(article.flags), n_events, article.text, _now())
 
 
 def _event_values(event: Event) -> tuple:
