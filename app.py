@@ -8,17 +8,47 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import access, assets, data, sidebar, views
-from dashboard.map import base_map, events_layer, tile_layer
+from dashboard import access, assets, clusters, data, sidebar, views
+from dashboard import map as place_maps
+from dashboard.map import FIT_MAX_ZOOM, FOCUS_ZOOM, base_map, events_layer, tile_layer
 from pipeline.storage import SchemaError, StoreError
 
 TABLE_KEY = "events_table"
 PANEL_KEY = "panel"  # the open tab under the map: Timeline, Events or Unresolved places
+MAP_KEY = "map"  # what the map last reported: its zoom and bounds
+FITTED_KEY = "map_fitted"  # the filters and selected event the map was last moved to
 
 st.set_page_config(page_title="Dateline", page_icon="🗺️", layout="wide")
 access.gate()
 st.title("Dateline")
 st.caption("Events that news articles report, placed on the map and dated from the articles themselves.")
+
+
+@st.fragment
+def place_map(name: str, token: int, filters, selected, snap, vendor_url: str) -> None:
+    """The map, in a fragment of its own: a pan or zoom that needs markers of another area reruns only this.
+    The map moves by itself only when the filters or the selected event change."""
+    places = data.load_places(name, token, filters, snap)
+    if not places:  # no event matches: said below the counts
+        return
+    reported = clusters.Viewport.reported(st.session_state.get(MAP_KEY))
+    size = reported.size if reported else clusters.DEFAULT_SIZE
+    focus = (selected.lat, selected.lon) if selected else None
+    where = None
+    if reported is None or st.session_state.get(FITTED_KEY) != (filters, focus):
+        st.session_state[FITTED_KEY] = (filters, focus)
+        where = {"center": focus, "zoom": FOCUS_ZOOM} if focus else {"bounds": place_maps.bounds(places), "zoom": FIT_MAX_ZOOM}
+        reported = (clusters.centred(*focus, FOCUS_ZOOM, size) if focus
+                    else clusters.fitted(where["bounds"], size, FIT_MAX_ZOOM))
+    view = data.load_map(name, token, filters, reported.area(), snap)
+    st_folium(base_map(vendor_url), key=MAP_KEY, feature_group_to_add=events_layer(view, where), height=560,
+              use_container_width=True, returned_objects=["zoom", "bounds"])
+    centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
+    st.caption(f"{len(places):,} places: a disc is a town or city, a ring a region, a dashed square a whole country; "
+               f"a dark disc groups places close together at this zoom (click it to zoom in). A place's popup lists "
+               f"its newest {view.popup_events or 1} event{'s' if view.popup_events > 1 else ''}. Layers (top right): "
+               f"heat map{', tiles' if tile_layer() else ''}.{centred}")
+
 
 store = data.store()
 shown = store.location.shown
@@ -75,16 +105,7 @@ if assets.missing():
 else:
     base_url = st.get_option("server.baseUrlPath")
     assets.use_local_assets(base_url)
-    view = data.load_map(name, token, filters, snap)
-    if view.n_places:  # else no event matches: said below the counts
-        focus = (selected.lat, selected.lon) if selected else None
-        st_folium(base_map(assets.vendor_url(base_url)), key="map", feature_group_to_add=events_layer(view, focus),
-                  height=560, use_container_width=True, returned_objects=[])
-        centred = f" Centred on the selected event at {selected.place_name or selected.place_text}." if selected else ""
-        st.caption(f"One marker per place ({view.n_places:,} places): a disc is a town or city, a ring a region, a "
-                   f"dashed square a whole country; its popup lists its newest {view.popup_events} event"
-                   f"{'s' if view.popup_events > 1 else ''}. Layers (top right): heat map"
-                   f"{', tiles' if tile_layer() else ''}.{centred}")
+    place_map(name, token, filters, selected, snap, assets.vendor_url(base_url))
 
 totals = data.load_totals(name, token, filters, snap)
 for column, (label, value, help_text) in zip(metrics.columns(5), [

@@ -60,7 +60,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = "iframe[title*='st_folium']"
-DRAWN = ".marker-cluster, .dl-place"  # not .leaflet-marker-icon: the basemap's country names are icons too
+DRAWN = ".dl-cluster, .dl-place"  # not .leaflet-marker-icon: the basemap's country names are icons too
 N_PLACES = 3000
 SOURCES = {"Harbour Post": 30, "Northern Ledger": 25, "Meridian Wire": 20, "Coastal Times": 12,
            "Valley Courier": 8, "Desert Gazette": 5}

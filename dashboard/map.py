@@ -1,5 +1,6 @@
-"""The folium map: one clustered marker per place, coloured by its most frequent event type and shaped by
-how precisely it is placed; a heat-map layer; an offline basemap under the tiles.
+"""The folium map: one marker per place, coloured by its most frequent event type and shaped by how precisely
+it is placed, or one per group of places close together at the map's zoom (grouped on the server around what the
+screen shows: clusters.py); a heat-map layer; an offline basemap under the tiles.
 
 The map comes in two parts: a base map that never changes (basemap, tiles, layer control) and the view's
 events as a feature group. streamlit-folium keys its frame on the base map, so a filter change swaps the
@@ -21,13 +22,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import folium
-from folium.plugins import HeatMap, MarkerCluster
+from folium.plugins import HeatMap
 
 from .basemap import OfflineBasemap
+from .clusters import Area, Cluster
 from .labels import SHAPE_LABELS, SHAPES, colour, date_how, date_when, place_line, safe_url, what_line
 from .macros import js_json
-from .map_scripts import CLUSTER_ICON, EventsView, LayersControl, PlaceLabels, PlaceMarkers, Styles
-from pipeline.storage import PlaceRow
+from .map_scripts import EventsView, LayersControl, PlaceLabels, PlaceMarkers, Styles
+from pipeline.storage import PlaceRow, PlaceSummary
 
 TILES_ENV = "DATELINE_TILES"
 # DATELINE_TILES=openstreetmap: OpenStreetMap's public tiles, which a team must choose knowingly (see tile_layer)
@@ -46,11 +48,12 @@ LABEL_ZOOM = 7
 COORDINATE_DECIMALS = 4
 
 
-def map_data(places: Sequence[PlaceRow]) -> dict:
+def map_data(places: Sequence[PlaceRow], clusters: Sequence[Cluster], area: Area) -> dict:
     """Everything the page needs to draw the markers and, on demand, their popups, as plain text.
 
     places: [lat, lon, type, events, shape, newest date or null, [event indexes, newest first; none past the
              view's popup budget], name]; the page makes each marker's tooltip and size from them
+    clusters: [lat, lon, events, places, south, west, north, east]
     events: [when, precision, how, place line, place as written, place precision, type, source, article, sentence,
              the alternatives considered, what it is (role, trigger, actors), why this place, [[source, article]
              of every report]]
@@ -75,47 +78,55 @@ def map_data(places: Sequence[PlaceRow]) -> dict:
                            "; ".join(row.alternatives), what_line(row), row.place_reason,
                            [[index(sources, r.source or "unknown source"), index(articles, (r.title, r.url))]
                             for r in reports]])
-        rows.append([round(place.lat, COORDINATE_DECIMALS), round(place.lon, COORDINATE_DECIMALS),
+        rows.append([round(place.lat, COORDINATE_DECIMALS), round(area.wrap(place.lon), COORDINATE_DECIMALS),
                      index(types, place.event_type or "other"), place.n_events, SHAPES.get(place.geo_precision, "point"),
                      place.newest_date, refs, place.name or "unnamed place"])
     return {"types": [[t, colour(t)] for t in types], "sources": list(sources),
             "articles": [[title or "(no title)", safe_url(url)] for title, url in articles],
-            "events": events, "places": rows}
+            "events": events, "places": rows,
+            "clusters": [[c.lat, c.lon, c.n_events, c.n_places, round(c.south, COORDINATE_DECIMALS),
+                          round(c.west, COORDINATE_DECIMALS), round(c.north, COORDINATE_DECIMALS),
+                          round(c.east, COORDINATE_DECIMALS)] for c in clusters]}
 
 
 @dataclass(frozen=True)
 class MapView:
-    """One filtered view's map, ready to draw: the page's data as JSON text, so the cache holds a few
-    strings (cheap to copy out on every rerun) rather than thousands of rows to render again."""
+    """One filtered view's map around one area, ready to draw: the page's data as JSON text, so the cache holds a
+    few strings (cheap to copy out on every rerun) rather than thousands of rows to render again."""
 
     data: str  # map_data() as JSON
     heat: tuple[tuple[float, float, float], ...]  # lat, lon, weight
     legend: str  # [[event type, colour]], [[shape, label]] as JSON
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None  # south-west, north-east
-    n_places: int
     popup_events: int  # events in the fullest popup
 
 
-def map_view(places: Sequence[PlaceRow]) -> MapView:
-    """The map of `places`: their markers' and popups' data, heat, legend and bounds."""
-    types = sorted({p.event_type or "other" for p in places})
-    shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in places)
+def map_view(places: Sequence[PlaceRow], clusters: Sequence[Cluster], area: Area,
+             every_place: Sequence[PlaceSummary]) -> MapView:
+    """The map of `places` and `clusters` in `area`: their markers' and popups' data, heat and legend (the legend
+    names the types and shapes of `every_place` of the view, so it does not change as the reader pans)."""
+    types = sorted({p.event_type or "other" for p in every_place})
+    shapes = dict.fromkeys(SHAPES.get(p.geo_precision, "point") for p in every_place)
     legend = [[[t.replace("_", " "), colour(t)] for t in types], [[s, SHAPE_LABELS[s]] for s in SHAPE_LABELS if s in shapes]]
-    bounds = None
-    if places:
-        lats, lons = [p.lat for p in places], [p.lon for p in places]
-        bounds = ((min(lats), min(lons)), (max(lats), max(lons)))
-    return MapView(js_json(map_data(places)), _heat(places), js_json(legend), bounds, len(places),
+    return MapView(js_json(map_data(places, clusters, area)), _heat(places, clusters, area), js_json(legend),
                    max((len(p.events) for p in places), default=0))
 
 
-def _heat(places: Sequence[PlaceRow]) -> tuple[tuple[float, float, float], ...]:
-    """Each place weighted by its count on a log scale, so one busy capital does not wash out the rest."""
+def bounds(places: Sequence[PlaceSummary]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """South-west and north-east corners of the places, None without any."""
     if not places:
+        return None
+    lats, lons = [p.lat for p in places], [p.lon for p in places]
+    return (min(lats), min(lons)), (max(lats), max(lons))
+
+
+def _heat(places: Sequence[PlaceRow], clusters: Sequence[Cluster], area: Area) -> tuple[tuple[float, float, float], ...]:
+    """Each marker weighted by its count on a log scale, so one busy capital does not wash out the rest."""
+    points = [(p.lat, area.wrap(p.lon), p.n_events) for p in places] + [(c.lat, c.lon, c.n_events) for c in clusters]
+    if not points:
         return ()
-    top = math.log1p(max(p.n_events for p in places)) or 1.0
-    return tuple((round(p.lat, COORDINATE_DECIMALS), round(p.lon, COORDINATE_DECIMALS),
-                   round(math.log1p(p.n_events) / top, 3)) for p in places)
+    top = math.log1p(max(n for _, _, n in points)) or 1.0
+    return tuple((round(lat, COORDINATE_DECIMALS), round(lon, COORDINATE_DECIMALS), round(math.log1p(n) / top, 3))
+                 for lat, lon, n in points)
 
 
 def tile_layer() -> folium.TileLayer | None:
@@ -146,16 +157,14 @@ def base_map(vendor_url: str = "/app/static/vendor") -> folium.Map:
     return fmap
 
 
-def events_layer(view: MapView, focus: tuple[float, float] | None = None) -> folium.FeatureGroup:
-    """A view's clustered markers, heat map (off until picked) and legend, fitted to its places, or centred
-    on `focus` (a selected event)."""
+def events_layer(view: MapView, where: dict | None = None) -> folium.FeatureGroup:
+    """A view's markers, heat map (off until picked) and legend; the map moves only when `where` says to: fitted
+    to {"bounds": ...} or centred on {"center": ...} (a selected event); a pan's new area leaves it where it is."""
     layer = folium.FeatureGroup(control=False)
-    cluster = MarkerCluster(show_coverage_on_hover=False, max_cluster_radius=40, icon_create_function=CLUSTER_ICON)
-    cluster.add_child(PlaceMarkers(view.data))
-    cluster.add_to(layer)
+    markers = folium.FeatureGroup(control=False)
+    markers.add_child(PlaceMarkers(view.data))
+    markers.add_to(layer)
     heat = HeatMap([list(p) for p in view.heat], show=False, radius=18, blur=14, min_opacity=0.3)
     heat.add_to(layer)
-    where = {"center": focus, "zoom": FOCUS_ZOOM} if focus else {"bounds": view.bounds, "zoom": FIT_MAX_ZOOM}
-    layer.add_child(EventsView(cluster, heat, view.legend, js_json(where)))
+    layer.add_child(EventsView(markers, heat, view.legend, js_json(where or {})))
     return layer
-

@@ -7,9 +7,10 @@ Article text reaches these scripts only as JSON data and the DOM only through `t
 from __future__ import annotations
 
 import folium
-from folium.plugins import HeatMap, MarkerCluster
+from folium.plugins import HeatMap
 from folium.template import Template
 
+from .clusters import PLACES_FROM_ZOOM
 from .macros import VerbatimMacro
 
 class Styles(VerbatimMacro):
@@ -48,6 +49,10 @@ class Styles(VerbatimMacro):
                      margin-left: 3px; white-space: nowrap; font: 600 11px/1.2 system-ui, sans-serif;
                      color: #1f2933; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
           .dl-labels .dl-name { display: block; }
+          .dl-cluster { border-radius: 50%; background: rgba(82, 96, 109, .35); }
+          .dl-cluster div { margin: 4px; width: calc(100% - 8px); height: calc(100% - 8px); border-radius: 50%;
+                            background: rgba(31, 41, 51, .82); color: #fff; font: 600 11px/1 system-ui, sans-serif;
+                            display: flex; align-items: center; justify-content: center; cursor: zoom-in; }
           .dl-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px;
                          box-sizing: border-box; vertical-align: -1px; }
           .dl-legend .dl-point { border-radius: 50%; background: #52606d; }
@@ -101,8 +106,8 @@ class LayersControl(VerbatimMacro):
 
 
 class PlaceMarkers(VerbatimMacro):
-    """One marker per place, built in the browser from one JSON object and added to the parent
-    MarkerCluster in one call (`addLayers`); each popup is built from that data when it opens.
+    """The view's markers, built in the browser from one JSON object into the parent feature group: one per place
+    (each popup built from that data when it opens) and one per group of close places (a click zooms to them).
 
     The icon's markup holds only our own palette colour, a shape class and a number; article text goes
     into tooltips and popups through `textContent` only."""
@@ -178,7 +183,22 @@ class PlaceMarkers(VerbatimMacro):
                 }
                 return box;
             }
-            var markers = data.places.map(function (p) {
+            data.clusters.forEach(function (c) {  // [lat, lon, events, places, south, west, north, east]
+                var size = Math.round(30 + 3 * Math.log10(c[2])), icon = el("div", "", c[2] < 1000 ? String(c[2])
+                    : c[2] < 10000 ? (c[2] / 1000).toFixed(1) + "k" : Math.round(c[2] / 1000).toLocaleString("en") + "k");
+                var marker = L.marker([c[0], c[1]], {
+                    icon: L.divIcon({className: "dl-cluster", iconSize: [size, size], html: icon}), events: c[2]
+                });
+                marker.bindTooltip(function () {
+                    return el("span", "", c[3].toLocaleString("en") + " places · " + c[2].toLocaleString("en") +
+                              " events · click to zoom in");
+                });
+                marker.on("click", function () {
+                    group._map.fitBounds([[c[4], c[5]], [c[6], c[7]]], {padding: [40, 40], maxZoom: {{ this.places_zoom }}});
+                });
+                group.addLayer(marker);
+            });
+            data.places.forEach(function (p) {
                 // 14 px for one event, growing with the log of the count (20 at 16 events, 41 at 100,000)
                 var size = Math.round(14 + 1.6 * Math.log2(p[3])), icon = document.createElement("div");
                 icon.style.setProperty("--c", data.types[p[2]][1]);
@@ -192,9 +212,8 @@ class PlaceMarkers(VerbatimMacro):
                 marker.bindPopup(function () { return popup(p); },
                                  {maxWidth: 380, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40],
                                   autoPanPaddingBottomRight: LEGEND_CLEARANCE});
-                return marker;
+                group.addLayer(marker);
             });
-            group.addLayers(markers);
         })({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
         """
@@ -204,24 +223,14 @@ class PlaceMarkers(VerbatimMacro):
         super().__init__()
         self._name = "PlaceMarkers"
         self.data = data
-
-
-# A cluster shows the events of its places (not the number of places), with markercluster's own styles.
-CLUSTER_ICON = """
-function (cluster) {
-    var n = cluster.getAllChildMarkers().reduce(function (sum, m) { return sum + m.options.events; }, 0);
-    var size = n < 100 ? "small" : n < 1000 ? "medium" : "large";
-    return L.divIcon({html: "<div><span>" + n + "</span></div>", iconSize: L.point(40, 40),
-                      className: "marker-cluster marker-cluster-" + size});
-}
-"""
+        self.places_zoom = PLACES_FROM_ZOOM
 
 
 class EventsView(VerbatimMacro):
-    """Puts a view's events and heat map in the layer control, its legend in the corner, and the map on its
-    places (or on the selected event). A filter change brings a new view into the same map (streamlit-folium
-    swaps the feature group that holds this): the old one's overlays and legend go, and the heat map stays
-    on if it was."""
+    """Puts a view's events and heat map in the layer control, its legend in the corner, and, when the view says
+    where, the map on its places (or on the selected event). A filter change or a pan to a new area brings a new
+    view into the same map (streamlit-folium swaps the feature group that holds this): the old one's overlays and
+    legend go, and the heat map stays on if it was."""
 
     _template = Template(
         """
@@ -282,7 +291,7 @@ class EventsView(VerbatimMacro):
         """
     )
 
-    def __init__(self, events: MarkerCluster, heat: HeatMap, legend: str, view: str):
+    def __init__(self, events: folium.FeatureGroup, heat: HeatMap, legend: str, view: str):
         """`legend` and `view` as JSON text: the legend's types and shapes, and where to look."""
         super().__init__()
         self._name = "EventsView"

@@ -21,7 +21,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 MAP_FRAME = "iframe[title*='st_folium']"
-MARKERS = ".marker-cluster, .dl-place"
+MARKERS = ".dl-cluster, .dl-place"
 
 
 @contextmanager

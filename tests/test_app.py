@@ -16,6 +16,7 @@ from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
 
 from dashboard import assets, data, export, params, views
+from dashboard.clusters import Area
 from dashboard.map import OSM_TILES, base_map, events_layer, map_data, map_view, safe_url, tile_layer
 from dashboard.views import details_html, highlight
 from pipeline.storage import Report
@@ -198,18 +199,53 @@ def test_marker_cap_is_announced(fresh_events_db, monkeypatch):
     assert not app.warning
 
 
+def map_args(app) -> dict:
+    [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
+    return json.loads(component.proto.json_args)
+
+
+def map_markers(app) -> tuple[dict, dict]:
+    """The map's data (places and clusters) and where the view moves the map, as the page gets them."""
+    group = map_args(app)["feature_group"]
+    data = json.JSONDecoder().raw_decode(group[group.index('{"types"'):])[0]
+    where = json.JSONDecoder().raw_decode(group[group.rindex("]]], {") + 5:])[0]  # after the legend
+    return data, where
+
+
+def shown_events(data: dict) -> int:
+    return sum(p[3] for p in data["places"]) + sum(c[2] for c in data["clusters"])
+
+
 def test_a_filter_change_keeps_the_map_and_swaps_its_events(events_db, monkeypatch):
     """streamlit-folium keys the map's frame on its script: only the events' feature group may change."""
-    def map_args(app):
-        [component] = [e for e in app.get("component_instance") if "folium" in e.proto.component_name]
-        return json.loads(component.proto.json_args)
-
     app = run_app(events_db, monkeypatch)
     before = map_args(app)
+    assert shown_events(map_markers(app)[0]) == int(app.metric[0].value)  # fitted: every place in view
     app.multiselect(key=SOURCES).set_value(["Harbour Post"]).run()
     after = map_args(app)
     assert after["script"] == before["script"] and after["feature_group"] != before["feature_group"]
-    assert "Lyman" in before["feature_group"] and "Lyman" not in after["feature_group"]
+    assert shown_events(map_markers(app)[0]) == int(app.metric[0].value) < shown_events(map_markers(run_app(
+        events_db, monkeypatch))[0])
+
+
+def reported(zoom: int, south: float, west: float, north: float, east: float) -> dict:
+    """What streamlit-folium reports after a pan or zoom."""
+    return {"zoom": zoom, "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}}
+
+
+def test_the_map_sends_the_places_around_the_viewport_and_stays_where_the_reader_put_it(events_db, monkeypatch):
+    app = run_app(events_db, monkeypatch)
+    data, where = map_markers(app)
+    assert "bounds" in where  # the first view fits the map to its places
+    assert data["clusters"]  # at the world's zoom, the Donbas towns are one group
+    app.session_state["map"] = reported(9, 48.5, 35.0, 50.5, 38.5)  # the reader zoomed in on Kharkiv oblast
+    app.run()
+    data, where = map_markers(app)
+    assert where == {}  # the map stays where the reader put it
+    names = {p[7] for p in data["places"]}
+    assert {"Kharkiv", "Lyman"} <= names and "Quito" not in names and not data["clusters"]
+    app.multiselect(key=SOURCES).set_value(["Harbour Post"]).run()
+    assert "bounds" in map_markers(app)[1]  # new filters: the map fits their places again
 
 
 def test_map_component_gets_local_scripts_only(events_db, monkeypatch):
@@ -352,6 +388,9 @@ def test_params_keep_known_sources_and_warn_about_the_rest():
 # --- the map -------------------------------------------------------------------------------------
 
 
+WORLD = Area(0, 0, 0, 256, 256)  # the whole world at zoom 0
+
+
 def all_places(db, filters=ALL, per_place=20):
     with open_store(db).reading() as conn:
         return map_rows.places(conn, filters, per_place)
@@ -360,7 +399,7 @@ def all_places(db, filters=ALL, per_place=20):
 def rendered_map(found) -> str:
     """The map as one HTML page: the base map with the view's events in it."""
     fmap = base_map()
-    events_layer(map_view(found)).add_to(fmap)
+    events_layer(map_view(found, (), WORLD, found)).add_to(fmap)
     return fmap.get_root().render()
 
 
@@ -378,12 +417,12 @@ def test_details_escape_everything_from_the_article(events_db, hostile):
 
 
 def test_marker_shape_follows_place_precision(events_db):
-    shapes = {p[7]: p[4] for p in map_data(all_places(events_db))["places"]}
+    shapes = {p[7]: p[4] for p in map_data(all_places(events_db), (), WORLD)["places"]}
     assert shapes["Ukraine"] == "country" and shapes["Kharkiv"] == "point"
 
 
 def test_map_data_carries_article_text_as_text_and_links_only_http(events_db, hostile):
-    data = map_data([hostile_place(events_db)])
+    data = map_data([hostile_place(events_db)], (), WORLD)
     [event] = data["events"]
     assert event[9] == hostile["sentence"] and event[4] == hostile["place_text"]  # raw text, set as textContent
     assert data["articles"] == [[hostile["title"], None]]  # the javascript: url is no link
@@ -412,7 +451,7 @@ def test_same_place_is_one_marker_listing_newest_first(events_db):
     kharkiv = next(p for p in found if p.name == "Kharkiv")
     assert kharkiv.n_events == 2 and kharkiv.newest_date == "2022-09-09"
     assert kharkiv.event_type == "battle"  # one battle, one strike: the tie goes to the newer
-    data = map_data([kharkiv])
+    data = map_data([kharkiv], (), WORLD)
     [place] = data["places"]
     assert place[3] == 2 and [data["events"][i][0] for i in place[6]] == ["2022-09-09", "2022-09-08"]
     assert data["events"][place[6][1]][2] == "“Thursday” → 2022-09-08 (relative to publication 2022-09-10)"
@@ -445,7 +484,7 @@ def test_a_place_with_three_events_is_one_marker_listing_them_newest_first(fresh
     assert events.count('3,"point","2022-09-21",[') == 1  # one marker: 3 events, newest on the 21st
     [triville] = [p for p in all_places(fresh_events_db) if p.name == "Triville"]
     assert (triville.n_events, triville.newest_date, triville.event_type) == (3, "2022-09-21", "battle")
-    data = map_data([triville])
+    data = map_data([triville], (), WORLD)
     assert [data["events"][i][0] for i in data["places"][0][6]] == ["2022-09-21", "2022-09-12", "2022-09-03"]
 
 
@@ -458,7 +497,7 @@ def test_counts_over_5000_events_are_right_and_popups_are_capped(db_name):
     found = all_places(db, Filters(date(2022, 1, 1), date(2022, 12, 31)), per_place=20)
     assert len(found) == 25 and sum(p.n_events for p in found) == 5000
     assert all(p.n_events == 200 and len(p.events) == 20 and p.event_type == "movement" for p in found)
-    [place] = map_data(found[:1])["places"]
+    [place] = map_data(found[:1], (), WORLD)["places"]
     assert place[3] == 200 and len(place[6]) == 20  # the popup says "and 180 more"
     narrow = Filters(date(2022, 1, 1), date(2022, 12, 31), ("Source 0",))
     assert sum(p.n_events for p in all_places(db, narrow)) == 9 * 200  # sources of n = 0, 3, …, 24
@@ -649,7 +688,7 @@ def test_reports_of_one_event_count_once_and_list_their_sources(fresh_events_db,
     assert [m.value for m in app.metric[:2]] == ["1", "3"]  # one event, three reports
     [place] = [p for p in all_places(fresh_events_db) if p.name == "Chuhuiv"]
     assert place.n_events == 1 and len(place.events) == 1
-    data = map_data([place])
+    data = map_data([place], (), WORLD)
     [event] = data["events"]
     assert sorted(data["sources"][s] for s, _ in event[13]) == ["Harbour Post", "Meridian Wire", "Northern Ledger"]
     assert event[11] == "strike · event location · “Shelling” · Russian forces"

@@ -38,7 +38,7 @@ def test_map_draws_markers_from_local_scripts_only(page):
 
     local = [url for _, url in page.requests if urlsplit(url).hostname in LOCAL_HOSTS]
     assert any(url.endswith("/app/static/vendor/leaflet/leaflet.js") for url in local)
-    assert any(url.endswith("/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js") for url in local)
+    assert any(url.endswith("/app/static/vendor/leaflet.heat/leaflet-heat.js") for url in local)
     # Nothing is asked of any other host: no scripts, no fonts, and by default no tiles (DATELINE_TILES unset).
     assert _external(page.requests) == []
     assert page.get_by_text("Timeline").is_visible()
@@ -113,17 +113,35 @@ def test_a_filter_change_redraws_in_the_same_frame(page):
     """Leaflet, the decoded basemap and the reader's layer choices stay; only the events are swapped."""
     page.frame_locator(MAP_FRAME).locator(MARKERS).first.wait_for(timeout=60_000)
     frame = page.locator(MAP_FRAME).element_handle().content_frame()
-    assert frame.evaluate("() => { window.dlBefore = window.dlView; return dlView.events.getLayers().length; }") == 5
+    assert frame.evaluate("() => { window.dlBefore = window.dlView; return dlView.events.getLayers()"
+                          ".reduce((sum, m) => sum + m.options.events, 0); }") == 6  # every event, in places or groups
     frame.locator(".leaflet-control-layers").hover()
     frame.locator(".leaflet-control-layers-overlays label", has_text="Heat map").locator("input").check()
     page.locator("[data-testid='stSidebar'] button[aria-label^='Remove Northern Ledger']").click()
     frame.wait_for_function("() => window.dlView !== window.dlBefore", timeout=30_000)
     assert page.locator(MAP_FRAME).count() == 1 and not frame.is_detached()
-    assert frame.evaluate("() => dlView.events.getLayers().length") == 3  # Lyman and Izyum were the Ledger's
+    assert frame.evaluate("() => dlView.events.getLayers().reduce((sum, m) => sum + m.options.events, 0)") == \
+        int(_metric(page, "Events")) < 6
     assert frame.locator(".dl-legend").count() == 1
     assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1  # still on, now for the new events
     labels = frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()
     assert [label.strip() for label in labels] == ["Events", "Heat map"]  # no tiles unless DATELINE_TILES
+
+
+def test_a_click_on_a_group_zooms_in_and_the_places_come_from_the_server(page):
+    frame = page.frame_locator(MAP_FRAME)
+    group = frame.locator(".dl-cluster").first  # the Donbas towns, one group at the world's zoom
+    group.wait_for(timeout=60_000)
+    handle = page.locator(MAP_FRAME).element_handle().content_frame()
+    zoom = handle.evaluate("() => { window.dlBefore = window.dlView; return dlView.events._map.getZoom(); }")
+    group.click()
+    handle.wait_for_function("() => window.dlView !== window.dlBefore", timeout=30_000)  # the new area's markers
+    assert handle.evaluate("() => dlView.events._map.getZoom()") > zoom
+    frame.locator(".dl-place", has_text="").first.wait_for(timeout=10_000)
+    names = frame.locator(".dl-name").all_text_contents()
+    assert {"Kharkiv", "Lyman"} <= set(names)
+    page.wait_for_timeout(1500)  # the map stays where the click put it: no fit back to the whole view
+    assert handle.evaluate("() => dlView.events._map.getZoom()") > zoom
 
 
 def _metric(page, label: str) -> str:

@@ -11,6 +11,7 @@ Results are exactly those of plain SQL over the raw rows (tests/test_snapshot.py
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import cached_property
 import numpy as np
 import pandas as pd
@@ -146,29 +147,47 @@ class Snapshot:
     def places(self, keep: np.ndarray, per_place: int, budget: int | None = None) -> list[PlaceSummary]:
         """Every place with matching rows, newest first (as map_rows.summaries orders them); the newest places'
         first `per_place` events, within `budget` events in all (map_rows.popup_sizes)."""
-        f = self.frame.loc[keep, ["place", "group_id", "event_date", "event_id", "event_type"]]
+        return self.with_events(keep, self.summaries(keep), per_place, budget)
+
+    def summaries(self, keep: np.ndarray) -> list[PlaceSummary]:
+        """Every place with matching rows, newest first (undated last), then busiest, then by place; no events."""
+        f = self.frame.loc[keep, ["place", "group_id", "event_date", "event_type"]]
         if f.empty:
             return []
-        by_group = f.groupby(["place", "group_id"], sort=False).agg(
-            newest=("event_date", "max"), first=("event_id", "min")).reset_index()
+        by_group = f.groupby(["place", "group_id"], sort=False).agg(newest=("event_date", "max")).reset_index()
         by_place = by_group.groupby("place", sort=True).agg(n=("group_id", "size"), newest=("newest", "max"))
         place, n, newest = by_place.index.to_numpy(), by_place["n"].to_numpy(), by_place["newest"].to_numpy()
-        order = np.lexsort((place, -n, -newest))  # newest first (undated last), then busiest, then by place
-        per_place, listed_places = popup_sizes(per_place, budget, len(order))
-        listed = self._listed(by_group, place[order[:listed_places]], per_place)
-        types = f.groupby(["place", "event_type"], sort=False).agg(n=("event_id", "size"), newest=("event_date", "max"))
+        order = np.lexsort((place, -n, -newest))
+        types = f.groupby(["place", "event_type"], sort=False).agg(n=("group_id", "size"), newest=("event_date", "max"))
         types = types.reset_index().sort_values(["place", "n", "newest", "event_type"],
                                                 ascending=[True, False, False, True]).drop_duplicates("place")
         dominant = dict(zip(types["place"], types["event_type"]))
         dates, etypes, keys = self.names["event_date"], self.names["event_type"], self.names["place"]
         labels, precisions = self.place_labels
         return [PlaceSummary(*keys[p], int(n[k]), dates[newest[k]] if newest[k] >= 0 else None, etypes[dominant[p]],
-                             tuple(listed.get(p, ())), labels[p], precisions[p])
+                             (), labels[p], precisions[p])
                 for k, p in ((k, place[k]) for k in order)]
 
-    def _listed(self, by_group: pd.DataFrame, places: np.ndarray, per_place: int) -> dict[int, list[tuple[str, str]]]:
-        """The popup's events of each of `places`: newest first, then by group id (codes sort as the ids do)."""
-        wanted = by_group[np.isin(by_group["place"].to_numpy(), places)].copy()
+    def with_events(self, keep: np.ndarray, places: list[PlaceSummary], per_place: int,
+                    budget: int | None = None) -> list[PlaceSummary]:
+        """`places` (some of summaries(keep), in their order), the first ones with their first `per_place` matching
+        events, within `budget` events in all (map_rows.popup_sizes)."""
+        per_place, n_listed = popup_sizes(per_place, budget, len(places))
+        codes = [self._place_codes[p.place_id, p.lat, p.lon] for p in places[:n_listed]]
+        f = self.frame.loc[keep, ["place", "group_id", "event_date", "event_id"]]
+        f = f[np.isin(f["place"].to_numpy(), codes)]
+        by_group = f.groupby(["place", "group_id"], sort=False).agg(
+            newest=("event_date", "max"), first=("event_id", "min")).reset_index()
+        listed = self._listed(by_group, per_place)
+        return [replace(p, events=tuple(listed.get(code, ()))) for p, code in zip(places, codes)] + places[n_listed:]
+
+    @cached_property
+    def _place_codes(self) -> dict[tuple, int]:
+        return {key: code for code, key in enumerate(self.names["place"])}
+
+    def _listed(self, by_group: pd.DataFrame, per_place: int) -> dict[int, list[tuple[str, str]]]:
+        """The popup's events of each place: newest first, then by group id (codes sort as the ids do)."""
+        wanted = by_group.copy()
         wanted["newest"] = -wanted["newest"]
         picked = wanted.sort_values(["place", "newest", "group_id"]).groupby("place", sort=False).head(per_place)
         listed: dict[int, list[tuple[str, str]]] = {}
