@@ -225,21 +225,21 @@ def measure(browser, server: Server, approach: str, engine: str, n_events: int, 
         page.goto(server.url)
         page.frame_locator(MAP_FRAME).locator(DRAWN).first.wait_for(timeout=timeout_ms)
         to_clusters = time.monotonic() - start
-        page.wait_for_timeout(1500)  # let the rest of the page settle before the filter change
-        opened = _map_labels(page)
+        page.wait_for_timeout(3000)  # let the rest of the page settle (the map reports its viewport) first
         sources = page.locator("[data-testid='stSidebar'] button[aria-label^='Remove ']")
         name = sources.nth(run % sources.count()).get_attribute("aria-label").removeprefix("Remove ")
+        _mark_view(page)
         start = time.monotonic()
         sources.nth(run % sources.count()).click()
-        redraw = _until_redrawn(page, lambda now: now != opened, start, timeout_s)
+        redraw = _until_redrawn(page, start, timeout_s)
         page.wait_for_timeout(1500)
-        narrowed = _map_labels(page)
         search = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").first
         search.click()
         search.fill(name.rsplit(" (", 1)[0])
+        _mark_view(page)
         start = time.monotonic()
         search.press("Enter")
-        cached = _until_redrawn(page, lambda now: now != narrowed and now == opened, start, timeout_s)
+        cached = _until_redrawn(page, start, timeout_s)
         page.wait_for_timeout(500)
     except Exception as error:  # a timeout is a result too: recorded as None
         print(f"  {approach} {n_events:,}: {type(error).__name__}: {str(error).splitlines()[0]}", file=sys.stderr)
@@ -250,14 +250,29 @@ def measure(browser, server: Server, approach: str, engine: str, n_events: int, 
                   received["ws"], rss, peak)
 
 
-def _until_redrawn(page, done, start: float, timeout_s: float) -> float | None:
-    """Seconds from `start` until the map's cluster labels satisfy `done`, or None."""
+def _mark_view(page) -> None:
+    """Remember the view the map shows now, to tell when the next one is drawn."""
+    _in_map(page, "() => { window.dlMark = window.dlView; }")
+
+
+def _until_redrawn(page, start: float, timeout_s: float) -> float | None:
+    """Seconds from `start` until the map shows a view other than the marked one, with markers, or None. (Its
+    labels may not change: a group's "27k" stays "27k" without a small source.)"""
     while time.monotonic() < start + timeout_s:
-        now = _map_labels(page)
-        if now and done(now):
+        if _in_map(page, f"() => !!window.dlView && window.dlView !== window.dlMark && "
+                         f"document.querySelectorAll({json.dumps(DRAWN)}).length > 0"):
             return time.monotonic() - start
         page.wait_for_timeout(25)
     return None
+
+
+def _in_map(page, script: str):
+    """`script`'s value in the newest map frame; None while there is none (a redraw may replace the frame)."""
+    try:
+        frame = page.locator(MAP_FRAME).last.element_handle(timeout=1000).content_frame()
+        return None if frame is None else frame.evaluate(script)
+    except Error:  # the frame went away while being read
+        return None
 
 
 def _frame_bytes(response: dict) -> int:
@@ -278,19 +293,6 @@ def _median(runs: list[Result]) -> Result:
                   *(middle([getattr(r, f) for r in runs]) for f in
                     ("to_clusters_s", "filter_redraw_s", "cached_redraw_s", "http_bytes", "websocket_bytes", "server_rss_mb",
                      "server_peak_rss_mb")))
-
-
-def _map_labels(page) -> str:
-    """The labels of the clusters and markers drawn in the newest map frame, sorted (a redraw in the same
-    frame may add them in another order); "" while there is none (a redraw may replace the frame)."""
-    try:
-        frame = page.locator(MAP_FRAME).last.element_handle(timeout=1000).content_frame()
-        if frame is None:
-            return ""
-        return frame.evaluate(f"() => Array.from(document.querySelectorAll({json.dumps(DRAWN)}))"
-                              ".map(e => e.textContent).sort().join('|')")
-    except Error:  # the frame went away while being read
-        return ""
 
 
 def _round(value: float | None) -> float | None:

@@ -19,6 +19,9 @@ from pipeline.storage import EventRow, Filters, Report, UnresolvedRow
 OTHER_TYPE = "other"
 # A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.
 WEEKLY_AFTER_DAYS = 120
+# Sources stacked one by one in the timeline, the busiest; the rest are one band. Twelve colours can be told apart;
+# three hundred cannot, and would make the chart's data a megabyte that the browser draws before the map.
+STACKED_SOURCES = 12
 TABLE_COLUMNS = ["Date", "Date precision", "Dated by", "Place", "Country", "Place precision", "Role", "Source",
                  "Type", "Trigger", "Actors", "Title", "Sentence", "Link"]
 # How sure a date is, in the table: the sentence's own words, or the article's date and where that came from.
@@ -41,8 +44,11 @@ def weekly(filters: Filters) -> bool:
 
 
 def timeline_chart(counts: Sequence[tuple[str, str, int]], by: str, per_week: bool) -> alt.Chart:
-    """Events per day (or per week, dated by its Monday), stacked by source or by event type."""
+    """Events per day (or per week, dated by its Monday), stacked by source (the busiest STACKED_SOURCES, the rest
+    together) or by event type."""
     frame = pd.DataFrame(list(counts), columns=["day", "key", "events"])
+    if by == "source":
+        frame = fold_sources(frame, STACKED_SOURCES)
     frame["day"] = pd.to_datetime(frame["day"], errors="coerce", format="ISO8601")
     title = "Event type" if by == "type" else "Source"
     scale = (alt.Scale(domain=list(EVENT_COLOURS) + [OTHER_TYPE], range=list(EVENT_COLOURS.values()) + [OTHER_COLOUR])
@@ -63,6 +69,16 @@ def timeline_chart(counts: Sequence[tuple[str, str, int]], by: str, per_week: bo
         )
         .properties(height=240)
     )
+
+
+def fold_sources(frame: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """`frame` (day, key, events) with every source past the `keep` busiest summed per day as "N other sources"."""
+    totals = frame.groupby("key")["events"].sum().sort_values(ascending=False, kind="stable")
+    if len(totals) <= keep + 1:
+        return frame
+    others = f"{len(totals) - keep} other sources"
+    key = frame["key"].where(frame["key"].isin(totals.index[:keep]), others)
+    return frame.assign(key=key).groupby(["day", "key"], as_index=False, sort=False)["events"].sum()
 
 
 def events_table(rows: Sequence[EventRow]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 import folium
+import pandas as pd
 import pytest
 from folium.plugins import MarkerCluster
 from streamlit.testing.v1 import AppTest
@@ -788,3 +789,12 @@ def test_an_inferred_publication_date_says_so(db_name):
     inferred = replace(row, published_basis="text", date_basis="publication", date_text="")
     assert "inferred" in date_how(inferred)
     assert "inferred" in views.dated_by(replace(inferred, date_basis="relative", date_text="Friday"))
+
+
+def test_the_timeline_stacks_the_busiest_sources_and_sums_the_rest():
+    counts = [("2022-09-0%d" % (1 + i % 3), f"Source {i}", i + 1) for i in range(20)]
+    frame = views.fold_sources(pd.DataFrame(counts, columns=["day", "key", "events"]), 5)
+    assert frame["events"].sum() == sum(range(1, 21))  # no event lost
+    assert sorted(set(frame["key"])) == sorted([f"Source {i}" for i in range(15, 20)] + ["15 other sources"])
+    few = pd.DataFrame(counts[:6], columns=["day", "key", "events"])
+    assert views.fold_sources(few, 5).equals(few)  # one band for one source would only rename it
