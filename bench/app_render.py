@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import socket
 import sqlite3
 import subprocess
@@ -171,17 +172,26 @@ def _rss_mb(pid: int) -> tuple[float, float]:
 
 
 class Server:
-    """`streamlit run script` on a free local port, reading `db`."""
+    """`streamlit run script` on a free local port, reading `db`; with `proxy`, the app as `make serve` runs it:
+    one worker behind Caddy (which compresses what it sends and serves the static files itself)."""
 
-    def __init__(self, script: Path, db: str, timeout: float, cwd: Path = ROOT):
+    def __init__(self, script: Path, db: str, timeout: float, cwd: Path = ROOT, proxy: bool = False):
         self.port = _free_port()
         env = {**os.environ, "DATELINE_DB": str(db)}
         env.pop("DATELINE_TILES", None)
+        command = ([sys.executable, "-m", "dashboard.serve", "--workers", "1", "--port", str(self.port)] if proxy else
+                   [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+                    "--server.port", str(self.port), "--server.address", "127.0.0.1"])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
-            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [*command, "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
+            cwd=cwd, env=env, stdout=subprocess.PIPE if proxy else subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            text=True)
+        self.pid = self.process.pid  # the Streamlit process, whose memory is measured
+        if proxy:
+            for line in self.process.stdout:
+                if found := re.match(r"worker \S+ pid (\d+)", line):
+                    self.pid = int(found[1])
+                    break
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + timeout
         while True:
@@ -244,7 +254,7 @@ def measure(browser, server: Server, approach: str, engine: str, n_events: int, 
     except Exception as error:  # a timeout is a result too: recorded as None
         print(f"  {approach} {n_events:,}: {type(error).__name__}: {str(error).splitlines()[0]}", file=sys.stderr)
     finally:
-        rss, peak = _rss_mb(server.process.pid)
+        rss, peak = _rss_mb(server.pid)
         context.close()
     return Result(approach, engine, n_events, n_places, _round(to_clusters), _round(redraw), _round(cached), received["http"],
                   received["ws"], rss, peak)
@@ -313,6 +323,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="measurements per size after the warm-up (median)")
     parser.add_argument("--no-legacy", action="store_true", help="skip the old one-marker-per-event map")
+    parser.add_argument("--proxy", action="store_true", help="serve the app as `make serve` does (behind Caddy)")
     parser.add_argument("--data", choices=("synthetic", "realistic"), default="synthetic",
                         help="realistic: bench/realistic_events.py (30,000 places, 300 sources, three years)")
     args = parser.parse_args()
@@ -336,7 +347,7 @@ def main() -> None:
                 path = build(n)
                 db = on_postgres(path, postgres) if engine == "postgresql" else str(path)
                 print(f"{approach} {engine} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
-                results.append(_measure_all(browser, Server(script, db, args.timeout), approach, engine, n,
+                results.append(_measure_all(browser, Server(script, db, args.timeout, proxy=args.proxy), approach, engine, n,
                                             _n_places(path), args))
             browser.close()
     finally:

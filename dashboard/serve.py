@@ -12,7 +12,8 @@
 - One cookie secret for every process, so a cookie signed by one is valid in the others. Access modes need
   nothing more: OIDC's login cookie is signed with the secrets' `cookie_secret` (the same file for all), the team
   password is checked by whichever process holds the session (after a failover the reader enters it again).
-Each response says which process served it (`X-Dateline-Worker`), for the tests and for whoever runs it.
+Caddy compresses what it sends (Streamlit's own scripts are 4.8 MB as Streamlit serves them, about a quarter of
+that compressed). Each response says which process served it (`X-Dateline-Worker`), for the tests and for whoever runs it.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ def caddyfile(host: str, port: int, workers: list[int], static: Path, state: Pat
 }}
 http://:{port} {{
 \tbind {host}
+\tencode zstd gzip
 \thandle /app/static/* {{
 \t\turi strip_prefix /app/static
 \t\troot * {static}

@@ -61,8 +61,11 @@ def served(db, workers: int = 2, env: dict[str, str] | None = None):
         process.stdout.close()
 
 
-def get(url: str, cookie: str = ""):
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+def get(url: str, cookie: str = "", encodings: str = ""):
+    headers = {"Cookie": cookie} if cookie else {}
+    if encodings:
+        headers["Accept-Encoding"] = encodings
+    request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
         return response.headers
@@ -79,6 +82,10 @@ def test_sessions_stick_to_one_worker_and_static_files_come_from_the_proxy(event
         assert WORKER_HEADER not in static and "max-age" in static["Cache-Control"]
         with pytest.raises(urllib.error.HTTPError):
             get(url + "app/static/../../app.py")
+        # What the proxy sends is compressed, static files and Streamlit's own pages alike.
+        assert get(url + "app/static/vendor/leaflet/leaflet.js", encodings="gzip")["Content-Encoding"] == "gzip"
+        assert get(url, cookie, encodings="gzip")["Content-Encoding"] == "gzip"
+        assert "Content-Encoding" not in get(url + "app/static/vendor/leaflet/leaflet.js")  # unless not accepted
 
 
 def test_a_reader_whose_worker_is_killed_carries_on_with_another(browser, events_db):
