@@ -20,6 +20,11 @@ app first, on the same data, so the two figures come from one run. Each app gets
 caches and, for the current code, its in-memory columns), as a colleague opening the shared link finds it.
 On PostgreSQL the data is copied into a database of a throwaway cluster on 127.0.0.1.
 
+--workers N serves the app as `make serve WORKERS=N` does (N Streamlit processes behind Caddy; each view is a new
+connection, so new readers spread over them); --kill-one-at S then SIGKILLs one of them S seconds in: the views
+in flight on it are counted apart ("cut by the kill": their readers' pages reconnect to another process), and
+every other view must go on without error.
+
 --writing runs `python -m pipeline run` on new articles into (a copy of) the database during the load, as fast as
 the store takes them: every page must keep working while the data changes under it.
 
@@ -30,14 +35,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -48,6 +56,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app_render import ROOT, Server, _rss_mb, build_db, on_postgres  # noqa: E402
+from dashboard.serve import STICKY_COOKIE, WORKER_HEADER  # noqa: E402
 from pipeline_throughput import corpus  # noqa: E402
 from stores import PostgresServer, rows  # noqa: E402
 
@@ -69,23 +78,26 @@ def views(db: Path) -> list[str]:
             + ["country=1", ""])
 
 
-async def one_view(url: str, query: str, timeout: float) -> tuple[float | None, str | None]:
-    """Seconds for one script run of the view, or None and what went wrong."""
+async def one_view(url: str, query: str, timeout: float) -> tuple[float | None, str | None, str]:
+    """Seconds for one script run of the view, or None and what went wrong; and the worker that served it (behind
+    the proxy)."""
     parts = urlsplit(url)
-    start = time.monotonic()
+    start, worker = time.monotonic(), ""
     try:
         async with websockets.connect(f"ws://{parts.netloc}/_stcore/stream", subprotocols=["streamlit"],
                                       max_size=None, origin=f"http://{parts.netloc}") as ws:
+            worker = _sticky(ws.response.headers.get_all("Set-Cookie"))  # Caddy's cookie names the worker
             request = BackMsg()
             request.rerun_script.query_string = query
             await ws.send(request.SerializeToString())
-            return await asyncio.wait_for(_until_finished(ws), timeout) and (time.monotonic() - start, None)
+            await asyncio.wait_for(_until_finished(ws), timeout)
+            return time.monotonic() - start, None, worker
     except asyncio.TimeoutError:
-        return None, "run not finished in time"
+        return None, "run not finished in time", worker
     except (OSError, websockets.WebSocketException) as error:
-        return None, f"connection: {type(error).__name__}"
+        return None, f"connection: {type(error).__name__}", worker
     except RunFailed as error:
-        return None, str(error)
+        return None, str(error), worker
 
 
 class RunFailed(Exception):
@@ -107,26 +119,49 @@ async def _until_finished(ws) -> bool:
     raise RunFailed("connection closed before the run finished")
 
 
-async def client(url: str, choices: list[str], deadline: float, timeout: float, seed: int,
-                 times: list[float], errors: Counter) -> None:
+async def client(url: str, choices: list[str], deadline: float, timeout: float, seed: int, views: list) -> None:
+    """Views one after another until `deadline`, each as (start, seconds or None, error or None, worker)."""
     rng = random.Random(seed)
     while time.monotonic() < deadline:
-        seconds, error = await one_view(url, rng.choice(choices), timeout)
-        if error:
-            errors[error] += 1
-        else:
-            times.append(seconds)
+        start = time.monotonic()
+        views.append((start, *await one_view(url, rng.choice(choices), timeout)))
+
+
+async def kill_one(server: Server, at: float, killed: dict) -> None:
+    """SIGKILL one Streamlit process behind the proxy at time `at`, as a crash would."""
+    cookies = _sticky_cookies(server)
+    await asyncio.sleep(max(0.0, at - time.monotonic()))
+    worker, pid = next(iter(server.pids.items()))
+    os.kill(pid, signal.SIGKILL)
+    killed.update(worker=cookies[worker], at=time.monotonic())
+
+
+def _sticky(cookies: list[str] | None) -> str:
+    return next((c.split(";")[0] for c in cookies or () if c.startswith(STICKY_COOKIE + "=")), "")
+
+
+def _sticky_cookies(server: Server) -> dict[str, str]:
+    """Each worker's sticky cookie (Caddy names the worker of a page, not of a websocket handshake)."""
+    found: dict[str, str] = {}
+    for _ in range(100):
+        with urllib.request.urlopen(server.url, timeout=10) as response:
+            found[response.headers[WORKER_HEADER]] = _sticky(response.headers.get_all("Set-Cookie"))
+        if len(found) == len(server.pids):
+            return found
+    raise RuntimeError("the proxy sent every page to the same worker")
 
 
 def load(app: Path, db: str, choices: list[str], args) -> dict:
     """`args.clients` websocket clients asking `app` for views over `args.duration` seconds; with --writing, a
-    `pipeline run` process writes new articles into `db` meanwhile, as fast as the store takes them."""
-    server = Server(app, db, args.timeout, cwd=app.parent)
-    times: list[float] = []
-    errors: Counter = Counter()
+    `pipeline run` process writes new articles into `db` meanwhile, as fast as the store takes them; with
+    --kill-one-at, one of the --workers is killed that many seconds in."""
+    server = Server(app, db, args.timeout, cwd=app.parent, workers=args.workers)
+    views: list[tuple[float, float | None, str | None, str]] = []
+    killed: dict = {}
     writer, written = None, {}
     try:
-        warm, error = asyncio.run(one_view(server.url, "", args.timeout * 5))
+        for _ in server.pids:  # a warm-up view per worker (new connections spread over them)
+            warm, error, _ = asyncio.run(one_view(server.url, "", args.timeout * 5))
         if args.writing:
             written["before"] = _articles(db)
             writer = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(_new_articles()), "--db", db,
@@ -135,11 +170,13 @@ def load(app: Path, db: str, choices: list[str], args) -> dict:
         deadline = time.monotonic() + args.duration
 
         async def run_all():
-            await asyncio.gather(*(client(server.url, choices, deadline, args.timeout, seed, times, errors)
-                                   for seed in range(args.clients)))
+            tasks = [client(server.url, choices, deadline, args.timeout, seed, views) for seed in range(args.clients)]
+            if args.kill_one_at is not None:
+                tasks.append(kill_one(server, time.monotonic() + args.kill_one_at, killed))
+            await asyncio.gather(*tasks)
 
         asyncio.run(asyncio.wait_for(run_all(), args.duration + args.timeout + 30))
-        final, peak = _rss_mb(server.process.pid)  # the kernel keeps the peak (VmHWM)
+        final, peak = _rss_mb(*server.pids.values())  # the kernel keeps each one's peak (VmHWM)
     finally:
         server.stop()
         if writer is not None:
@@ -147,15 +184,27 @@ def load(app: Path, db: str, choices: list[str], args) -> dict:
             _, err = writer.communicate(timeout=60)
             written["articles_written"] = _articles(db) - written.pop("before")
             written["writer_errors"] = [line for line in err.splitlines() if line.startswith("error:")]
-    ordered = sorted(times)
-    return {
-        **written, "app": str(app), "first_view_s": round(warm, 2) if warm else error, "runs": len(times),
-        "errors": sum(errors.values()), "errors_by_kind": dict(errors),
+    return {**written, "app": str(app), "workers": args.workers, "first_view_s": round(warm, 2) if warm else error,
+            **_figures(views, killed), "server_peak_rss_mb": round(peak), "server_final_rss_mb": round(final)}
+
+
+def _figures(views: list, killed: dict) -> dict:
+    """Runs, errors and times; with a worker killed, the views it cut (in flight on it when it died) apart from the
+    rest, and how the views after the kill went."""
+    cut = [v for v in views if killed and v[2] and v[3] == killed["worker"] and v[0] < killed["at"]]
+    errors = Counter(v[2] for v in views if v[2] and v not in cut)
+    ordered = sorted(v[1] for v in views if v[1] is not None)
+    figures = {
+        "runs": len(ordered), "errors": sum(errors.values()), "errors_by_kind": dict(errors),
         "median_s": round(statistics.median(ordered), 2) if ordered else None,
         "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 2) if ordered else None,
         "max_s": round(ordered[-1], 2) if ordered else None,
-        "server_peak_rss_mb": round(peak), "server_final_rss_mb": round(final),
     }
+    if killed:
+        after = [v for v in views if v[0] >= killed["at"]]
+        figures.update(views_cut_by_the_kill=len(cut),
+                       views_after_the_kill=len(after), errors_after_the_kill=sum(1 for v in after if v[2]))
+    return figures
 
 
 def _articles(db: str) -> int:
@@ -192,6 +241,9 @@ def main() -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--data", choices=("synthetic", "realistic"), default="synthetic")
     parser.add_argument("--writing", action="store_true", help="a pipeline writes new articles during the load")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="serve the app as `make serve WORKERS=N` does (N processes behind Caddy); 0: one, direct")
+    parser.add_argument("--kill-one-at", type=float, help="SIGKILL one worker this many seconds into the load")
     args = parser.parse_args()
     path = build_db(args.events) if args.data == "synthetic" else realistic_events.build(args.events)
     choices = views(path)
@@ -206,7 +258,7 @@ def main() -> None:
                "data": args.data, "writing": args.writing,
                "results": results}
     for key in results[0]:
-        print(f"{key:<22}" + "".join(f"{str(r[key]):>40}" for r in results))
+        print(f"{key:<22}" + "".join(f"{str(r.get(key, '')):>40}" for r in results))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2))
     print(f"wrote {RESULTS.relative_to(ROOT)}")

@@ -165,33 +165,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _rss_mb(pid: int) -> tuple[float, float]:
-    """(VmRSS, VmHWM) of `pid` in MB, from /proc."""
-    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
-    return tuple(round(int(fields[k].split()[0]) / 1024, 1) for k in ("VmRSS", "VmHWM"))
+def _rss_mb(*pids: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of the processes `pids` together, in MB, from /proc (a process gone counts nothing)."""
+    total = [0.0, 0.0]
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        for i, key in enumerate(("VmRSS", "VmHWM")):
+            total[i] += int(fields.get(key, "0").split()[0]) / 1024  # a killed process not yet reaped has none
+    return round(total[0], 1), round(total[1], 1)
 
 
 class Server:
-    """`streamlit run script` on a free local port, reading `db`; with `proxy`, the app as `make serve` runs it:
-    one worker behind Caddy (which compresses what it sends and serves the static files itself)."""
+    """`streamlit run script` on a free local port, reading `db`; with `workers`, the app as `make serve` runs it:
+    that many Streamlit processes behind Caddy (which compresses what it sends and serves the static files)."""
 
-    def __init__(self, script: Path, db: str, timeout: float, cwd: Path = ROOT, proxy: bool = False):
+    def __init__(self, script: Path, db: str, timeout: float, cwd: Path = ROOT, workers: int = 0):
         self.port = _free_port()
         env = {**os.environ, "DATELINE_DB": str(db)}
         env.pop("DATELINE_TILES", None)
-        command = ([sys.executable, "-m", "dashboard.serve", "--workers", "1", "--port", str(self.port)] if proxy else
+        command = ([sys.executable, "-m", "dashboard.serve", "--workers", str(workers), "--port", str(self.port)]
+                   if workers else
                    [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
                     "--server.port", str(self.port), "--server.address", "127.0.0.1"])
         self.process = subprocess.Popen(
             [*command, "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
-            cwd=cwd, env=env, stdout=subprocess.PIPE if proxy else subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=cwd, env=env, stdout=subprocess.PIPE if workers else subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             text=True)
-        self.pid = self.process.pid  # the Streamlit process, whose memory is measured
-        if proxy:
-            for line in self.process.stdout:
-                if found := re.match(r"worker \S+ pid (\d+)", line):
-                    self.pid = int(found[1])
-                    break
+        self.pids = {} if workers else {"": self.process.pid}  # the Streamlit processes by address, for memory
+        while len(self.pids) < workers and (line := self.process.stdout.readline()):
+            if found := re.match(r"worker (\S+) pid (\d+)", line):
+                self.pids[found[1]] = int(found[2])
         self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + timeout
         while True:
@@ -254,7 +261,7 @@ def measure(browser, server: Server, approach: str, engine: str, n_events: int, 
     except Exception as error:  # a timeout is a result too: recorded as None
         print(f"  {approach} {n_events:,}: {type(error).__name__}: {str(error).splitlines()[0]}", file=sys.stderr)
     finally:
-        rss, peak = _rss_mb(server.pid)
+        rss, peak = _rss_mb(*server.pids.values())
         context.close()
     return Result(approach, engine, n_events, n_places, _round(to_clusters), _round(redraw), _round(cached), received["http"],
                   received["ws"], rss, peak)
@@ -347,7 +354,7 @@ def main() -> None:
                 path = build(n)
                 db = on_postgres(path, postgres) if engine == "postgresql" else str(path)
                 print(f"{approach} {engine} {n:,}: database ready in {time.monotonic() - t:.1f} s", file=sys.stderr)
-                results.append(_measure_all(browser, Server(script, db, args.timeout, proxy=args.proxy), approach, engine, n,
+                results.append(_measure_all(browser, Server(script, db, args.timeout, workers=1 if args.proxy else 0), approach, engine, n,
                                             _n_places(path), args))
             browser.close()
     finally:
