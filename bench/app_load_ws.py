@@ -132,6 +132,7 @@ async def kill_one(server: Server, at: float, killed: dict) -> None:
     cookies = _sticky_cookies(server)
     await asyncio.sleep(max(0.0, at - time.monotonic()))
     worker, pid = next(iter(server.pids.items()))
+    killed["peak_rss_mb"] = _rss_mb(*server.pids.values())[1]  # every worker's peak so far, the doomed one's too
     os.kill(pid, signal.SIGKILL)
     killed.update(worker=cookies[worker], at=time.monotonic())
 
@@ -177,6 +178,7 @@ def load(app: Path, db: str, choices: list[str], args) -> dict:
 
         asyncio.run(asyncio.wait_for(run_all(), args.duration + args.timeout + 30))
         final, peak = _rss_mb(*server.pids.values())  # the kernel keeps each one's peak (VmHWM)
+        peak = max(peak, killed.get("peak_rss_mb", 0))
     finally:
         server.stop()
         if writer is not None:
@@ -192,6 +194,7 @@ def _figures(views: list, killed: dict) -> dict:
     """Runs, errors and times; with a worker killed, the views it cut (in flight on it when it died) apart from the
     rest, and how the views after the kill went."""
     cut = [v for v in views if killed and v[2] and v[3] == killed["worker"] and v[0] < killed["at"]]
+    begun = min((v[0] for v in views), default=0.0)
     errors = Counter(v[2] for v in views if v[2] and v not in cut)
     ordered = sorted(v[1] for v in views if v[1] is not None)
     figures = {
@@ -199,6 +202,7 @@ def _figures(views: list, killed: dict) -> dict:
         "median_s": round(statistics.median(ordered), 2) if ordered else None,
         "p95_s": round(ordered[int(0.95 * (len(ordered) - 1))], 2) if ordered else None,
         "max_s": round(ordered[-1], 2) if ordered else None,
+        "errors_began_at_s": [round(v[0] - begun, 1) for v in views if v[2] and v not in cut],
     }
     if killed:
         after = [v for v in views if v[0] >= killed["at"]]
