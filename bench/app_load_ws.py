@@ -5,8 +5,9 @@ themselves. Here each client speaks Streamlit's own protocol (protobuf over the 
 it connects, asks for a script run with a shared link's query string (a random filter: a source, a search
 word, an event type, a country, country-level points), and times the run until the server reports it
 finished, having built everything the page would show (map included). Then it does it again, for the
-duration. Errors: connection failures, runs that do not finish within the timeout, exception elements in
-the page, runs that end in error. The server's peak resident memory comes from the kernel (VmHWM).
+duration. Errors: connection failures, runs that do not finish within the timeout, exception elements or error
+boxes in the page (a database the app cannot read), runs that end in error. The server's peak resident memory
+comes from the kernel (VmHWM).
 
     .venv/bin/python bench/app_load_ws.py [--clients 20] [--duration 120] [--events 100000] [--timeout 60]
                                           [--before CHECKOUT] [--engine sqlite|postgresql]
@@ -51,6 +52,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import websockets
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -109,9 +111,11 @@ async def _until_finished(ws) -> bool:
         msg = ForwardMsg()
         msg.ParseFromString(raw)
         kind = msg.WhichOneof("type")
-        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
-                and msg.delta.new_element.WhichOneof("type") == "exception":
-            raise RunFailed(f"exception in the page: {msg.delta.new_element.exception.message[:80]}")
+        element = msg.delta.new_element if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" else None
+        if element is not None and element.WhichOneof("type") == "exception":
+            raise RunFailed(f"exception in the page: {element.exception.message[:80]}")
+        if element is not None and element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR:
+            raise RunFailed(f"error in the page: {element.alert.body[:80]}")  # e.g. a database it cannot read
         if kind == "script_finished":
             if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 raise RunFailed(f"run ended with status {msg.script_finished}")
