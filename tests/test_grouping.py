@@ -158,9 +158,9 @@ def test_migrate_from_version_2_swaps_the_place_and_region_indexes_and_the_app_a
         db.execute("CREATE INDEX events_place ON events(place_id)")
         db.execute("CREATE INDEX events_region ON events(admin1)")
         db.execute("UPDATE dateline_meta SET value = 2 WHERE key = 'schema_version'")
-    with pytest.raises(SchemaError, match="schema version 2, older than this Dateline's 3: run `python -m pipeline"):
+    with pytest.raises(SchemaError, match="schema version 2, older than this Dateline's 4: run `python -m pipeline"):
         store.writer()
-    assert store.migrate() == "migrated schema version 2 to 3"
+    assert store.migrate() == "migrated schema version 2 to 4"
     with raw(db_name) as db:
         assert _has_index(db, "events_place_date") and _has_index(db, "events_region_date")
         assert not _has_index(db, "events_place") and not _has_index(db, "events_region")
@@ -215,3 +215,17 @@ def test_grouping_different_specific_types_stay_apart():
     apart = [_report(1, "A storm flooded islands in the South Pacific.", "disaster"),
              _report(2, "Voters in the South Pacific islands chose a new parliament.", "election")]
     assert {g for g, _ in group(apart).values()} == {"e1", "e2"}
+
+
+def test_migrate_from_version_3_adds_the_fetch_tables(db_name):
+    store = open_store(db_name)
+    store.migrate()
+    with raw(db_name) as db:  # as version 3 left it
+        db.execute("DROP TABLE fetches")
+        db.execute("DROP TABLE fetched_urls")
+        db.execute("UPDATE dateline_meta SET value = 3 WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match="schema version 3, older"):
+        store.writer()
+    assert store.migrate() == "migrated schema version 3 to 4"
+    with raw(db_name) as db:
+        assert db.table_exists("fetches") and db.table_exists("fetched_urls")

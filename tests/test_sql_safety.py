@@ -63,7 +63,8 @@ def literal_matches(conn: Reader, text: str) -> int:
 def conn(fresh_events_db):
     db = connect(locate(fresh_events_db))  # writable on purpose: an injected statement could really do harm
     before = table_counts(db)
-    assert sorted(before) == ["articles", "dateline_meta", "events", "input_log", "unresolved_places"]
+    assert sorted(before) == ["articles", "dateline_meta", "events", "fetched_urls", "fetches", "input_log",
+                              "unresolved_places"]
     yield Reader(db)
     assert table_counts(db) == before
     db.close()

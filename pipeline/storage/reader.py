@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from ..taxonomy import MAP_ROLES, ROLES
 from .engine import Db
-from .rows import AREA_SEPARATOR, Choices, EventRow, Filters, Overview, Totals, UnresolvedRow
+from .rows import AREA_SEPARATOR, Choices, EventRow, Filters, Overview, Totals, UnresolvedRow, UrlState
 
 # Text columns may be NULL in rows from older or foreign writers; the views expect strings.
 _TEXT_COLUMNS = {"date_precision", "date_text", "date_basis", "date_value", "place_text", "place_name",
@@ -153,6 +153,12 @@ class Reader:
             f" JOIN articles a ON a.article_id = u.article_id WHERE {' AND '.join(clauses)} GROUP BY u.place_text",
             params)
         return [UnresolvedRow(*r) for r in sorted(rows, key=lambda r: (-r[1], r[0]))[:limit]]
+
+    def url_states(self, urls: list[str]) -> dict[str, UrlState]:
+        """What the last answers for `urls` said (those never fetched are absent)."""
+        clause, params = self.db.in_list("url", urls)
+        return {url: UrlState(etag, modified, bool(done)) for url, etag, modified, done in self.db.all(
+            f"SELECT url, etag, last_modified, done FROM fetched_urls WHERE {clause}", params)}
 
     def export_rows(self, filters: Filters) -> Iterator[tuple]:
         """Exactly the filtered events, newest first, in EXPORT_COLUMNS order, streamed."""

@@ -144,3 +144,26 @@ class UnresolvedRow:
     place_text: str
     mentions: int
     articles: int
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One fetch attempt by `pipeline watch`: what was asked, what came back, and the article it became (if any)."""
+
+    source: str
+    url: str
+    outcome: str
+    status: int | None = None
+    bytes: int = 0
+    error: str | None = None
+    article_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What the last answer for a URL said: validators for the next conditional GET, and whether the item is done
+    with (stored, or refused for good), so a later round does not fetch it again."""
+
+    etag: str | None
+    last_modified: str | None
+    done: bool

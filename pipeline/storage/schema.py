@@ -7,6 +7,8 @@ were missing, and records version 1. Version 2 indexes events by admin-1 region:
 may group with at the same places or in the same regions, which without it read the whole table on every save.
 Version 3 indexes them by place and by region together with the date (replacing both): a save reads only the days
 around its own reports, which at a million events was the difference between 14 and 2.6 articles a second.
+Version 4 adds what `pipeline watch` keeps: every fetch attempt (`fetches`), and per URL what the last answer said
+(`fetched_urls`: its ETag and Last-Modified for the next conditional GET, and whether the item is done with).
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from collections.abc import Callable
 
 from .engine import GROUPING_LOCK, POSTGRESQL, Db, SchemaError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META = "dateline_meta"
 
 _TABLES = """
@@ -64,6 +66,24 @@ CREATE TABLE IF NOT EXISTS input_log (
     article_id TEXT,
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS fetches (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    at TEXT NOT NULL,
+    status INTEGER,
+    bytes BIGINT NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    article_id TEXT
+);
+CREATE TABLE IF NOT EXISTS fetched_urls (
+    url TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    done INTEGER NOT NULL DEFAULT 0,
+    at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS dateline_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 """
 _INDEXES = """
@@ -77,6 +97,7 @@ CREATE INDEX IF NOT EXISTS events_role ON events(role);
 CREATE INDEX IF NOT EXISTS events_place_date ON events(place_id, event_date);
 CREATE INDEX IF NOT EXISTS events_region_date ON events(admin1, event_date);
 CREATE INDEX IF NOT EXISTS input_log_run ON input_log(run_id);
+CREATE INDEX IF NOT EXISTS fetches_source_at ON fetches(source, at);
 """
 # Indexes of earlier versions that newer ones replace.
 _DROPPED = ("events_place", "events_region")
@@ -151,7 +172,7 @@ def _script(db: Db, script: str) -> None:
 
 
 # Tables in the order their rows can be copied (articles before the rows that refer to them).
-COPIED = ("articles", "events", "unresolved_places", "input_log")
+COPIED = ("articles", "events", "unresolved_places", "input_log", "fetches", "fetched_urls")
 COPY_BATCH = 5000
 
 

@@ -1,5 +1,5 @@
 """Every write of the events database: an article with its events in one transaction (replacing an earlier
-version at the same URL), a rejection, a duplicate, the groups of reports of one event.
+version at the same URL), a rejection, a duplicate, the groups of reports of one event, a fetch attempt.
 
 Each article is one transaction, run again when the database asks (a deadlock, a busy file). Writers regroup one at
 a time (engine.GROUPING_LOCK, taken after the article's own rows are written, so only the regrouping and the commit
@@ -17,6 +17,7 @@ from ..grouping import Report, group, not_grouped_reason
 from ..models import Article, Event, PlaceMention, Rejection, stable_id
 from ..taxonomy import MAP_ROLES
 from .engine import GROUPING_LOCK, Db, is_unique_violation, retrying
+from .rows import FetchRecord
 
 EVENT_COLUMNS = [f.name for f in fields(Event)]
 _REPORT_COLUMNS = [f.name for f in fields(Report)]
@@ -149,6 +150,29 @@ class Writer:
         def write() -> None:
             with self.db.transaction():
                 self._log(run_id, origin, "duplicate", f"same article as {duplicate_of}", duplicate_of)
+
+        retrying(write, self.db.location)
+
+    def record_fetch(self, fetch: FetchRecord, etag: str | None = None, last_modified: str | None = None,
+                     done: bool = False) -> None:
+        """Record one fetch attempt and what it says of its URL, in one transaction: validators replace the last
+        ones only when the answer had some (a 304 has none), and an item once done stays done. Fetches are not
+        events: the revision does not move."""
+        def write() -> None:
+            with self.db.transaction():
+                at = _now()
+                self.db.execute(
+                    "INSERT INTO fetches (source, url, at, status, bytes, outcome, error, article_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (fetch.source, fetch.url, at, fetch.status, fetch.bytes, fetch.outcome, fetch.error,
+                     fetch.article_id))
+                self.db.execute(
+                    "INSERT INTO fetched_urls (url, source, etag, last_modified, done, at) VALUES (?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (url) DO UPDATE SET source = excluded.source, at = excluded.at,"
+                    " etag = COALESCE(excluded.etag, fetched_urls.etag),"
+                    " last_modified = COALESCE(excluded.last_modified, fetched_urls.last_modified),"
+                    " done = CASE WHEN excluded.done = 1 THEN 1 ELSE fetched_urls.done END",
+                    (fetch.url, fetch.source, etag, last_modified, int(done), at))
 
         retrying(write, self.db.location)
 
