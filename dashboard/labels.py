@@ -59,7 +59,8 @@ def safe_url(url: str | None) -> str | None:
 
 
 _PUBLISHED_HOW = {"url": " (from the article's URL)", "text": " (inferred: read from the article's text)",
-                  "option": " (given when the pipeline ran)"}
+                  "option": " (given when the pipeline ran)", "page": " (from the page's own metadata)",
+                  "feed": " (from the feed that listed it)"}
 
 
 def date_how(row: EventRow) -> str:

@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for articles that do not carry one")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    watch = sub.add_parser("watch", help="poll the sources file's feeds, sitemaps and pages and store new articles")
+    watch.add_argument("--sources", default=str(config.SOURCES), help="the sources file (default data/sources.toml)")
+    watch.add_argument("--db", default=None, help=DB_HELP)
+    watch.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
     ext = sub.add_parser("extract", help="run the extraction on a JSON Lines file, without a database")
     ext.add_argument("--input", required=True, help='JSON Lines: {"id", "text", "published"?}')
     ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
@@ -89,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args)
         if args.command == "migrate":
             return _migrate(args)
+        if args.command == "watch":
+            return _watch(args)
         if args.command == "copy":
             return _copy(args)
         if args.command == "extract":
@@ -100,6 +106,32 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; everything stored so far is kept", file=sys.stderr)
         return 130
+
+
+def _watch(args) -> int:
+    """Rounds until SIGTERM or Ctrl-C (the article in flight is finished first), or one with --once."""
+    import signal
+    import threading
+
+    from .runner import Runner
+    from .sources import load
+    from .watch import Watcher
+
+    settings, sources, problems = load(Path(args.sources))
+    for line in problems:
+        print(f"sources: {line}", file=sys.stderr)
+    if not sources:
+        print(f"error: {args.sources}: no source to poll", file=sys.stderr)
+        return EXIT_FATAL
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    watcher = Watcher(Runner(args.db), sources, settings)
+    try:
+        watcher.run(args.once, stop)
+    finally:
+        watcher.fetcher.close()
+    return EXIT_OK
 
 
 def _migrate(args) -> int:

@@ -148,17 +148,28 @@ class Ingestor:
         return self._article(origin, record, path, flags)
 
     def _from_html(self, path: Path, html: str, flags: tuple[str, ...]) -> object:
-        import trafilatura  # imported here: a second or two of start-up that only HTML input needs
-
-        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-        doc = extracted.as_dict() if extracted is not None else {}
-        if not (doc.get("text") or "").strip():
+        record = _html_record(html)
+        if record is None:
             return _reject(path, "no article text found in the HTML")
-        record = {"text": doc["text"], "title": doc.get("title"), "url": doc.get("url"),
-                  "source": doc.get("sitename"), "published": doc.get("date")}
         return self._article(str(path), record, path, flags)
 
-    def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...]) -> object:
+    def from_page(self, url: str, html: str, source: str, feed_date: str | None = None) -> object:
+        """A fetched page as an Article (or a Rejection): its text, title and publication date from the page
+        itself (basis 'page'), else the date its feed or sitemap gave (basis 'feed'); the source's name from the
+        sources file."""
+        record = _html_record(html, url)
+        if record is None:
+            return _reject(url, "no article text found in the page")
+        given_as = "page" if record.get("published") else "feed"
+        record.update(url=url, source=source, published=record.get("published") or feed_date)
+        return self._article(url, record, Path(urlparse(url).path or "/"), (), given_as)
+
+    def from_feed_item(self, url: str, text: str, title: str | None, source: str, feed_date: str | None) -> object:
+        """A feed's own item (a source with full_pages = false) as an Article, dated by the feed (basis 'feed')."""
+        record = {"text": text, "title": title, "url": url, "source": source, "published": feed_date}
+        return self._article(url, record, Path(urlparse(url).path or "/"), (), "feed")
+
+    def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...], given_as: str = "given") -> object:
         text, broken = _SURROGATE.subn("\ufffd", record["text"])
         if broken and "decode-replaced" not in flags:
             flags += ("decode-replaced",)
@@ -169,7 +180,7 @@ class Ingestor:
         url = _clean(record.get("url"))
         if url and urlparse(url).scheme not in ("http", "https"):
             url = None
-        published, basis, bad_date = decide(record.get("published"), url, self.published, text)
+        published, basis, bad_date = decide(record.get("published"), url, self.published, text, given_as)
         flags = flags + (("bad-published",) if bad_date else ())
         digest = text_hash(text)
         return Article(
@@ -178,6 +189,18 @@ class Ingestor:
             url=url, title=_clean(record.get("title")) or headline(text), published=published, published_basis=basis,
             text_hash=digest, flags=flags,
         )
+
+
+def _html_record(html: str, url: str | None = None) -> dict | None:
+    """Text, title, URL, site name and publication date of an HTML page (trafilatura), None without text."""
+    import trafilatura  # imported here: a second or two of start-up that only HTML input needs
+
+    extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
+    doc = extracted.as_dict() if extracted is not None else {}
+    if not (doc.get("text") or "").strip():
+        return None
+    return {"text": doc["text"], "title": doc.get("title"), "url": doc.get("url"), "source": doc.get("sitename"),
+            "published": doc.get("date")}
 
 
 def _prune_seen(root: Path, dirs: list[str], seen: set[Path]) -> Iterator[object]:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from .config import PUBLISHED_RANGE
 
 # How the date was found; stored with the article and shown beside its events.
-BASES = ("given", "url", "option", "text", "none")
+BASES = ("given", "page", "feed", "url", "option", "text", "none")  # page, feed: what `watch` fetched
 _TWITTER = "%a %b %d %H:%M:%S %z %Y"
 _DATEPARSER = {"PARSERS": ["timestamp", "custom-formats", "absolute-time"], "RETURN_AS_TIMEZONE_AWARE": False,
                "PREFER_DAY_OF_MONTH": "first"}
@@ -194,14 +194,16 @@ def _dates_the_text(text: str, offset: int) -> bool:
                 or _DATELINE_LINE.match(text[line_start:line_end]))
 
 
-def decide(raw: object, url: str | None, option: date | None, text: str) -> tuple[date | None, str, bool]:
-    """(day, basis, bad value) for one article: its own value, its URL's date, the command line's, the text's;
-    else no date ('none'). `bad` says the record held a value that is no date, which the run reports."""
+def decide(raw: object, url: str | None, option: date | None, text: str,
+           given_as: str = "given") -> tuple[date | None, str, bool]:
+    """(day, basis, bad value) for one article: its own value (basis `given_as`: 'given' for a record's, 'page' or
+    'feed' for what `watch` fetched), its URL's date, the command line's, the text's; else no date ('none'). `bad`
+    says the record held a value that is no date, which the run reports."""
     from .dates import explicit_days  # the date rules: imported when a text must be read
 
     value = parse_value(raw)
     if value.day is not None:
-        return value.day, "given", False
+        return value.day, given_as, False
     day = from_url(url)
     if day is not None:
         return day, "url", value.bad

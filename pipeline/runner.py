@@ -1,9 +1,10 @@
-"""One pipeline run over files and folders into the database, with a count of what became of each input."""
+"""One pipeline run over files and folders (or articles fetched by `watch`) into the database, with a count of what
+became of each input."""
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,7 @@ class Summary:
         if not inferred and not undated:
             return ""
         parts = [f"{n} {label}" for label, n in (("given", self.dated["given"] + self.dated["option"]),
+                                                 ("from pages", self.dated["page"]), ("from feeds", self.dated["feed"]),
                                                  ("from URLs", self.dated["url"]), ("read from the text", inferred),
                                                  ("undated", undated)) if n]
         hint = " (give a date with --published YYYY-MM-DD or a 'published' field)" if undated else ""
@@ -72,10 +74,14 @@ class Runner:
         return self._extractor
 
     def run(self, paths: list[str], progress: bool = False) -> Summary:
+        return self.store_all(self.ingestor.read(paths), progress)
+
+    def store_all(self, items: Iterable[Article | Rejection], progress: bool = False) -> Summary:
+        """Store the articles (each in its own transaction) and record the rejections, as one run."""
         run_id = uuid.uuid4().hex[:12]
         summary = Summary()
         articles: list[Article] = []
-        for item in self.ingestor.read(paths):
+        for item in items:
             summary.read += 1
             if isinstance(item, Rejection):
                 self._reject(item, run_id, summary)

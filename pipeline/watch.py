@@ -1,0 +1,186 @@
+"""`python -m pipeline watch`: the sources file's feeds, news sitemaps and pages, polled on their schedules, their
+new items fetched politely (fetch.py) and stored through the same path as `run` (dedup by URL and by text; a
+changed text at a known URL replaces it).
+
+Every fetch is recorded (storage: `fetches`), and each URL's last validators and whether it is done with
+(`fetched_urls`). An item is done once its article is stored (or found stored already, or has no article text);
+a failed one is tried again next round. The record is written after the article, so a crash between the two
+fetches the item again next time, and the store's dedup keeps it from being stored twice.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from .fetch import FAILED, OK, UNCHANGED, Fetched, Fetcher
+from .models import Rejection
+from .runner import Runner
+from .sources import Settings, Source
+from .storage import FetchRecord, UrlState
+
+NEVER = UrlState(None, None, False)
+# Items taken from one feed or sitemap per round, newest first: a backlog of thousands waits for later rounds.
+MAX_ITEMS_PER_ROUND = 50
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article a source lists: its page, and what the listing says of it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None
+    text: str | None = None  # a feed's own text, used when the source does not fetch full pages
+
+
+@dataclass
+class Tally:
+    """One source's round."""
+
+    fetched: int = 0
+    new: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+    def line(self, name: str) -> str:
+        return f"{name}: {self.fetched} fetched, {self.new} new, {self.unchanged} unchanged, {self.failed} failed"
+
+
+class Watcher:
+    def __init__(self, runner: Runner, sources: list[Source], settings: Settings, fetcher: Fetcher | None = None):
+        self.runner, self.sources = runner, sources
+        self.fetcher = fetcher or Fetcher(settings)
+        self.due = {s.name: 0.0 for s in sources}
+
+    def run(self, once: bool, stop: threading.Event, out=sys.stdout) -> None:
+        """Rounds until `stop` is set (after the article in flight), or one round with `once`."""
+        while not stop.is_set():
+            for source, tally in self.round(stop).items():
+                print(tally.line(source), file=out, flush=True)
+            if once:
+                return
+            stop.wait(max(1.0, min(self.due.values()) - time.monotonic()))
+
+    def round(self, stop: threading.Event | None = None) -> dict[str, Tally]:
+        """Poll every source that is due; what each round came to."""
+        tallies: dict[str, Tally] = {}
+        for source in self.sources:
+            if stop is not None and stop.is_set():
+                break
+            if self.due[source.name] <= time.monotonic():
+                self.due[source.name] = time.monotonic() + source.every_s
+                tallies[source.name] = self._poll(source, stop)
+        return tallies
+
+    def _poll(self, source: Source, stop: threading.Event | None) -> Tally:
+        tally = Tally()
+        items = self._listed(source, tally)
+        with self.runner.store.reading() as reader:
+            states = reader.url_states([i.url for i in items])
+        for item in items:
+            if stop is not None and stop.is_set():
+                break
+            state = states.get(item.url, NEVER)
+            if not state.done or source.kind == "pages":  # a followed page is asked again: its text may change
+                self._take(source, item, state, tally)
+        return tally
+
+    def _listed(self, source: Source, tally: Tally) -> list[Item]:
+        """The items a source lists now (a listing unchanged since last time lists none)."""
+        if source.kind == "pages":
+            return [Item(url) for url in source.urls]
+        (url,) = source.urls
+        with self.runner.store.reading() as reader:
+            state = reader.url_states([url]).get(url, NEVER)
+        fetched = self.fetcher.get(url, state.etag, state.last_modified)
+        self._record(source, fetched)
+        tally.fetched += 1
+        if fetched.outcome != OK:
+            tally.unchanged += fetched.outcome == UNCHANGED
+            tally.failed += fetched.outcome != UNCHANGED
+            return []
+        items = _feed_items(fetched) if source.kind == "feed" else _sitemap_items(fetched)
+        return items[:MAX_ITEMS_PER_ROUND]
+
+    def _take(self, source: Source, item: Item, state: UrlState, tally: Tally) -> None:
+        if not source.full_pages and item.text:
+            article = self.runner.ingestor.from_feed_item(item.url, item.text, item.title, source.name, item.published)
+            fetched = Fetched(item.url, OK)
+        else:
+            fetched = self.fetcher.get(item.url, state.etag, state.last_modified)
+            tally.fetched += 1
+            if fetched.outcome != OK:
+                tally.unchanged += fetched.outcome == UNCHANGED
+                tally.failed += fetched.outcome != UNCHANGED
+                self._record(source, fetched)
+                return
+            article = self.runner.ingestor.from_page(item.url, _text(fetched), source.name, item.published)
+        summary = self.runner.store_all([article])
+        stored = summary.stored > 0
+        tally.new += stored
+        tally.unchanged += summary.duplicates > 0
+        tally.failed += bool(summary.rejected) or summary.store_error is not None
+        done = stored or summary.duplicates > 0 or (isinstance(article, Rejection) and "no article text" in article.reason)
+        error = summary.store_error or (summary.rejected[0][1] if summary.rejected else None)
+        self._record(source, fetched, getattr(article, "article_id", None) if stored else None, done, error)
+
+    def _record(self, source: Source, fetched: Fetched, article_id: str | None = None, done: bool = False,
+                error: str | None = None) -> None:
+        self.runner.writer.record_fetch(
+            FetchRecord(source.name, fetched.url, fetched.outcome if not error else FAILED, fetched.status,
+                        fetched.bytes_received, error or fetched.error, article_id),
+            fetched.etag, fetched.last_modified, done)
+
+
+def _text(fetched: Fetched) -> str:
+    return fetched.body.decode("utf-8", "replace")
+
+
+def _feed_items(fetched: Fetched) -> list[Item]:
+    """RSS, Atom or RDF items with a link, newest first as the feed lists them; relative links made absolute."""
+    import feedparser  # imported here: only `watch` needs it
+
+    parsed = feedparser.parse(fetched.body)
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        content = entry.get("content") or []
+        text = content[0].get("value") if content else entry.get("summary")
+        items.append(Item(urljoin(fetched.final_url or fetched.url, link), entry.get("title"),
+                          entry.get("published") or entry.get("updated"), _plain(text)))
+    return items
+
+
+def _sitemap_items(fetched: Fetched) -> list[Item]:
+    """A news sitemap's <url> entries: the page and its news:publication_date (or lastmod)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(fetched.body, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []
+    items = []
+    for node in root.iter("{*}url"):
+        loc = node.findtext("{*}loc")
+        if loc and loc.strip():
+            published = node.findtext(".//{*}publication_date") or node.findtext("{*}lastmod")
+            title = node.findtext(".//{*}title")
+            items.append(Item(urljoin(fetched.final_url or fetched.url, loc.strip()), title, published))
+    return items
+
+
+def _plain(html: str | None) -> str | None:
+    """A feed item's HTML summary as text (feeds often put markup in it)."""
+    if not html:
+        return None
+    from lxml import html as lxml_html
+
+    try:
+        return " ".join(lxml_html.fromstring(html).text_content().split()) or None
+    except Exception:  # noqa: BLE001 - lxml's parser errors on fragments it cannot read: no text, then
+        return None

@@ -1,0 +1,99 @@
+"""`python -m pipeline watch --once` against a real feed and real pages served on 127.0.0.1, into a real database."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from http_site import Site, serving
+
+from pipeline import config
+from pipeline.storage import open_store
+from stores import raw
+
+PAGE = """<html><head><title>{title}</title>{meta}</head><body><nav>Home | World</nav>
+<article><h1>{title}</h1><p>{text}</p><p>Residents said the shelling continued through the night.</p></article>
+<footer>Copyright Wire</footer></body></html>"""
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>{url}/</link>
+<item><title>Balakliia retaken</title><link>/news/balakliia</link><pubDate>Sat, 10 Sep 2022 09:00:00 GMT</pubDate>
+<description><![CDATA[Ukrainian forces <b>retook</b> Balakliia.]]></description></item>
+<item><title>Strikes on Kharkiv</title><link>{url}/news/kharkiv</link><pubDate>Sun, 11 Sep 2022 08:00:00 GMT</pubDate>
+</item>
+<item><title>No link here</title></item>
+</channel></rss>"""
+
+
+def _page(title: str, text: str, published: str | None = None) -> bytes:
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    return PAGE.format(title=title, text=text, meta=meta).encode()
+
+
+def watch(sources, db) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", "watch", "--once", "--sources", str(sources), "--db",
+                           str(db)], cwd=config.ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def wire(tmp_path):
+    site = Site()
+    with serving(site) as url:
+        site.url = url
+        site.routes["/rss"] = lambda h: ((304, {}, b"") if h.get("If-None-Match") == '"r1"'
+                                         else (200, {"ETag": '"r1"', "Content-Type": "application/rss+xml"},
+                                               RSS.format(url=url).encode()))
+        site.routes["/news/balakliia"] = (200, {"Content-Type": "text/html"}, _page(
+            "Balakliia retaken", "Ukrainian forces recaptured Izyum on Friday after a rapid advance south-east of "
+            "Kharkiv, officials said on Saturday.", "2022-09-10"))
+        site.routes["/news/kharkiv"] = (200, {"Content-Type": "text/html"}, _page(
+            "Strikes on Kharkiv", "Russian missiles struck a power station in Kharkiv on Saturday evening, "
+            "cutting electricity across the city, the regional governor said."))
+        sources = tmp_path / "sources.toml"
+        sources.write_text(f'[settings]\ncontact = "desk@example.org"\nper_host = "1s"\n\n[[sources]]\n'
+                           f'name = "Wire"\nkind = "feed"\nurl = "{url}/rss"\nevery = "15m"\n')
+        yield site, sources
+
+
+def test_one_round_stores_the_feeds_new_pages_and_the_next_costs_a_304(wire, db_name):
+    site, sources = wire
+    first = watch(sources, db_name)
+    assert first.returncode == 0, first.stderr
+    assert "Wire: 3 fetched, 2 new, 0 unchanged, 0 failed" in first.stdout
+    with raw(db_name) as db:
+        stored = {r[0]: r[1:] for r in db.all("SELECT url, source, published_date, published_basis FROM articles"
+                                               " WHERE status = 'stored'")}
+        assert stored == {site.url + "/news/balakliia": ("Wire", "2022-09-10", "page"),  # the page's own date
+                          site.url + "/news/kharkiv": ("Wire", "2022-09-11", "feed")}  # none on the page: the feed's
+        places = {r[0] for r in db.all("SELECT place_name FROM events")}
+        assert "Kharkiv" in places  # the pages went through the whole pipeline
+        fetches = db.all("SELECT url, status, outcome FROM fetches ORDER BY at")
+        assert [tuple(f) for f in fetches][0] == (site.url + "/rss", 200, "ok") and len(fetches) == 3
+    assert all("desk@example.org" in headers["User-Agent"] for _, headers, _ in site.requests)
+
+    again = watch(sources, db_name)
+    assert again.returncode == 0 and "Wire: 1 fetched, 0 new, 1 unchanged, 0 failed" in again.stdout
+    assert site.paths().count("/news/balakliia") == 1  # a stored item is not fetched again
+    with open_store(db_name).reading() as reader:
+        assert reader.url_states([site.url + "/rss"])[site.url + "/rss"].etag == '"r1"'
+
+
+def test_a_failed_item_is_tried_again_next_round_and_the_good_ones_go_on(wire, db_name):
+    site, sources = wire
+    site.routes["/news/kharkiv"] = (500, {}, b"")
+    first = watch(sources, db_name)
+    assert first.returncode == 0 and "Wire: 3 fetched, 1 new, 0 unchanged, 1 failed" in first.stdout, first.stdout
+    site.routes["/rss"] = (200, {"Content-Type": "application/rss+xml"}, RSS.format(url=site.url).encode())
+    site.routes["/news/kharkiv"] = (200, {"Content-Type": "text/html"}, _page(
+        "Strikes on Kharkiv", "Russian missiles struck a power station in Kharkiv on Saturday evening."))
+    again = watch(sources, db_name)
+    assert "Wire: 2 fetched, 1 new, 0 unchanged, 0 failed" in again.stdout, again.stdout  # Balakliia is done
+    with raw(db_name) as db:
+        assert db.one("SELECT COUNT(*) FROM articles WHERE status = 'stored'")[0] == 2
+        assert db.one("SELECT COUNT(*) FROM fetches WHERE outcome = 'failed'")[0] == 1
+
+
+def test_a_bad_sources_file_is_one_line_and_exit_3(tmp_path, db_name):
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sources]]\nname = "X"\nkind = "podcast"\nurl = "https://x.example/"\nevery = "1h"\n')
+    result = watch(sources, db_name)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "'X'" in result.stderr and "no source to poll" in result.stderr
