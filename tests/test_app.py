@@ -631,7 +631,7 @@ def test_unresolved_places_follow_the_filters(fresh_events_db, monkeypatch):
 def test_only_the_open_tab_under_the_map_runs(events_db, monkeypatch):
     """The chart's and the table's scripts then load after the map, not with it (bench/app_render.py)."""
     app = run_app(events_db, monkeypatch)
-    assert [t.label for t in app.tabs] == ["Timeline", "Events", "Unresolved places"]
+    assert [t.label for t in app.tabs] == ["Timeline", "Events", "Unresolved places", "Sources"]
     assert not app.dataframe and [r.key for r in app.radio] == ["timeline_stack"]
     open_tab(app, "Events")
     assert len(app.dataframe) == 1 and not app.radio

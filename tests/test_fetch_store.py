@@ -1,6 +1,7 @@
 """What `pipeline watch` keeps of its fetches, through the storage package, on both engines."""
 from __future__ import annotations
 
+from pipeline import config
 from pipeline.storage import FetchRecord, UrlState, open_store
 from stores import raw
 
@@ -26,3 +27,35 @@ def test_every_fetch_is_recorded_and_its_url_remembers_validators_and_done(db_na
         assert len(rows) == 5 and sum(r[2] for r in rows) == 5120 + 120 + 30_000
         assert ("https://wire.example/story-1", 200, 30_000, "ok", None, "a1") in [tuple(r) for r in rows]
         assert db.one("SELECT value FROM dateline_meta WHERE key = 'revision'")[0] == 1  # fetches are not events
+
+
+def test_the_sources_panel_marks_a_failing_source_and_a_quiet_one(fresh_events_db, monkeypatch):
+    from datetime import datetime, timedelta, timezone
+
+    from streamlit.testing.v1 import AppTest
+
+    from pipeline.storage import fetch_log
+
+    writer = open_store(fresh_events_db).writer()
+    for _ in range(3):
+        writer.record_fetch(FetchRecord("Broken Wire", "https://broken.example/rss", "failed", 503, 0, "HTTP 503"))
+    writer.record_fetch(FetchRecord("Harbour Post", "https://harbour.example/rss", "ok", 200, 900))
+    writer.close()
+    now = datetime.now(timezone.utc)
+    with open_store(fresh_events_db).reading() as reader:
+        found = {h.source: h for h in fetch_log.health(reader, now)}
+        assert fetch_log.last_update(reader) is not None
+    assert found["Broken Wire"].failing and found["Broken Wire"].error == "HTTP 503"
+    assert not found["Harbour Post"].failing and found["Harbour Post"].last_success is not None
+    every_hour = [(now - timedelta(days=2, hours=i)).isoformat(timespec="seconds") for i in range(5)]
+    assert fetch_log._quiet(every_hour, now)  # two days without, after one an hour
+    assert not fetch_log._quiet(every_hour, now - timedelta(days=2) + timedelta(hours=1))
+
+    monkeypatch.setenv("DATELINE_DB", str(fresh_events_db))
+    app = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60).run()
+    assert any("Last article stored" in c.value for c in app.sidebar.caption)
+    app.session_state["panel"] = "Sources"
+    app.run()
+    table = app.dataframe[0].value
+    assert list(table["Source"]) == ["Broken Wire", "Harbour Post"]
+    assert list(table["State"]) == ["⚠️ failing", "✓"] and table["Error"][0] == "HTTP 503"

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .. import config
-from . import map_rows, schema
+from . import fetch_log, map_rows, schema
 from .engine import POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaError, StoreError, connect, locate, retrying
 from .reader import EXPORT_COLUMNS, Reader
 from .rows import (AREA_SEPARATOR, Choices, EventRow, FetchRecord, Filters, Overview, PlaceRow, PlaceSummary, Report,
@@ -30,7 +30,7 @@ from .writer import DUPLICATE, REPLACED, STORED, Writer
 __all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices",
            "CommitInDoubt", "EventRow", "FetchRecord", "Filters", "Location", "Overview", "PlaceRow", "PlaceSummary",
            "Reader", "Report", "SchemaError", "Snapshot", "Store", "StoreError", "Totals", "UnresolvedRow",
-           "UrlState", "Writer", "map_rows", "open_store"]
+           "UrlState", "Writer", "fetch_log", "map_rows", "open_store"]
 # Connections a PostgreSQL reader pool keeps per app process: a page's reads run in turn, a few pages at once.
 POOL_SIZE = 8
 
