@@ -90,7 +90,7 @@ st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} re
                    f"{bounds[0]} to {bounds[1]}; most fall between {defaults.start} and {defaults.end}, the range "
                    f"shown unless you change it." + (f" {overview.n_undated:,} reports are undated." if
                                                      overview.n_undated else ""))
-last_stored = data.load_sources(name)[0]
+last_stored = data.load_last_update(name, token)
 if last_stored:
     st.sidebar.caption(f"Last article stored {last_stored.replace('T', ' ').removesuffix('+00:00')} UTC.")
 for warning in warnings:
@@ -190,7 +190,7 @@ if unresolved_tab.open:
 
 if sources_tab.open:
     with sources_tab:
-        updated, health = data.load_sources(name)
+        health = data.load_sources(name)
         if not health:
             st.caption("No live sources yet: `python -m pipeline watch` polls the feeds, sitemaps and pages named in "
                        "`data/sources.toml` (see the README).")

@@ -200,13 +200,20 @@ def load_unresolved(name: str, token: int, filters: Filters) -> list[UnresolvedR
 
 
 @st.cache_data(show_spinner=False, ttl=30)
-def load_sources(name: str) -> tuple[str | None, list[fetch_log.SourceHealth]]:
-    """When an article was last stored, and each live source's health (fetches do not move the change token: a
-    source can fail without a new event, so this is read again every 30 s)."""
+def load_last_update(name: str, token: int) -> str | None:
+    """When an article was last stored (every page shows it: read once per state of the data)."""
+    with _store(name).reading() as reader:
+        return fetch_log.last_update(reader)
+
+
+@st.cache_data(show_spinner=False, ttl=30)
+def load_sources(name: str) -> list[fetch_log.SourceHealth]:
+    """Each live source's health, for the Sources tab only (fetches do not move the change token: a source can
+    fail without a new event, so this is read again every 30 s)."""
     with _store(name).reading() as reader:
         if not reader.db.table_exists("fetches"):
-            return fetch_log.last_update(reader), []
-        return fetch_log.last_update(reader), fetch_log.health(reader, datetime.now(timezone.utc))
+            return []
+        return fetch_log.health(reader, datetime.now(timezone.utc))
 
 
 # Downloads run when clicked, on a thread of their own, and are not cached: a file per click.
