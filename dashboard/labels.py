@@ -60,7 +60,8 @@ def safe_url(url: str | None) -> str | None:
 
 _PUBLISHED_HOW = {"url": " (from the article's URL)", "text": " (inferred: read from the article's text)",
                   "option": " (given when the pipeline ran)", "page": " (from the page's own metadata)",
-                  "feed": " (from the feed that listed it)"}
+                  "feed": " (from the feed that listed it)",
+                "fetched": " (the day Dateline fetched it: neither page nor feed gave a date)"}
 
 
 def date_how(row: EventRow) -> str:

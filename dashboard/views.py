@@ -28,6 +28,7 @@ TABLE_COLUMNS = ["Date", "Date precision", "Dated by", "Place", "Country", "Plac
 # How sure a date is, in the table: the sentence's own words, or the article's date and where that came from.
 _PUBLICATION = {"given": "publication date", "option": "publication date (given at run)",
                 "page": "publication date (from the page)", "feed": "publication date (from the feed)",
+                "fetched": "publication date (day fetched)",
                 "url": "publication date (from URL)", "text": "publication date (inferred from text)"}
 
 

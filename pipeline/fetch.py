@@ -5,7 +5,8 @@
   cannot be read is not fetched this round.
 - At least `per_host` between two requests to one host, redirects and robots.txt included.
 - Conditional GET: the ETag and Last-Modified of the last answer go back, and a 304 costs nothing.
-- Connect and read timeouts; a cap on every body, on the bytes as sent and as decompressed (a small gzip can
+- Connect and read timeouts, and a deadline for a whole answer (a trickle of bytes never times a read out); a cap
+  on every body, on the bytes as sent and as decompressed (a small gzip can
   inflate to gigabytes); at most `max_redirects` hops, each checked against robots.txt.
 - A failure that may pass (a timeout, a dropped connection, 429, 5xx) is tried again after a backoff, or after
   the server's Retry-After when it says one (beyond MAX_RETRY_AFTER_S: left for the next round).
@@ -93,6 +94,7 @@ class Fetcher:
         """One request: the result, and when to try again (seconds, -1 for the backoff; None: do not)."""
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         self._wait_for_host(url)
+        deadline = self._clock() + self.settings.deadline_s
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 status, kind = response.status_code, response.headers.get("Content-Type")
@@ -112,6 +114,9 @@ class Fetcher:
                     if len(body) > self.settings.max_bytes or response.num_bytes_downloaded > self.settings.max_bytes:
                         too_big = True
                         break
+                    if self._clock() > deadline:
+                        return Fetched(url, FAILED, status, url, bytes_received=response.num_bytes_downloaded,
+                                       error=f"answer took over {self.settings.deadline_s:g} s"), None
                 sent = response.num_bytes_downloaded
                 if too_big:
                     return Fetched(url, TOO_BIG, status, url, bytes_received=sent,

@@ -153,23 +153,26 @@ class Ingestor:
             return _reject(path, "no article text found in the HTML")
         return self._article(str(path), record, path, flags)
 
-    def from_page(self, url: str, html: str, source: str, feed_date: str | None = None) -> object:
+    def from_page(self, url: str, html: str, source: str, feed_date: str | None, fetched_on: date) -> object:
         """A fetched page as an Article (or a Rejection): its text, title and publication date from the page
-        itself (basis 'page'), else the date its feed or sitemap gave (basis 'feed'); the source's name from the
-        sources file."""
+        itself (basis 'page'), else the date its feed or sitemap gave (basis 'feed'), else its URL's, else the day
+        it was fetched (basis 'fetched'); the source's name from the sources file."""
         record = _html_record(html, url)
         if record is None:
             return _reject(url, "no article text found in the page")
         given_as = "page" if record.get("published") else "feed"
         record.update(url=url, source=source, published=record.get("published") or feed_date)
-        return self._article(url, record, Path(urlparse(url).path or "/"), (), given_as)
+        return self._article(url, record, Path(urlparse(url).path or "/"), (), given_as, fetched_on)
 
-    def from_feed_item(self, url: str, text: str, title: str | None, source: str, feed_date: str | None) -> object:
-        """A feed's own item (a source with full_pages = false) as an Article, dated by the feed (basis 'feed')."""
+    def from_feed_item(self, url: str, text: str, title: str | None, source: str, feed_date: str | None,
+                       fetched_on: date) -> object:
+        """A feed's own item (a source with full_pages = false) as an Article, dated by the feed (basis 'feed'),
+        else as from_page."""
         record = {"text": text, "title": title, "url": url, "source": source, "published": feed_date}
-        return self._article(url, record, Path(urlparse(url).path or "/"), (), "feed")
+        return self._article(url, record, Path(urlparse(url).path or "/"), (), "feed", fetched_on)
 
-    def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...], given_as: str = "given") -> object:
+    def _article(self, origin: str, record: dict, path: Path, flags: tuple[str, ...], given_as: str = "given",
+                 fetched_on: date | None = None) -> object:
         text, broken = _SURROGATE.subn("\ufffd", record["text"])
         if broken and "decode-replaced" not in flags:
             flags += ("decode-replaced",)
@@ -180,7 +183,8 @@ class Ingestor:
         url = _clean(record.get("url"))
         if url and urlparse(url).scheme not in ("http", "https"):
             url = None
-        published, basis, bad_date = decide(record.get("published"), url, self.published, text, given_as)
+        anchor, anchor_as = (fetched_on, "fetched") if fetched_on else (self.published, "option")
+        published, basis, bad_date = decide(record.get("published"), url, anchor, text, given_as, anchor_as)
         flags = flags + (("bad-published",) if bad_date else ())
         digest = text_hash(text)
         return Article(

@@ -28,7 +28,7 @@ class Article:
     url: str | None = None
     title: str | None = None
     published: date | None = None
-    published_basis: str = "none"  # published.BASES: given, page, feed, url, option, text (inferred), none
+    published_basis: str = "none"  # published.BASES: given, page, feed, url, option, fetched, text (inferred), none
     text_hash: str = ""
     flags: tuple[str, ...] = ()
 

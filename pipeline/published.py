@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from .config import PUBLISHED_RANGE
 
 # How the date was found; stored with the article and shown beside its events.
-BASES = ("given", "page", "feed", "url", "option", "text", "none")  # page, feed: what `watch` fetched
+BASES = ("given", "page", "feed", "url", "option", "fetched", "text", "none")  # page, feed, fetched: `watch`
 _TWITTER = "%a %b %d %H:%M:%S %z %Y"
 _DATEPARSER = {"PARSERS": ["timestamp", "custom-formats", "absolute-time"], "RETURN_AS_TIMEZONE_AWARE": False,
                "PREFER_DAY_OF_MONTH": "first"}
@@ -195,9 +195,10 @@ def _dates_the_text(text: str, offset: int) -> bool:
 
 
 def decide(raw: object, url: str | None, option: date | None, text: str,
-           given_as: str = "given") -> tuple[date | None, str, bool]:
+           given_as: str = "given", option_as: str = "option") -> tuple[date | None, str, bool]:
     """(day, basis, bad value) for one article: its own value (basis `given_as`: 'given' for a record's, 'page' or
-    'feed' for what `watch` fetched), its URL's date, the command line's, the text's; else no date ('none'). `bad`
+    'feed' for what `watch` fetched), its URL's date, the command line's (or, as 'fetched', the day `watch` fetched
+    it: news is not listed long after it is out), the text's; else no date ('none'). `bad`
     says the record held a value that is no date, which the run reports."""
     from .dates import explicit_days  # the date rules: imported when a text must be read
 
@@ -208,7 +209,7 @@ def decide(raw: object, url: str | None, option: date | None, text: str,
     if day is not None:
         return day, "url", value.bad
     if option is not None:
-        return option, "option", value.bad
+        return option, option_as, value.bad
     inferred = from_text(text, explicit_days(text), value.partial, url_years(url))
     if inferred is not None:
         return inferred, "text", value.bad

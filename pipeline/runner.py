@@ -49,6 +49,7 @@ class Summary:
             return ""
         parts = [f"{n} {label}" for label, n in (("given", self.dated["given"] + self.dated["option"]),
                                                  ("from pages", self.dated["page"]), ("from feeds", self.dated["feed"]),
+                                                 ("by the day fetched", self.dated["fetched"]),
                                                  ("from URLs", self.dated["url"]), ("read from the text", inferred),
                                                  ("undated", undated)) if n]
         hint = " (give a date with --published YYYY-MM-DD or a 'published' field)" if undated else ""

@@ -39,6 +39,7 @@ class Settings:
     contact: str = DEFAULT_CONTACT
     per_host_s: float = 5.0  # between two requests to one host
     timeout_s: float = 20.0  # to connect, and between two reads
+    deadline_s: float = 60.0  # for one whole answer: a server that trickles bytes cannot hold up a round
     max_bytes: int = 5_000_000  # of any body, compressed or not
     max_redirects: int = 5
     retries: int = 2  # after a failure that may pass (a timeout, 429, 5xx), with backoff

@@ -4,15 +4,20 @@ changed text at a known URL replaces it).
 
 Every fetch is recorded (storage: `fetches`), and each URL's last validators and whether it is done with
 (`fetched_urls`). An item is done once its article is stored (or found stored already, or has no article text);
-a failed one is tried again next round. The record is written after the article, so a crash between the two
-fetches the item again next time, and the store's dedup keeps it from being stored twice.
+a failed one is tried again next round, and a done one when its feed or sitemap lists it differently (a fingerprint
+of its title, date and text). The record is written after the article, so a crash between the two fetches the item
+again next time, and the store's dedup keeps it from being stored twice.
 """
 from __future__ import annotations
 
+import hashlib
+import re
 import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import Message
 from urllib.parse import urljoin
 
 from .fetch import FAILED, OK, UNCHANGED, Fetched, Fetcher
@@ -34,6 +39,11 @@ class Item:
     title: str | None = None
     published: str | None = None
     text: str | None = None  # a feed's own text, used when the source does not fetch full pages
+
+    @property
+    def listed(self) -> str:
+        """A fingerprint of the listing: it changes when the feed rewrites the item."""
+        return hashlib.sha256("\x1f".join(v or "" for v in (self.title, self.published, self.text)).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -84,7 +94,8 @@ class Watcher:
             if stop is not None and stop.is_set():
                 break
             state = states.get(item.url, NEVER)
-            if not state.done or source.kind == "pages":  # a followed page is asked again: its text may change
+            # a followed page is asked again each round (conditional GET): its text may change
+            if not state.done or source.kind == "pages" or state.listed != item.listed:
                 self._take(source, item, state, tally)
         return tally
 
@@ -106,8 +117,10 @@ class Watcher:
         return items[:MAX_ITEMS_PER_ROUND]
 
     def _take(self, source: Source, item: Item, state: UrlState, tally: Tally) -> None:
+        today = datetime.now(timezone.utc).date()
         if not source.full_pages and item.text:
-            article = self.runner.ingestor.from_feed_item(item.url, item.text, item.title, source.name, item.published)
+            article = self.runner.ingestor.from_feed_item(item.url, item.text, item.title, source.name,
+                                                          item.published, today)
             fetched = Fetched(item.url, OK)
         else:
             fetched = self.fetcher.get(item.url, state.etag, state.last_modified)
@@ -115,9 +128,9 @@ class Watcher:
             if fetched.outcome != OK:
                 tally.unchanged += fetched.outcome == UNCHANGED
                 tally.failed += fetched.outcome != UNCHANGED
-                self._record(source, fetched)
+                self._record(source, fetched, listed=item.listed if fetched.outcome == UNCHANGED else None)
                 return
-            article = self.runner.ingestor.from_page(item.url, _text(fetched), source.name, item.published)
+            article = self.runner.ingestor.from_page(item.url, _text(fetched), source.name, item.published, today)
         summary = self.runner.store_all([article])
         stored = summary.stored > 0
         tally.new += stored
@@ -125,17 +138,33 @@ class Watcher:
         tally.failed += bool(summary.rejected) or summary.store_error is not None
         done = stored or summary.duplicates > 0 or (isinstance(article, Rejection) and "no article text" in article.reason)
         error = summary.store_error or (summary.rejected[0][1] if summary.rejected else None)
-        self._record(source, fetched, getattr(article, "article_id", None) if stored else None, done, error)
+        self._record(source, fetched, getattr(article, "article_id", None) if stored else None, done, error,
+                     item.listed if done else None)
 
     def _record(self, source: Source, fetched: Fetched, article_id: str | None = None, done: bool = False,
-                error: str | None = None) -> None:
+                error: str | None = None, listed: str | None = None) -> None:
+        """One fetch recorded; `listed` only once the item's listing has been taken in (stored, or unchanged)."""
         self.runner.writer.record_fetch(
             FetchRecord(source.name, fetched.url, fetched.outcome if not error else FAILED, fetched.status,
                         fetched.bytes_received, error or fetched.error, article_id),
-            fetched.etag, fetched.last_modified, done)
+            fetched.etag, fetched.last_modified, done, listed)
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 
 
 def _text(fetched: Fetched) -> str:
+    """A page's text in the charset its Content-Type declares, else its <meta> tag's, else UTF-8; bytes that do
+    not decode are replaced, never a reason to lose the page."""
+    header = Message()
+    header["content-type"] = fetched.content_type or ""
+    meta = _META_CHARSET.search(fetched.body[:4096])
+    for charset in (header.get_content_charset(), meta and meta.group(1).decode("ascii"), "utf-8"):
+        if charset:
+            try:
+                return fetched.body.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                continue
     return fetched.body.decode("utf-8", "replace")
 
 
@@ -143,7 +172,8 @@ def _feed_items(fetched: Fetched) -> list[Item]:
     """RSS, Atom or RDF items with a link, newest first as the feed lists them; relative links made absolute."""
     import feedparser  # imported here: only `watch` needs it
 
-    parsed = feedparser.parse(fetched.body)
+    headers = {"content-type": fetched.content_type} if fetched.content_type else {}  # its charset, if it says one
+    parsed = feedparser.parse(fetched.body, response_headers=headers)
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -151,7 +181,7 @@ def _feed_items(fetched: Fetched) -> list[Item]:
             continue
         content = entry.get("content") or []
         text = content[0].get("value") if content else entry.get("summary")
-        items.append(Item(urljoin(fetched.final_url or fetched.url, link), entry.get("title"),
+        items.append(Item(urljoin(fetched.final_url or fetched.url, link), _plain(entry.get("title")),
                           entry.get("published") or entry.get("updated"), _plain(text)))
     return items
 

@@ -9,7 +9,7 @@ import pytest
 from stores import raw, rows, value
 
 from pipeline.runner import Runner
-from pipeline.storage import SchemaError, open_store
+from pipeline.storage import SchemaError, UrlState, open_store
 from pipeline.storage.schema import SCHEMA_VERSION
 
 PUBLISHED = "2022-09-10"  # a Saturday: "Friday" is 2022-09-09
@@ -158,9 +158,9 @@ def test_migrate_from_version_2_swaps_the_place_and_region_indexes_and_the_app_a
         db.execute("CREATE INDEX events_place ON events(place_id)")
         db.execute("CREATE INDEX events_region ON events(admin1)")
         db.execute("UPDATE dateline_meta SET value = 2 WHERE key = 'schema_version'")
-    with pytest.raises(SchemaError, match="schema version 2, older than this Dateline's 4: run `python -m pipeline"):
+    with pytest.raises(SchemaError, match="schema version 2, older than this Dateline's 5: run `python -m pipeline"):
         store.writer()
-    assert store.migrate() == "migrated schema version 2 to 4"
+    assert store.migrate() == "migrated schema version 2 to 5"
     with raw(db_name) as db:
         assert _has_index(db, "events_place_date") and _has_index(db, "events_region_date")
         assert not _has_index(db, "events_place") and not _has_index(db, "events_region")
@@ -226,6 +226,23 @@ def test_migrate_from_version_3_adds_the_fetch_tables(db_name):
         db.execute("UPDATE dateline_meta SET value = 3 WHERE key = 'schema_version'")
     with pytest.raises(SchemaError, match="schema version 3, older"):
         store.writer()
-    assert store.migrate() == "migrated schema version 3 to 4"
+    assert store.migrate() == "migrated schema version 3 to 5"
     with raw(db_name) as db:
         assert db.table_exists("fetches") and db.table_exists("fetched_urls")
+
+
+def test_migrate_from_version_4_adds_the_listing_fingerprint_and_keeps_what_was_fetched(db_name):
+    store = open_store(db_name)
+    store.migrate()
+    with raw(db_name) as db:  # as version 4 left it: fetched_urls without `listed`, one URL done with
+        db.execute("DROP TABLE fetched_urls")
+        db.execute("CREATE TABLE fetched_urls (url TEXT PRIMARY KEY, source TEXT NOT NULL, etag TEXT,"
+                   " last_modified TEXT, done INTEGER NOT NULL DEFAULT 0, at TEXT NOT NULL)")
+        db.execute("INSERT INTO fetched_urls VALUES ('https://wire.example/a', 'Wire', '\"e1\"', NULL, 1, '2026-12-01')")
+        db.execute("UPDATE dateline_meta SET value = 4 WHERE key = 'schema_version'")
+    with pytest.raises(SchemaError, match="schema version 4, older"):
+        store.writer()
+    assert store.migrate() == "migrated schema version 4 to 5"
+    with store.reading() as reader:
+        assert reader.url_states(["https://wire.example/a"]) == {
+            "https://wire.example/a": UrlState('"e1"', None, True, None)}

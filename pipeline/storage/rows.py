@@ -167,3 +167,4 @@ class UrlState:
     etag: str | None
     last_modified: str | None
     done: bool
+    listed: str | None = None  # the fingerprint of how its feed or sitemap last listed it, once taken

@@ -9,6 +9,8 @@ Version 3 indexes them by place and by region together with the date (replacing 
 around its own reports, which at a million events was the difference between 14 and 2.6 articles a second.
 Version 4 adds what `pipeline watch` keeps: every fetch attempt (`fetches`), and per URL what the last answer said
 (`fetched_urls`: its ETag and Last-Modified for the next conditional GET, and whether the item is done with).
+Version 5 keeps, per URL, a fingerprint of how its feed or sitemap last listed it (`listed`): an item done with is
+taken again when its listing changes (a feed that rewrites an item's text), and only then.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from collections.abc import Callable
 
 from .engine import GROUPING_LOCK, POSTGRESQL, Db, SchemaError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 META = "dateline_meta"
 
 _TABLES = """
@@ -82,7 +84,8 @@ CREATE TABLE IF NOT EXISTS fetched_urls (
     etag TEXT,
     last_modified TEXT,
     done INTEGER NOT NULL DEFAULT 0,
-    at TEXT NOT NULL
+    at TEXT NOT NULL,
+    listed TEXT
 );
 CREATE TABLE IF NOT EXISTS dateline_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 """
@@ -108,6 +111,7 @@ _ADDED = {
                "actors": "TEXT NOT NULL DEFAULT '[]'", "place_reason": "TEXT NOT NULL DEFAULT ''",
                "group_id": "TEXT", "group_reason": "TEXT", "published_basis": "TEXT NOT NULL DEFAULT 'given'"},
     "articles": {"published_basis": "TEXT NOT NULL DEFAULT 'given'"},
+    "fetched_urls": {"listed": "TEXT"},
 }
 
 
@@ -142,9 +146,8 @@ def migrate(db: Db, regroup: Callable[[Db], None]) -> str:
     with db.transaction():
         db.lock(GROUPING_LOCK)
         missing_groups = found == 0 and "group_id" not in db.columns("events")
-        if found == 0:
-            _add_columns(db)
         _script(db, _TABLES.format(REAL="DOUBLE PRECISION" if db.kind == POSTGRESQL else "REAL"))
+        _add_columns(db)  # to the tables an older version made without them
         _script(db, _INDEXES)
         for index in _DROPPED:  # names of our own, never input
             db.execute(f"DROP INDEX IF EXISTS {index}")

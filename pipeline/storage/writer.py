@@ -154,10 +154,10 @@ class Writer:
         retrying(write, self.db.location)
 
     def record_fetch(self, fetch: FetchRecord, etag: str | None = None, last_modified: str | None = None,
-                     done: bool = False) -> None:
-        """Record one fetch attempt and what it says of its URL, in one transaction: validators replace the last
-        ones only when the answer had some (a 304 has none), and an item once done stays done. Fetches are not
-        events: the revision does not move."""
+                     done: bool = False, listed: str | None = None) -> None:
+        """Record one fetch attempt and what it says of its URL, in one transaction: validators and the listing's
+        fingerprint replace the last ones only when given (a 304 has no validators), and an item once done stays
+        done. Fetches are not events: the revision does not move."""
         def write() -> None:
             with self.db.transaction():
                 at = _now()
@@ -167,12 +167,14 @@ class Writer:
                     (fetch.source, fetch.url, at, fetch.status, fetch.bytes, fetch.outcome, fetch.error,
                      fetch.article_id))
                 self.db.execute(
-                    "INSERT INTO fetched_urls (url, source, etag, last_modified, done, at) VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO fetched_urls (url, source, etag, last_modified, done, at, listed)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (url) DO UPDATE SET source = excluded.source, at = excluded.at,"
                     " etag = COALESCE(excluded.etag, fetched_urls.etag),"
                     " last_modified = COALESCE(excluded.last_modified, fetched_urls.last_modified),"
-                    " done = CASE WHEN excluded.done = 1 THEN 1 ELSE fetched_urls.done END",
-                    (fetch.url, fetch.source, etag, last_modified, int(done), at))
+                    " done = CASE WHEN excluded.done = 1 THEN 1 ELSE fetched_urls.done END,"
+                    " listed = COALESCE(excluded.listed, fetched_urls.listed)",
+                    (fetch.url, fetch.source, etag, last_modified, int(done), at, listed))
 
         retrying(write, self.db.location)
 
