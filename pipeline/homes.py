@@ -4,7 +4,8 @@ A local paper names its own town bare ("Richmond", "Dublin"); which Richmond sho
 articles, which name places around it (Lieberman et al.'s "local lexicon" of a source). Learnt while reading,
 and used for an article with what the source's other articles said, never the article itself (extract.py
 reads a few articles ahead, so a source's first articles have a home too); a source that writes about
-everywhere (a wire, a folder of mixed files) has no region above the share and no home.
+everywhere (a wire, a folder of mixed files) has no region above the share and no home. A source whose home the
+sources file declares (`region`) has that home from its first article, and learns no other.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from collections.abc import Iterable
 
 from .models import PlaceMention
 
-Region = tuple[str, str]
+Region = tuple[str, str]  # (country code, GeoNames admin-1 code); admin-1 WHOLE_COUNTRY for all of a country
+WHOLE_COUNTRY = ""
 # A source has a home once this many of its articles have been read...
 MIN_ARTICLES = 3
 # ...and a region is home when at least this share of them named a place in it.
@@ -31,11 +33,18 @@ class SourceHomes:
     def __init__(self) -> None:
         self._articles: Counter[str] = Counter()
         self._regions: dict[str, Counter[Region]] = defaultdict(Counter)
+        self._declared: dict[str, Region] = {}
+
+    def declare(self, source: str, region: Region) -> None:
+        """The source's home, as its team says (the sources file's `region`): it replaces what reading would learn."""
+        self._declared[source] = region
 
     def shares(self, source: str, without: frozenset[Region] | None = None) -> dict[Region, float]:
         """The source's home regions with the share of its articles that named them; empty until known.
         `without`: what one of the articles already read taught (learn's answer), left out so that it is
         not its own evidence."""
+        if source in self._declared:
+            return {self._declared[source]: 1.0}
         n = self._articles[source] - (without is not None)
         if n < MIN_ARTICLES:
             return {}

@@ -16,7 +16,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .distance import km
 from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
-from .homes import HOME_KINDS, Region
+from .homes import HOME_KINDS, WHOLE_COUNTRY, Region
 from .models import Place, PlaceMention
 from .recognize import GENERIC_WORDS, PlaceSpan
 
@@ -319,7 +319,8 @@ class Resolver:
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
             at_home = 0.0
             if is_main and place.precision in HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
-                at_home = HOME_BONUS * homes.get((place.country_code, place.admin1_code), 0.0)
+                at_home = HOME_BONUS * max(homes.get((place.country_code, place.admin1_code), 0.0),
+                                           homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
             ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names,
                                   at_home))
         ranked.sort(key=lambda s: -s.score)

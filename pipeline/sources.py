@@ -10,7 +10,8 @@ how often, and the settings every fetch obeys.
     kind = "feed"                   # "feed" (RSS, Atom, RDF), "sitemap" (a news sitemap) or "pages"
     url = "https://kyivindependent.com/feed"   # "pages" takes `urls = [...]`
     every = "15m"                   # how often to poll: "90s", "15m", "1h", "1h30m", "1d"
-    region = "UA"                   # optional: the source's home, a hint for ambiguous places
+    region = "UA"                   # optional: the source's home, which favours local readings of ambiguous
+                                    # places: a country ("GB") or a GeoNames admin-1 region ("US.VA")
     full_pages = true               # optional (default true): fetch each item's page; false: the feed's own text
 
 A source with a mistake gets one line naming it and the reason, and the others are polled; a file that cannot
@@ -24,7 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .homes import WHOLE_COUNTRY, Region
+
 KINDS = ("feed", "sitemap", "pages")
+_REGION = re.compile(r"([A-Za-z]{2})(?:\.([A-Za-z0-9]{1,20}))?")
 _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A source polled more often than this would be impolite, whatever the file says.
@@ -55,7 +59,7 @@ class Source:
     kind: str
     urls: tuple[str, ...]
     every_s: int
-    region: str | None = None
+    region: Region | None = None  # (country, admin-1 or WHOLE_COUNTRY)
     full_pages: bool = True
 
 
@@ -133,12 +137,23 @@ def _source(entry: dict, where: str, problems: list[str]) -> Source | None:
     if every < MIN_EVERY_S:
         problems.append(f"{where}: `every` is under a minute; polled every minute instead")
         every = MIN_EVERY_S
-    region = entry.get("region")
+    region = _region(entry.get("region", ""))
     full_pages = entry.get("full_pages", True)
-    if region is not None and not isinstance(region, str) or not isinstance(full_pages, bool):
-        problems.append(f"{where}: `region` must be text and `full_pages` true or false")
+    if region is None or not isinstance(full_pages, bool):
+        problems.append(f"{where}: `region` must be a country code like \"GB\" or a region like \"US.VA\", and "
+                        "`full_pages` true or false")
         return None
-    return Source(name.strip(), kind, tuple(u.strip() for u in urls), every, region, full_pages)
+    return Source(name.strip(), kind, tuple(u.strip() for u in urls), every, region or None, full_pages)
+
+
+def _region(value: object) -> Region | tuple[()] | None:
+    """"GB" → ("GB", WHOLE_COUNTRY), "US.VA" → ("US", "VA"); () when absent, None when it is no region."""
+    if value == "":
+        return ()
+    found = _REGION.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None
+    return found.group(1).upper(), (found.group(2) or WHOLE_COUNTRY).upper()
 
 
 def _web(url: object) -> bool:

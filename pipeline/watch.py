@@ -64,6 +64,9 @@ class Watcher:
         self.runner, self.sources = runner, sources
         self.fetcher = fetcher or Fetcher(settings)
         self.due = {s.name: 0.0 for s in sources}
+        for source in sources:
+            if source.region:
+                runner.extractor.homes.declare(source.name, source.region)
 
     def run(self, once: bool, stop: threading.Event, out=sys.stdout) -> None:
         """Rounds until `stop` is set (after the article in flight), or one round with `once`."""

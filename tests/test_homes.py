@@ -79,3 +79,19 @@ def test_homes_a_sources_first_article_gets_the_home_its_next_ones_show(extracto
     assert [r.article.article_id for r in results] == ["a0", "a1", "a2", "a3"]
     first = [m for m in results[0].places if m.text == "Richmond"][0]
     assert (first.place.country_code, first.place.admin1_code) == ("US", "KY")
+
+
+def test_homes_a_declared_home_decides_from_the_first_article_and_learning_does_not_move_it(extractor):
+    """The sources file's `region`: a British paper's "Suffolk" is the English county, an American one's the
+    Virginian city, before either has written anything else, and whatever the paper writes next."""
+    extractor.homes.declare("declared-gb", ("GB", ""))
+    extractor.homes.declare("declared-va", ("US", "VA"))
+    text = "Police in Suffolk said a man was arrested after the fire on Sunday."
+    away = [f"Fighting went on in Kharkiv and Izium on day {i}." for i in range(MIN_ARTICLES + 1)]
+    articles = [Article(article_id=f"d{i}", text=t, origin="test", source=source, published=date(2024, 5, 1))
+                for source in ("declared-gb", "declared-va") for i, t in enumerate([text] + away + [text])]
+    results = list(extractor.extract(articles))
+    regions = [[(m.place.country_code, m.place.admin1_code) for m in r.places if m.text == "Suffolk"][0]
+               for r in results if r.article.text == text]
+    assert regions[:2] == [("GB", "ENG"), ("GB", "ENG")] and regions[2:] == [("US", "VA"), ("US", "VA")]
+    assert extractor.homes.shares("declared-gb") == {("GB", ""): 1.0}

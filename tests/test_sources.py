@@ -34,6 +34,20 @@ every = "1h"
 region = "UA"
 
 [[sources]]
+name = "Local paper"
+kind = "feed"
+url = "https://paper.example/rss"
+every = "1h"
+region = "us.va"
+
+[[sources]]
+name = "Bad region"
+kind = "feed"
+url = "https://paper.example/rss2"
+every = "1h"
+region = "Ukraine"
+
+[[sources]]
 name = "No kind"
 url = "https://x.example/"
 every = "1h"
@@ -71,12 +85,13 @@ every = "often"
     settings, sources, problems = load(path)
     assert settings.contact == "desk@example.org" and settings.per_host_s == 10.0
     assert "desk@example.org" in settings.user_agent
-    assert [s.name for s in sources] == ["Good feed", "Pages"]
-    assert sources[0].region == "UA" and sources[0].full_pages
+    assert [s.name for s in sources] == ["Good feed", "Local paper", "Pages"]
+    assert sources[0].region == ("UA", "") and sources[0].full_pages and sources[1].region == ("US", "VA")
+    sources = [s for s in sources if s.name != "Local paper"]
     assert sources[1].urls == ("https://a.example/1", "http://b.example/2") and not sources[1].full_pages
     assert sources[1].every_s == MIN_EVERY_S  # asked for 30 s: polled every minute, and said so
-    assert len(problems) == 6
-    for fragment in ("'No kind'", "'Local file'", "'Pages'", "name is taken", "needs a `name`", "'Bad every'"):
+    assert len(problems) == 7
+    for fragment in ("'Bad region'", "'No kind'", "'Local file'", "'Pages'", "name is taken", "needs a `name`", "'Bad every'"):
         assert sum(fragment in line for line in problems) == 1, (fragment, problems)
     assert all(line.startswith(f"{path}: ") for line in problems)
 
