@@ -1,7 +1,7 @@
 """Polite HTTP for `pipeline watch`: one GET of one URL the sources file named, as a site's operator would want it.
 
 - A User-Agent that names Dateline and the team's contact (sources.Settings).
-- robots.txt honoured, read once per site and fetcher; a site without one (4xx) allows all, a site whose robots.txt
+- robots.txt honoured, read once per site a day (ROBOTS_TTL_S) by a fetcher; a site without one (4xx) allows all, a site whose robots.txt
   cannot be read is not fetched this round.
 - At least `per_host` between two requests to one host, redirects and robots.txt included.
 - Conditional GET: the ETag and Last-Modified of the last answer go back, and a 304 costs nothing.
@@ -27,6 +27,7 @@ from .sources import Settings
 # Outcomes of one fetch, as recorded.
 OK, UNCHANGED, FAILED, REFUSED, TOO_BIG = "ok", "unchanged", "failed", "refused by robots.txt", "too big"
 MAX_RETRY_AFTER_S = 60.0
+ROBOTS_TTL_S = 86400.0  # a long-lived `watch` reads each site's robots.txt again after this long
 BACKOFF_S = 2.0  # the first retry's wait; doubled for each next one
 
 
@@ -47,14 +48,15 @@ class Fetched:
 
 
 class Fetcher:
-    """One client for a round of fetches: its robots.txt answers and per-host times last as long as it does."""
+    """One client for all of a `watch`: it keeps each site's robots.txt answer (a day) and last request time."""
 
     def __init__(self, settings: Settings, sleep=time.sleep, clock=time.monotonic):
         self.settings, self._sleep, self._clock = settings, sleep, clock
         self._client = httpx.Client(headers={"User-Agent": settings.user_agent}, follow_redirects=False,
                                     timeout=httpx.Timeout(settings.timeout_s))
         self._last: dict[str, float] = {}
-        self._robots: dict[str, RobotFileParser | str] = {}  # per origin: its rules, or why it could not be read
+        # per origin: when it was read, and its rules or why they could not be read
+        self._robots: dict[str, tuple[float, RobotFileParser | str]] = {}
 
     def close(self) -> None:
         self._client.close()
@@ -143,9 +145,9 @@ class Fetcher:
         """None if robots.txt lets Dateline fetch `url`; REFUSED if it does not; else why it could not be read."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            self._robots[origin] = self._read_robots(origin)
-        rules = self._robots[origin]
+        if origin not in self._robots or self._clock() - self._robots[origin][0] > ROBOTS_TTL_S:
+            self._robots[origin] = (self._clock(), self._read_robots(origin))
+        rules = self._robots[origin][1]
         if isinstance(rules, str):
             return f"robots.txt not read: {rules}"
         return None if rules.can_fetch(self.settings.user_agent, url) else REFUSED

@@ -3,7 +3,8 @@ new items fetched politely (fetch.py) and stored through the same path as `run` 
 changed text at a known URL replaces it).
 
 Every fetch is recorded (storage: `fetches`), and each URL's last validators and whether it is done with
-(`fetched_urls`). An item is done once its article is stored (or found stored already, or has no article text);
+(`fetched_urls`). An item is done once its article is stored (or found stored already, or its page is no article,
+or gone: HTTP 410);
 a failed one is tried again next round, and a done one when its feed or sitemap lists it differently (a fingerprint
 of its title, date and text). The record is written after the article, so a crash between the two fetches the item
 again next time, and the store's dedup keeps it from being stored twice.
@@ -15,7 +16,7 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.message import Message
 from urllib.parse import urljoin
@@ -48,15 +49,29 @@ class Item:
 
 @dataclass
 class Tally:
-    """One source's round."""
+    """One source's round: counts, and one line per URL that failed."""
 
     fetched: int = 0
     new: int = 0
     unchanged: int = 0
     failed: int = 0
+    problems: list[str] = field(default_factory=list)
 
-    def line(self, name: str) -> str:
-        return f"{name}: {self.fetched} fetched, {self.new} new, {self.unchanged} unchanged, {self.failed} failed"
+    def fetch(self, fetched: Fetched) -> bool:
+        """Count one fetch; whether it brought a body to read."""
+        self.fetched += 1
+        self.unchanged += fetched.outcome == UNCHANGED
+        if fetched.outcome not in (OK, UNCHANGED):
+            self.fail(fetched.url, fetched.error or fetched.outcome)
+        return fetched.outcome == OK
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failed += 1
+        self.problems.append(f"{url}: {reason}")
+
+    def lines(self, name: str) -> list[str]:
+        return [f"{name}: {self.fetched} fetched, {self.new} new, {self.unchanged} unchanged, {self.failed} failed",
+                *(f"  {name}: {problem}" for problem in self.problems)]
 
 
 class Watcher:
@@ -72,7 +87,7 @@ class Watcher:
         """Rounds until `stop` is set (after the article in flight), or one round with `once`."""
         while not stop.is_set():
             for source, tally in self.round(stop).items():
-                print(tally.line(source), file=out, flush=True)
+                print("\n".join(tally.lines(source)), file=out, flush=True)
             if once:
                 return
             stop.wait(max(1.0, min(self.due.values()) - time.monotonic()))
@@ -97,8 +112,7 @@ class Watcher:
             if stop is not None and stop.is_set():
                 break
             state = states.get(item.url, NEVER)
-            # a followed page is asked again each round (conditional GET): its text may change
-            if not state.done or source.kind == "pages" or state.listed != item.listed:
+            if _wanted(source, item, state):
                 self._take(source, item, state, tally)
         return tally
 
@@ -110,13 +124,13 @@ class Watcher:
         with self.runner.store.reading() as reader:
             state = reader.url_states([url]).get(url, NEVER)
         fetched = self.fetcher.get(url, state.etag, state.last_modified)
-        self._record(source, fetched)
-        tally.fetched += 1
-        if fetched.outcome != OK:
-            tally.unchanged += fetched.outcome == UNCHANGED
-            tally.failed += fetched.outcome != UNCHANGED
+        if not tally.fetch(fetched):
+            self._record(source, fetched)
             return []
-        items = _feed_items(fetched) if source.kind == "feed" else _sitemap_items(fetched)
+        items, problem = _feed_items(fetched) if source.kind == "feed" else _sitemap_items(fetched)
+        if problem:
+            tally.fail(url, problem)
+        self._record(source, fetched, error=problem)
         return items[:MAX_ITEMS_PER_ROUND]
 
     def _take(self, source: Source, item: Item, state: UrlState, tally: Tally) -> None:
@@ -127,20 +141,21 @@ class Watcher:
             fetched = Fetched(item.url, OK)
         else:
             fetched = self.fetcher.get(item.url, state.etag, state.last_modified)
-            tally.fetched += 1
-            if fetched.outcome != OK:
-                tally.unchanged += fetched.outcome == UNCHANGED
-                tally.failed += fetched.outcome != UNCHANGED
-                self._record(source, fetched, listed=item.listed if fetched.outcome == UNCHANGED else None)
+            if not tally.fetch(fetched):
+                # unchanged: this listing is taken in; gone for good (410): nothing more will come
+                self._record(source, fetched, done=fetched.status == 410,
+                             listed=item.listed if fetched.outcome == UNCHANGED or fetched.status == 410 else None)
                 return
             article = self.runner.ingestor.from_page(item.url, _text(fetched), source.name, item.published, today)
         summary = self.runner.store_all([article])
         stored = summary.stored > 0
         tally.new += stored
         tally.unchanged += summary.duplicates > 0
-        tally.failed += bool(summary.rejected) or summary.store_error is not None
-        done = stored or summary.duplicates > 0 or (isinstance(article, Rejection) and "no article text" in article.reason)
         error = summary.store_error or (summary.rejected[0][1] if summary.rejected else None)
+        if error:
+            tally.fail(item.url, error)
+        # A page that is no article (no text, too long) is done with as it stands; a failed store or extraction is not.
+        done = stored or summary.duplicates > 0 or isinstance(article, Rejection)
         self._record(source, fetched, getattr(article, "article_id", None) if stored else None, done, error,
                      item.listed if done else None)
 
@@ -151,6 +166,14 @@ class Watcher:
             FetchRecord(source.name, fetched.url, fetched.outcome if not error else FAILED, fetched.status,
                         fetched.bytes_received, error or fetched.error, article_id),
             fetched.etag, fetched.last_modified, done, listed)
+
+
+def _wanted(source: Source, item: Item, state: UrlState) -> bool:
+    """Whether to take an item this round: not yet done with; a followed page (asked again each round, by
+    conditional GET: its text may change); or listed differently by the source that took it in (two feeds that
+    list one story differently must not take it in turns)."""
+    return (not state.done or source.kind == "pages"
+            or (state.source == source.name and state.listed != item.listed))
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -171,8 +194,9 @@ def _text(fetched: Fetched) -> str:
     return fetched.body.decode("utf-8", "replace")
 
 
-def _feed_items(fetched: Fetched) -> list[Item]:
-    """RSS, Atom or RDF items with a link, newest first as the feed lists them; relative links made absolute."""
+def _feed_items(fetched: Fetched) -> tuple[list[Item], str | None]:
+    """RSS, Atom or RDF items with a link, newest first as the feed lists them, relative links made absolute; and
+    why the feed could not be read, when it yields nothing (feedparser reads what it can of a broken one)."""
     import feedparser  # imported here: only `watch` needs it
 
     headers = {"content-type": fetched.content_type} if fetched.content_type else {}  # its charset, if it says one
@@ -186,17 +210,20 @@ def _feed_items(fetched: Fetched) -> list[Item]:
         text = content[0].get("value") if content else entry.get("summary")
         items.append(Item(urljoin(fetched.final_url or fetched.url, link), _plain(entry.get("title")),
                           entry.get("published") or entry.get("updated"), _plain(text)))
-    return items
+    if not items and parsed.get("bozo"):
+        return [], f"not a readable feed: {parsed.get('bozo_exception')}"[:200]
+    return items, None
 
 
-def _sitemap_items(fetched: Fetched) -> list[Item]:
-    """A news sitemap's <url> entries: the page and its news:publication_date (or lastmod)."""
+def _sitemap_items(fetched: Fetched) -> tuple[list[Item], str | None]:
+    """A news sitemap's <url> entries: the page and its news:publication_date (or lastmod); and why it could not
+    be read."""
     from lxml import etree
 
     try:
         root = etree.fromstring(fetched.body, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return []
+    except etree.XMLSyntaxError as exc:
+        return [], f"not a readable sitemap: {exc}"[:200]
     items = []
     for node in root.iter("{*}url"):
         loc = node.findtext("{*}loc")
@@ -204,7 +231,7 @@ def _sitemap_items(fetched: Fetched) -> list[Item]:
             published = node.findtext(".//{*}publication_date") or node.findtext("{*}lastmod")
             title = node.findtext(".//{*}title")
             items.append(Item(urljoin(fetched.final_url or fetched.url, loc.strip()), title, published))
-    return items
+    return items, None
 
 
 def _plain(html: str | None) -> str | None:

@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Site:
     """A local site: `routes` maps a path to (status, headers, body) or to a function of the request's headers
-    returning that; every request is recorded as (path, headers, monotonic time)."""
+    returning that; a body that is not bytes is an iterable of chunks, sent as they come, without a length (a
+    trickle, or more than anyone should read). Every request is recorded as (path, headers, monotonic time)."""
 
     def __init__(self):
         self.routes: dict = {"/robots.txt": (404, {}, b"")}
@@ -29,9 +30,16 @@ def serving(site: Site):
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            if isinstance(body, bytes):
+                self.send_header("Content-Length", str(len(body)))
+                body = [body]
+            try:
+                self.end_headers()
+                for chunk in body:
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout, a cap): as it should
+                pass
 
         def log_message(self, *args):
             pass

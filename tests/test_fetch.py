@@ -7,7 +7,7 @@ import time
 import pytest
 from http_site import Site, serving
 
-from pipeline.fetch import FAILED, OK, REFUSED, TOO_BIG, UNCHANGED, Fetcher
+from pipeline.fetch import FAILED, OK, REFUSED, ROBOTS_TTL_S, TOO_BIG, UNCHANGED, Fetcher
 from pipeline.sources import Settings
 
 
@@ -53,6 +53,19 @@ def test_robots_txt_is_honoured_and_an_unreadable_one_stops_the_site(site):
     site.routes["/robots.txt"] = (500, {}, b"")
     down = fetcher(Settings(contact="x", per_host_s=0.0, retries=0)).get(site.url + "/public/page")
     assert down.outcome == FAILED and "robots.txt not read" in down.error
+
+
+def test_a_long_lived_fetcher_reads_robots_txt_again_after_a_day(site):
+    site.routes["/news"] = (200, {}, b"news")
+    now = [1000.0]
+    f = Fetcher(FAST, sleep=lambda s: None, clock=lambda: now[0])
+    assert f.get(site.url + "/news").outcome == OK
+    site.routes["/robots.txt"] = (200, {}, b"User-agent: *\nDisallow: /news\n")
+    now[0] += ROBOTS_TTL_S - 1
+    assert f.get(site.url + "/news").outcome == OK  # the answer of the day still holds
+    now[0] += 2
+    assert f.get(site.url + "/news").outcome == REFUSED
+    assert site.paths().count("/robots.txt") == 2 and site.paths().count("/news") == 2
 
 
 def test_bodies_are_capped_as_sent_and_as_decompressed(site):

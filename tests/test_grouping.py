@@ -245,4 +245,4 @@ def test_migrate_from_version_4_adds_the_listing_fingerprint_and_keeps_what_was_
     assert store.migrate() == "migrated schema version 4 to 5"
     with store.reading() as reader:
         assert reader.url_states(["https://wire.example/a"]) == {
-            "https://wire.example/a": UrlState('"e1"', None, True, None)}
+            "https://wire.example/a": UrlState('"e1"', None, True, None, "Wire")}

@@ -117,16 +117,17 @@ def test_atom_rdf_and_news_sitemaps_list_their_items():
     from pipeline.fetch import Fetched
     from pipeline.watch import Item, _feed_items, _sitemap_items
 
-    [atom] = _feed_items(Fetched("https://a.example/feed", "ok", 200, "https://a.example/feed", ATOM))
+    [atom], _ = _feed_items(Fetched("https://a.example/feed", "ok", 200, "https://a.example/feed", ATOM))
     assert (atom.url, atom.title, atom.text) == ("https://a.example/a/1", "One & two", "Text here")
     assert atom.published.startswith("2022-09-10")
-    [rdf] = _feed_items(Fetched("https://r.example/rdf", "ok", 200, "https://r.example/rdf", RDF))
+    [rdf], _ = _feed_items(Fetched("https://r.example/rdf", "ok", 200, "https://r.example/rdf", RDF))
     assert (rdf.url, rdf.title, rdf.published) == ("https://r.example/x", "X", "2022-09-09")
-    [story] = _sitemap_items(Fetched("https://s.example/news.xml", "ok", 200, "https://s.example/news.xml", SITEMAP))
+    [story], _ = _sitemap_items(Fetched("https://s.example/news.xml", "ok", 200, "https://s.example/news.xml", SITEMAP))
     assert story.url == "https://s.example/2022/09/10/story" and story.published.strip() == "2022-09-10T07:00:00Z"
     assert story.title == "Story"
     broken = Fetched("https://s.example/x", "ok", 200, "https://s.example/x", b"<urlset><url><loc>unclosed")
-    assert _sitemap_items(broken) == [] and _feed_items(broken) == []
+    (none, why), (nothing, reason) = _sitemap_items(broken), _feed_items(broken)
+    assert none == nothing == [] and why.startswith("not a readable sitemap") and reason.startswith("not a readable feed")
     assert Item("u").text is None
 
 

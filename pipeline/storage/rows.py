@@ -168,3 +168,4 @@ class UrlState:
     last_modified: str | None
     done: bool
     listed: str | None = None  # the fingerprint of how its feed or sitemap last listed it, once taken
+    source: str | None = None  # the source that took it in
