@@ -4,12 +4,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/events.db
 
-.PHONY: demo test serve setup setup-test npm gazetteer assets pipeline
+.PHONY: demo live test serve setup setup-test npm gazetteer assets pipeline
 WORKERS ?= 2
 PORT ?= 8501
 
 demo: setup pipeline
 	DATELINE_DB=$(DB) $(BIN)/streamlit run app.py
+
+# The live flow without the internet: the sample articles served on 127.0.0.1 as feeds (one more every 20 s),
+# `pipeline watch` polling them into LIVE_DB, and the dashboard on it; Ctrl-C stops all three.
+LIVE_DB ?= data/live.db
+FEED_PORT ?= 8765
+live: setup
+	@rm -f data/sources-sample.toml; \
+	$(BIN)/python -m pipeline sample-feed --port $(FEED_PORT) & feed=$$!; \
+	for i in $$(seq 100); do [ -s data/sources-sample.toml ] && break; sleep 0.2; done; \
+	$(BIN)/python -m pipeline watch --sources data/sources-sample.toml --db $(LIVE_DB) & watch=$$!; \
+	trap 'kill $$feed $$watch 2>/dev/null' EXIT INT TERM; \
+	DATELINE_DB=$(LIVE_DB) $(BIN)/streamlit run app.py
 
 # A team's link: WORKERS Streamlit processes behind Caddy (sticky sessions, static files from Caddy) on PORT.
 serve: setup

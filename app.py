@@ -50,6 +50,21 @@ def place_map(name: str, token: int, filters, selected, snap, vendor_url: str) -
                f"heat map{', tiles' if tile_layer() else ''}.{centred}")
 
 
+@st.fragment(run_every=data.NEWS_CHECK_S)
+def news_since(token: int) -> None:
+    """While `watch` stores articles, an open page says so and offers them; it does not redraw under the analyst's
+    hands. A check is one read of the change token."""
+    try:
+        with data.store().reading() as reader:
+            stored = reader.change_token() != token
+    except StoreError:  # the page already shows what it can; the next check tries again
+        return
+    if stored:
+        st.info("New articles have been stored since this view was drawn.", icon="🆕")
+        if st.button("Show them", key="show_news"):
+            st.rerun()
+
+
 store = data.store()
 shown = store.location.shown
 if not store.exists:
@@ -93,6 +108,8 @@ st.sidebar.caption(f"{overview.n_events:,} events from {overview.n_reports:,} re
 last_stored = data.load_last_update(name, token)
 if last_stored:
     st.sidebar.caption(f"Last article stored {last_stored.replace('T', ' ').removesuffix('+00:00')} UTC.")
+with st.sidebar:
+    news_since(token)
 for warning in warnings:
     st.warning(warning, icon="⚠️")
 

@@ -54,6 +54,8 @@ def store() -> Store:
 # While the data changes, a process reads it again at most once per this many times the last read took: at once
 # on a small database, every ~15 s at a million rows (a read there is ~3 s of one core).
 REFRESH_FACTOR = 5
+# How often an open page asks whether articles were stored since it was drawn (one read of the change token).
+NEWS_CHECK_S = 20
 # A page waits for a new snapshot when reading one takes less than this; else it is read on its own thread.
 WAIT_FOR_READ_S = 1.0
 

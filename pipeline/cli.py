@@ -65,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--sources", default=str(config.SOURCES), help="the sources file (default data/sources.toml)")
     watch.add_argument("--db", default=None, help=DB_HELP)
     watch.add_argument("--once", action="store_true", help="one round, then exit (for cron)")
+    feed = sub.add_parser("sample-feed", help="serve the sample articles on 127.0.0.1 as feeds, released over "
+                                              "time, and write the sources file that watches them (no internet)")
+    feed.add_argument("paths", nargs="*", default=[str(config.ROOT / "data" / "articles")], metavar="PATH",
+                      help="articles to serve (default data/articles)")
+    feed.add_argument("--port", type=int, default=8765)
+    feed.add_argument("--every", default="20s", help="release one more article this often (default 20s)")
+    feed.add_argument("--sources-out", default=str(config.ROOT / "data" / "sources-sample.toml"),
+                      help="where to write the sources file for `watch` (default data/sources-sample.toml)")
     ext = sub.add_parser("extract", help="run the extraction on a JSON Lines file, without a database")
     ext.add_argument("--input", required=True, help='JSON Lines: {"id", "text", "published"?}')
     ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
@@ -97,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args)
         if args.command == "copy":
             return _copy(args)
+        if args.command == "sample-feed":
+            return _sample_feed(args)
         if args.command == "extract":
             return _extract(args)
         return _build_gazetteer(args)
@@ -131,6 +141,43 @@ def _watch(args) -> int:
         watcher.run(args.once, stop)
     finally:
         watcher.fetcher.close()
+    return EXIT_OK
+
+
+def _sample_feed(args) -> int:
+    """Serve until SIGTERM or Ctrl-C; the sources file is written before the first request can come."""
+    import signal
+    import threading
+
+    from .sample_feed import SampleSite, samples, server, sources_file, write_sources
+    from .sources import duration
+
+    every = duration(args.every)
+    if not every:
+        print(f"error: --every {args.every!r} is not a duration like \"20s\"", file=sys.stderr)
+        return EXIT_USAGE
+    found = samples(args.paths)
+    if not found:
+        print(f"error: no article to serve in {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_FATAL
+    base = f"http://127.0.0.1:{args.port}"
+    site = SampleSite(found, every, initial=max(1, len(found) // 2))
+    try:
+        httpd = server(site, args.port)
+        write_sources(Path(args.sources_out), sources_file(found, base))
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    print(f"serving {len(found)} sample articles at {base} ({site.initial} now, one more every {every} s); "
+          f"watch them with: python -m pipeline watch --sources {args.sources_out}", flush=True)
+    while not stop.wait(1.0):
+        pass
+    httpd.shutdown()
+    httpd.server_close()
     return EXIT_OK
 
 
