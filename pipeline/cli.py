@@ -125,7 +125,7 @@ def _watch(args) -> int:
 
     from .runner import Runner
     from .sources import load
-    from .watch import Watcher
+    from .watch import Watcher, when_available
 
     settings, sources, problems = load(Path(args.sources))
     for line in problems:
@@ -136,7 +136,10 @@ def _watch(args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    watcher = Watcher(Runner(args.db), sources, settings)
+    runner = Runner(args.db) if args.once else when_available(lambda: Runner(args.db), stop)
+    if runner is None:  # stopped while waiting for the database
+        return EXIT_OK
+    watcher = Watcher(runner, sources, settings)
     try:
         watcher.run(args.once, stop)
     finally:

@@ -68,6 +68,11 @@ class Runner:
         self.ingestor = Ingestor(source=source, published=published)
         self._extractor = extractor
 
+    def reconnect(self) -> None:
+        """A new writer, after the database server went away (`watch` waits for it to come back)."""
+        self.writer.close()
+        self.writer = self.store.writer()
+
     @property
     def extractor(self) -> Extractor:
         if self._extractor is None:

@@ -16,7 +16,7 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email.message import Message
 from urllib.parse import urljoin
@@ -25,11 +25,15 @@ from .fetch import FAILED, OK, UNCHANGED, Fetched, Fetcher
 from .models import Rejection
 from .runner import Runner
 from .sources import Settings, Source
-from .storage import FetchRecord, UrlState
+from .storage import FetchRecord, Unavailable, UrlState
 
 NEVER = UrlState(None, None, False)
 # Items taken from one feed or sitemap per round, newest first: a backlog of thousands waits for later rounds.
 MAX_ITEMS_PER_ROUND = 50
+# While the database server is unavailable, `watch` tries again after this long, doubling up to the most.
+OUTAGE_WAIT_S, MAX_OUTAGE_WAIT_S = 10.0, 300.0
+# An item that failed this many rounds is given up (a link a feed keeps listing that never answers).
+MAX_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,13 @@ class Watcher:
             if source.region:
                 runner.extractor.homes.declare(source.name, source.region)
 
-    def run(self, once: bool, stop: threading.Event, out=sys.stdout) -> None:
-        """Rounds until `stop` is set (after the article in flight), or one round with `once`."""
+    def run(self, once: bool, stop: threading.Event, out=sys.stdout, err=sys.stderr) -> None:
+        """Rounds until `stop` is set (after the article in flight), or one round with `once`. While the database
+        server is unavailable, rounds wait for it (with `once`, Unavailable is raised: cron tries again)."""
         while not stop.is_set():
-            for source, tally in self.round(stop).items():
+            tallies = self.round(stop) if once else when_available(lambda: self.round(stop), stop, err,
+                                                                    again=self.runner.reconnect)
+            for source, tally in (tallies or {}).items():
                 print("\n".join(tally.lines(source)), file=out, flush=True)
             if once:
                 return
@@ -100,40 +107,49 @@ class Watcher:
                 break
             if self.due[source.name] <= time.monotonic():
                 self.due[source.name] = time.monotonic() + source.every_s
-                tallies[source.name] = self._poll(source, stop)
+                try:
+                    tallies[source.name] = self._poll(source, stop)
+                except Unavailable:
+                    self.due[source.name] = 0.0  # polled again as soon as the database is back
+                    raise
         return tallies
 
     def _poll(self, source: Source, stop: threading.Event | None) -> Tally:
         tally = Tally()
-        items = self._listed(source, tally)
+        items, listing = self._listed(source, tally)
         with self.runner.store.reading() as reader:
             states = reader.url_states([i.url for i in items])
+        complete = True
         for item in items:
             if stop is not None and stop.is_set():
+                complete = False
                 break
             state = states.get(item.url, NEVER)
             if _wanted(source, item, state):
-                self._take(source, item, state, tally)
+                complete = self._take(source, item, state, tally) and complete
+        if listing is not None:  # recorded after its items: a crash before lists them again next time
+            self._record(source, listing, error=listing.error, done=True, forget=not complete)
         return tally
 
-    def _listed(self, source: Source, tally: Tally) -> list[Item]:
-        """The items a source lists now (a listing unchanged since last time lists none)."""
+    def _listed(self, source: Source, tally: Tally) -> tuple[list[Item], Fetched | None]:
+        """The items a source lists now (a listing unchanged since last time lists none), and the listing's fetch
+        (with why it could not be read, if so), for _poll to record."""
         if source.kind == "pages":
-            return [Item(url) for url in source.urls]
+            return [Item(url) for url in source.urls], None
         (url,) = source.urls
         with self.runner.store.reading() as reader:
             state = reader.url_states([url]).get(url, NEVER)
         fetched = self.fetcher.get(url, state.etag, state.last_modified)
         if not tally.fetch(fetched):
-            self._record(source, fetched)
-            return []
+            return [], fetched
         items, problem = _feed_items(fetched) if source.kind == "feed" else _sitemap_items(fetched)
         if problem:
             tally.fail(url, problem)
-        self._record(source, fetched, error=problem)
-        return items[:MAX_ITEMS_PER_ROUND]
+            fetched = replace(fetched, outcome=FAILED, error=problem)
+        return items[:MAX_ITEMS_PER_ROUND], fetched
 
-    def _take(self, source: Source, item: Item, state: UrlState, tally: Tally) -> None:
+    def _take(self, source: Source, item: Item, state: UrlState, tally: Tally) -> bool:
+        """Fetch, read and store one item, and record it; whether it is done with."""
         today = datetime.now(timezone.utc).date()
         if not source.full_pages and item.text:
             article = self.runner.ingestor.from_feed_item(item.url, item.text, item.title, source.name,
@@ -143,9 +159,9 @@ class Watcher:
             fetched = self.fetcher.get(item.url, state.etag, state.last_modified)
             if not tally.fetch(fetched):
                 # unchanged: this listing is taken in; gone for good (410): nothing more will come
-                self._record(source, fetched, done=fetched.status == 410,
-                             listed=item.listed if fetched.outcome == UNCHANGED or fetched.status == 410 else None)
-                return
+                done = fetched.outcome == UNCHANGED or fetched.status == 410
+                self._record(source, fetched, done=fetched.status == 410, listed=item.listed if done else None)
+                return done
             article = self.runner.ingestor.from_page(item.url, _text(fetched), source.name, item.published, today)
         summary = self.runner.store_all([article])
         stored = summary.stored > 0
@@ -158,22 +174,45 @@ class Watcher:
         done = stored or summary.duplicates > 0 or isinstance(article, Rejection)
         self._record(source, fetched, getattr(article, "article_id", None) if stored else None, done, error,
                      item.listed if done else None)
+        return done
 
     def _record(self, source: Source, fetched: Fetched, article_id: str | None = None, done: bool = False,
-                error: str | None = None, listed: str | None = None) -> None:
-        """One fetch recorded; `listed` only once the item's listing has been taken in (stored, or unchanged)."""
+                error: str | None = None, listed: str | None = None, forget: bool = False) -> None:
+        """One fetch recorded; `listed` only once the item's listing has been taken in (stored, or unchanged).
+        `forget`: drop the URL's validators, so that its next fetch is whole (a listing some of whose items are
+        not done yet must list them again: a 304 would hide them)."""
+        failed = bool(error) or fetched.outcome not in (OK, UNCHANGED)
         self.runner.writer.record_fetch(
-            FetchRecord(source.name, fetched.url, fetched.outcome if not error else FAILED, fetched.status,
+            FetchRecord(source.name, fetched.url, FAILED if error else fetched.outcome, fetched.status,
                         fetched.bytes_received, error or fetched.error, article_id),
-            fetched.etag, fetched.last_modified, done, listed)
+            "" if forget else fetched.etag, "" if forget else fetched.last_modified, done, listed, failed)
+
+
+def when_available(action, stop: threading.Event, err=sys.stderr, again=None):
+    """action(), tried again while the database server is unavailable, one line each time, waits doubling; None if
+    `stop` is set first. `again()` runs before each new try (a new connection). Nothing fetched is lost meanwhile:
+    an item is recorded done only once its article is stored, so it is fetched again."""
+    wait, tried = OUTAGE_WAIT_S, False
+    while not stop.is_set():
+        try:
+            if tried and again is not None:
+                again()
+            return action()
+        except Unavailable as exc:
+            tried = True
+            print(f"database unavailable: {exc}; trying again in {wait:g} s", file=err, flush=True)
+            stop.wait(wait)
+            wait = min(2 * wait, MAX_OUTAGE_WAIT_S)
+    return None
 
 
 def _wanted(source: Source, item: Item, state: UrlState) -> bool:
     """Whether to take an item this round: not yet done with; a followed page (asked again each round, by
     conditional GET: its text may change); or listed differently by the source that took it in (two feeds that
     list one story differently must not take it in turns)."""
-    return (not state.done or source.kind == "pages"
-            or (state.source == source.name and state.listed != item.listed))
+    if not state.done:
+        return state.tries < MAX_TRIES  # then given up: every try is in the fetch log
+    return source.kind == "pages" or (state.source == source.name and state.listed != item.listed)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)

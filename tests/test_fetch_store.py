@@ -14,18 +14,23 @@ def test_every_fetch_is_recorded_and_its_url_remembers_validators_and_done(db_na
     writer = store.writer()
     writer.record_fetch(FetchRecord("Wire", FEED, "ok", 200, 5120), etag='"v1"', last_modified="Fri, 04 Dec 2026")
     writer.record_fetch(FetchRecord("Wire", FEED, "unchanged", 304, 120))  # a 304 has no validators: keep them
-    writer.record_fetch(FetchRecord("Wire", FEED, "failed", None, 0, "no answer within 20 s"))
+    writer.record_fetch(FetchRecord("Wire", FEED, "failed", None, 0, "no answer within 20 s"), failed=True)
     item = "https://wire.example/story-1"
     writer.record_fetch(FetchRecord("Wire", item, "ok", 200, 30_000, article_id="a1"), done=True, listed="f1")
-    writer.record_fetch(FetchRecord("Wire", item, "failed", 503, 0, "HTTP 503"))  # done stays done, listed too
+    writer.record_fetch(FetchRecord("Wire", item, "failed", 503, 0, "HTTP 503"), failed=True)  # done stays done
     writer.close()
     with store.reading() as reader:
         states = reader.url_states([FEED, item, "https://wire.example/never"])
-    assert states == {FEED: UrlState('"v1"', "Fri, 04 Dec 2026", False, None, "Wire"),
-                      item: UrlState(None, None, True, "f1", "Wire")}
+    assert states == {FEED: UrlState('"v1"', "Fri, 04 Dec 2026", False, None, "Wire", 1),
+                      item: UrlState(None, None, True, "f1", "Wire", 1)}
+    writer = store.writer()
+    writer.record_fetch(FetchRecord("Wire", FEED, "ok", 200, 10), etag="", last_modified="")  # forgotten
+    writer.close()
+    with store.reading() as reader:
+        assert reader.url_states([FEED])[FEED] == UrlState(None, None, False, None, "Wire", 1)
     with raw(db_name) as db:
         rows = db.all("SELECT url, status, bytes, outcome, error, article_id FROM fetches ORDER BY at, outcome")
-        assert len(rows) == 5 and sum(r[2] for r in rows) == 5120 + 120 + 30_000
+        assert len(rows) == 6 and sum(r[2] for r in rows) == 5120 + 120 + 30_000 + 10
         assert ("https://wire.example/story-1", 200, 30_000, "ok", None, "a1") in [tuple(r) for r in rows]
         assert db.one("SELECT value FROM dateline_meta WHERE key = 'revision'")[0] == 1  # fetches are not events
 

@@ -66,7 +66,7 @@ def test_one_round_stores_the_feeds_new_pages_and_the_next_costs_a_304(wire, db_
         places = {r[0] for r in db.all("SELECT place_name FROM events")}
         assert "Kharkiv" in places  # the pages went through the whole pipeline
         fetches = db.all("SELECT url, status, outcome FROM fetches ORDER BY at")
-        assert [tuple(f) for f in fetches][0] == (site.url + "/rss", 200, "ok") and len(fetches) == 3
+        assert (site.url + "/rss", 200, "ok") in [tuple(f) for f in fetches] and len(fetches) == 3
     assert all("desk@example.org" in headers["User-Agent"] for _, headers, _ in site.requests)
 
     again = watch(sources, db_name)
@@ -81,11 +81,13 @@ def test_a_failed_item_is_tried_again_next_round_and_the_good_ones_go_on(wire, d
     site.routes["/news/kharkiv"] = (500, {}, b"")
     first = watch(sources, db_name)
     assert first.returncode == 0 and "Wire: 3 fetched, 1 new, 0 unchanged, 1 failed" in first.stdout, first.stdout
-    site.routes["/rss"] = (200, {"Content-Type": "application/rss+xml"}, RSS.format(url=site.url).encode())
     site.routes["/news/kharkiv"] = (200, {"Content-Type": "text/html"}, _page(
         "Strikes on Kharkiv", "Russian missiles struck a power station in Kharkiv on Saturday evening."))
     again = watch(sources, db_name)
     assert "Wire: 2 fetched, 1 new, 0 unchanged, 0 failed" in again.stdout, again.stdout  # Balakliia is done
+    # The feed came whole (its ETag was dropped while an item was not done): a 304 would have hidden Kharkiv.
+    feeds = [headers for path, headers, _ in site.requests if path == "/rss"]
+    assert len(feeds) == 2 and "If-None-Match" not in feeds[1]
     with raw(db_name) as db:
         assert db.one("SELECT COUNT(*) FROM articles WHERE status = 'stored'")[0] == 2
         assert db.one("SELECT COUNT(*) FROM fetches WHERE outcome = 'failed'")[0] == 1

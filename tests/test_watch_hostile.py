@@ -12,7 +12,7 @@ from http_site import Site, serving
 from pipeline.fetch import FAILED, OK, REFUSED, TOO_BIG, UNCHANGED
 from pipeline.runner import Runner
 from pipeline.sources import Settings, Source
-from pipeline.watch import Watcher
+from pipeline.watch import MAX_TRIES, Watcher
 from stores import raw
 
 SETTINGS = Settings(contact="desk@example.org", per_host_s=0.0, timeout_s=0.5, deadline_s=1.5,
@@ -208,3 +208,17 @@ def test_a_hostile_site_is_recorded_line_by_line_and_the_good_sources_deliver(ho
         with_outcome = db.one("SELECT COUNT(*) FROM fetches WHERE outcome IN (?, ?, ?, ?, ?)",
                               (OK, UNCHANGED, FAILED, REFUSED, TOO_BIG))[0]
         assert with_outcome == db.one("SELECT COUNT(*) FROM fetches")[0]  # every attempt has an outcome
+
+
+def test_an_item_that_never_answers_is_given_up_after_its_tries_and_the_feed_costs_a_304_again(db_name, extractor):
+    site = Site()
+    site.routes["/feed.rss"] = _etagged(rss("<item><title>Dead</title><link>/dead</link></item>"), '"d1"')
+    site.routes["/dead"] = (500, {}, b"")
+    with serving(site) as url:
+        watcher = Watcher(Runner(db_name, extractor=extractor), [Source("Wire", "feed", (url + "/feed.rss",), 900)],
+                          Settings(contact="x", per_host_s=0.0, retries=0))
+        for _ in range(MAX_TRIES + 2):
+            _round(watcher)
+    assert site.paths().count("/dead") == MAX_TRIES
+    answers = [h.get("If-None-Match") for path, h, _ in site.requests if path == "/feed.rss"]
+    assert answers == [None] * (MAX_TRIES + 1) + ['"d1"']  # whole while the item was pending, then conditional

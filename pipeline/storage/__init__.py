@@ -8,8 +8,9 @@ the embedded default) or PostgreSQL (a server, for a team), chosen by the name g
         reader.overview(), reader.totals(filters), map_rows.places(reader, filters, 3)   # plain SQL
         snapshot = Snapshot.read(reader)            # the same views from columns in memory (what the app uses)
 
-Every failure reaches callers as StoreError (SchemaError for a version mismatch), one line naming the database
-and what to do; the engines' differences live in engine.py and nowhere else.
+Every failure reaches callers as StoreError (SchemaError for a version mismatch, Unavailable for a server that
+cannot be reached or went away), one line naming the database and what to do; the engines' differences live in
+engine.py and nowhere else.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from .. import config
 from . import fetch_log, map_rows, schema
-from .engine import POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaError, StoreError, connect, locate, retrying
+from .engine import (POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaError, StoreError, Unavailable, connect,
+                     locate, retrying)
 from .reader import EXPORT_COLUMNS, Reader
 from .rows import (AREA_SEPARATOR, Choices, EventRow, FetchRecord, Filters, Overview, PlaceRow, PlaceSummary, Report,
                    Totals, UnresolvedRow, UrlState)
@@ -29,8 +31,8 @@ from .writer import DUPLICATE, REPLACED, STORED, Writer
 
 __all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices",
            "CommitInDoubt", "EventRow", "FetchRecord", "Filters", "Location", "Overview", "PlaceRow", "PlaceSummary",
-           "Reader", "Report", "SchemaError", "Snapshot", "Store", "StoreError", "Totals", "UnresolvedRow",
-           "UrlState", "Writer", "fetch_log", "map_rows", "open_store"]
+           "Reader", "Report", "SchemaError", "Snapshot", "Store", "StoreError", "Totals", "Unavailable",
+           "UnresolvedRow", "UrlState", "Writer", "fetch_log", "map_rows", "open_store"]
 # Connections a PostgreSQL reader pool keeps per app process: a page's reads run in turn, a few pages at once.
 POOL_SIZE = 8
 

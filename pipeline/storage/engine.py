@@ -33,7 +33,11 @@ class StoreError(Exception):
     """A database problem told in one line the user can act on (the CLI exits 3 on it, the app shows it)."""
 
 
-class CommitInDoubt(StoreError):
+class Unavailable(StoreError):
+    """The database server cannot be reached now, or went away: later may work (`watch` waits; `run` exits 3)."""
+
+
+class CommitInDoubt(Unavailable):
     """The server went away while committing: the transaction may or may not be stored (a re-run settles it)."""
 
 
@@ -222,7 +226,7 @@ def _postgres(location: Location, readonly: bool):
     try:
         conn = psycopg.connect(location.target, connect_timeout=CONNECT_TIMEOUT, autocommit=True)
     except psycopg.Error as exc:
-        raise StoreError(f"{location.shown}: cannot connect: {_first_line(exc)}") from None
+        raise _failure(exc)(f"{location.shown}: cannot connect: {_first_line(exc)}") from None
     if readonly:
         conn.execute("SET default_transaction_read_only = on")
     return conn
@@ -240,8 +244,29 @@ def retrying(action: Callable[[], T], location: Location) -> T:
             if attempt < RETRIES and _retryable(exc):
                 time.sleep(RETRY_WAIT * 2 ** attempt)
                 continue
-            raise StoreError(f"{location.shown}: {_first_line(exc)}") from None
+            raise _failure(exc)(f"{location.shown}: {_first_line(exc)}") from None
     raise AssertionError("unreachable")
+
+
+# libpq gives a failed connection no SQLSTATE: a server that answered FATAL refuses this connection for good (a
+# wrong password, no such database) unless it said one of these, which pass.
+_PASSING_REFUSALS = ("starting up", "shutting down", "too many clients", "in recovery", "not yet accepting")
+
+
+def _failure(exc: BaseException) -> type[StoreError]:
+    """Unavailable for a server not reachable or gone (no answer, the connection lost, an administrator's
+    shutdown), StoreError for the rest."""
+    if isinstance(exc, sqlite3.Error):
+        return StoreError
+    state = getattr(exc, "sqlstate", None)
+    if state is not None:
+        return Unavailable if state.startswith(("08", "57P")) else StoreError
+    import psycopg
+
+    if not isinstance(exc, psycopg.OperationalError):
+        return StoreError
+    text = str(exc)
+    return Unavailable if "FATAL:" not in text or any(p in text for p in _PASSING_REFUSALS) else StoreError
 
 
 def is_database_error(exc: BaseException) -> bool:

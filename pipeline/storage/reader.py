@@ -157,9 +157,10 @@ class Reader:
     def url_states(self, urls: list[str]) -> dict[str, UrlState]:
         """What the last answers for `urls` said (those never fetched are absent)."""
         clause, params = self.db.in_list("url", urls)
-        return {url: UrlState(etag, modified, bool(done), listed, source)
-                for url, etag, modified, done, listed, source in self.db.all(
-                    f"SELECT url, etag, last_modified, done, listed, source FROM fetched_urls WHERE {clause}", params)}
+        return {url: UrlState(etag or None, modified or None, bool(done), listed, source, tries)
+                for url, etag, modified, done, listed, source, tries in self.db.all(
+                    "SELECT url, etag, last_modified, done, listed, source, tries FROM fetched_urls"
+                    f" WHERE {clause}", params)}
 
     def export_rows(self, filters: Filters) -> Iterator[tuple]:
         """Exactly the filtered events, newest first, in EXPORT_COLUMNS order, streamed."""

@@ -169,3 +169,4 @@ class UrlState:
     done: bool
     listed: str | None = None  # the fingerprint of how its feed or sitemap last listed it, once taken
     source: str | None = None  # the source that took it in
+    tries: int = 0  # failed fetches so far

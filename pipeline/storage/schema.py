@@ -10,7 +10,8 @@ around its own reports, which at a million events was the difference between 14 
 Version 4 adds what `pipeline watch` keeps: every fetch attempt (`fetches`), and per URL what the last answer said
 (`fetched_urls`: its ETag and Last-Modified for the next conditional GET, and whether the item is done with).
 Version 5 keeps, per URL, a fingerprint of how its feed or sitemap last listed it (`listed`): an item done with is
-taken again when its listing changes (a feed that rewrites an item's text), and only then.
+taken again when its listing changes (a feed that rewrites an item's text), and only then; and how many fetches
+of it failed (`tries`), so that a link that never answers is given up.
 """
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ CREATE TABLE IF NOT EXISTS fetched_urls (
     last_modified TEXT,
     done INTEGER NOT NULL DEFAULT 0,
     at TEXT NOT NULL,
-    listed TEXT
+    listed TEXT,
+    tries INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS dateline_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
 """
@@ -111,7 +113,7 @@ _ADDED = {
                "actors": "TEXT NOT NULL DEFAULT '[]'", "place_reason": "TEXT NOT NULL DEFAULT ''",
                "group_id": "TEXT", "group_reason": "TEXT", "published_basis": "TEXT NOT NULL DEFAULT 'given'"},
     "articles": {"published_basis": "TEXT NOT NULL DEFAULT 'given'"},
-    "fetched_urls": {"listed": "TEXT"},
+    "fetched_urls": {"listed": "TEXT", "tries": "INTEGER NOT NULL DEFAULT 0"},
 }
 
 

@@ -49,8 +49,8 @@ class Writer:
     def find_duplicate(self, article: Article) -> str | None:
         """The id of a stored article with the same normalised text; a changed text at a known URL is no
         duplicate (it replaces the stored version)."""
-        row = self.db.one("SELECT article_id FROM articles WHERE status = 'stored' AND text_hash = ?",
-                          (article.text_hash,))
+        row = retrying(lambda: self.db.one("SELECT article_id FROM articles WHERE status = 'stored' AND text_hash = ?",
+                                           (article.text_hash,)), self.db.location)
         return row[0] if row else None
 
     def save_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
@@ -154,10 +154,10 @@ class Writer:
         retrying(write, self.db.location)
 
     def record_fetch(self, fetch: FetchRecord, etag: str | None = None, last_modified: str | None = None,
-                     done: bool = False, listed: str | None = None) -> None:
+                     done: bool = False, listed: str | None = None, failed: bool = False) -> None:
         """Record one fetch attempt and what it says of its URL, in one transaction: validators and the listing's
-        fingerprint replace the last ones only when given (a 304 has no validators), and an item once done stays
-        done. Fetches are not events: the revision does not move."""
+        fingerprint replace the last ones only when given (a 304 has no validators; "" forgets them), an item once
+        done stays done, and a failure counts one more try. Fetches are not events: the revision does not move."""
         def write() -> None:
             with self.db.transaction():
                 at = _now()
@@ -167,23 +167,25 @@ class Writer:
                     (fetch.source, fetch.url, at, fetch.status, fetch.bytes, fetch.outcome, fetch.error,
                      fetch.article_id))
                 self.db.execute(
-                    "INSERT INTO fetched_urls (url, source, etag, last_modified, done, at, listed)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO fetched_urls (url, source, etag, last_modified, done, at, listed, tries)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (url) DO UPDATE SET source = excluded.source, at = excluded.at,"
                     " etag = COALESCE(excluded.etag, fetched_urls.etag),"
                     " last_modified = COALESCE(excluded.last_modified, fetched_urls.last_modified),"
                     " done = CASE WHEN excluded.done = 1 THEN 1 ELSE fetched_urls.done END,"
-                    " listed = COALESCE(excluded.listed, fetched_urls.listed)",
-                    (fetch.url, fetch.source, etag, last_modified, int(done), at, listed))
+                    " listed = COALESCE(excluded.listed, fetched_urls.listed),"
+                    " tries = fetched_urls.tries + excluded.tries",
+                    (fetch.url, fetch.source, etag, last_modified, int(done), at, listed, int(failed)))
 
         retrying(write, self.db.location)
 
     def run_totals(self, run_id: str) -> tuple[int, int]:
         """(events, reports) among the map rows of the articles a run stored, as the dashboard counts them:
         reports are rows whose role makes a map point, events the groups they fall in."""
-        row = self.db.one(
+        row = retrying(lambda: self.db.one(
             f"SELECT COUNT(DISTINCT COALESCE(group_id, event_id)), COUNT(*) FROM events WHERE {_MAP} AND article_id"
-            " IN (SELECT article_id FROM input_log WHERE run_id = ? AND status = 'stored')", (run_id,))
+            " IN (SELECT article_id FROM input_log WHERE run_id = ? AND status = 'stored')", (run_id,)),
+            self.db.location)
         return row[0], row[1]
 
     def regroup_all(self) -> None:
