@@ -3,8 +3,12 @@
 Runs `python -m pipeline extract` on each file (meta.date as the publication date, meta.url as the article's
 address, whose host is its source: the pipeline learns each source's home region as it reads) and scores it the
 way the data's README says (Gritta et al.): overlap matching, one-to-one per document, largest overlap
-first; great-circle error; acc@161, median/mean km, AUC of ln(1 + km) / ln(20039).
-Usage: python bench/eval_geo.py [--data ../shared/eval/geo] [--limit N] [--json bench/results/geo.json]
+first; great-circle error; acc@161, median/mean km, AUC of ln(1 + km) / ln(20039); and the share of matched spans placed more than 2,000 km off (a dot on the wrong
+continent).
+--out-of-fold resolves each document with the place ranker of the fold that held it out (bench/train_place_ranker.py
+writes them): figures a model earns on documents it never saw. Each fold is a run of its own, so a source's home
+is learnt from that fold's documents only.
+Usage: python bench/eval_geo.py [--data ../shared/eval/geo] [--limit N] [--out-of-fold] [--json bench/results/geo.json]
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {"LGL": "lgl.jsonl", "GeoWebNews": "geowebnews.jsonl"}
 MAX_KM = 20039.0
+FAR_KM = 2000.0
+FOLDS_PATH = ROOT / "bench" / "results" / "place_ranker_folds.json"
 
 
 def km(lat1, lon1, lat2, lon2) -> float:
@@ -55,7 +61,9 @@ def auc(errors: list[float]) -> float:
     return area / (math.log(MAX_KM) * (len(ys) - 1))
 
 
-def scores(n_gold: int, n_pred: int, errors: list[float]) -> dict:
+def scores(n_gold: int, n_pred: int, errors: list[float], placed: list[float] | None = None) -> dict:
+    """`placed`: the errors of the matched spans that were given a point (far_2000 counts dots on the map)."""
+    placed = errors if placed is None else placed
     p = len(errors) / n_pred if n_pred else 0.0
     r = len(errors) / n_gold if n_gold else 0.0
     within = sum(e <= 161 for e in errors)
@@ -66,24 +74,43 @@ def scores(n_gold: int, n_pred: int, errors: list[float]) -> dict:
         "median_km": round(statistics.median(errors), 1) if errors else None,
         "mean_km": round(statistics.mean(errors), 1) if errors else None,
         "auc": round(auc(errors), 3) if errors else None,
+        "far_2000": round(sum(e > FAR_KM for e in placed) / len(placed), 3) if placed else None,
         "acc161_all_gold": round(within / n_gold, 3) if n_gold else 0.0,
     }
 
 
-def evaluate(path: Path, limit: int | None) -> dict:
-    docs = [json.loads(line) for line in path.open(encoding="utf-8")][:limit]
+def extracted(docs: list[dict], ranker: dict | None = None) -> dict[str, dict]:
+    """`python -m pipeline extract` on the documents (with the place ranker `ranker`, else the pipeline's own);
+    its output by id."""
     with tempfile.TemporaryDirectory() as tmp:
-        src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        src, out, weights = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "ranker.json"
         with src.open("w", encoding="utf-8") as f:
             for d in docs:
                 meta = d.get("meta") or {}
                 f.write(json.dumps({"id": d["id"], "text": d["text"], "published": meta.get("date"),
                                     "url": meta.get("url")}) + "\n")
-        subprocess.run([sys.executable, "-m", "pipeline", "extract", "--input", str(src), "--output", str(out)],
-                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        predictions = {r["id"]: r for r in map(json.loads, out.open(encoding="utf-8"))}
+        options = []
+        if ranker is not None:
+            weights.write_text(json.dumps(ranker))
+            options = ["--place-ranker", str(weights)]
+        subprocess.run([sys.executable, "-m", "pipeline", "extract", "--input", str(src), "--output", str(out),
+                        *options], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        return {r["id"]: r for r in map(json.loads, out.open(encoding="utf-8"))}
+
+
+def evaluate(path: Path, limit: int | None, out_of_fold: bool = False) -> dict:
+    docs = [json.loads(line) for line in path.open(encoding="utf-8")][:limit]
+    if out_of_fold:
+        folds = json.loads(FOLDS_PATH.read_text())
+        predictions = {}
+        for k, ranker in enumerate(folds["models"]):
+            held = [d for d in docs if folds["fold_of"][d["id"]] == k]
+            predictions.update(extracted(held, ranker) if held else {})
+    else:
+        predictions = extracted(docs)
     n_gold = n_pred = 0
     errors: list[float] = []
+    placed: list[float] = []
     by_type: dict[str, list] = defaultdict(lambda: [0, []])
     for d in docs:
         gold = d["toponyms"]
@@ -99,8 +126,10 @@ def evaluate(path: Path, limit: int | None) -> dict:
                 continue
             e = MAX_KM if p["lat"] is None else km(g["lat"], g["lon"], p["lat"], p["lon"])
             errors.append(e)
+            if p["lat"] is not None:
+                placed.append(e)
             t[1].append(e)
-    result = {"documents": len(docs), **scores(n_gold, n_pred, errors)}
+    result = {"documents": len(docs), **scores(n_gold, n_pred, errors, placed)}
     if len(by_type) > 1:
         result["by_type"] = {k: {"gold": v[0], "recall": round(len(v[1]) / v[0], 3),
                                  "acc161_matched": round(sum(e <= 161 for e in v[1]) / len(v[1]), 3) if v[1] else 0.0,
@@ -113,10 +142,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "eval" / "geo"))
     parser.add_argument("--limit", type=int, help="only the first N documents of each file")
+    parser.add_argument("--out-of-fold", action="store_true",
+                        help="each document resolved by the place ranker of the fold that held it out")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "geo.json"))
     args = parser.parse_args()
-    results = {name: evaluate(Path(args.data) / file, args.limit) for name, file in FILES.items()}
-    cols = ["documents", "precision", "recall", "f1", "acc161_matched", "median_km", "mean_km", "auc", "acc161_all_gold"]
+    results = {name: evaluate(Path(args.data) / file, args.limit, args.out_of_fold) for name, file in FILES.items()}
+    cols = ["documents", "precision", "recall", "f1", "acc161_matched", "far_2000", "median_km", "mean_km", "auc",
+            "acc161_all_gold"]
     print(f"{'dataset':<12}" + "".join(f"{c:>16}" for c in cols))
     for name, r in results.items():
         print(f"{name:<12}" + "".join(f"{str(r[c]):>16}" for c in cols))

@@ -15,6 +15,7 @@ from .gazetteer import Gazetteer
 from .homes import Region, SourceHomes
 from .models import Article, Extraction, PlaceMention
 from .occurrence import MODEL_PATH, OccurrenceModel
+from .place_ranker import RANKER_PATH, PlaceRanker
 from .recognize import PlaceSpan, find_place_spans
 from .resolve import Resolver
 
@@ -41,11 +42,12 @@ class Extractor:
     """Holds the loaded model and gazetteer; create once per process."""
 
     def __init__(self, gazetteer_path: str | Path = GAZETTEER_DB, model: str = SPACY_MODEL,
-                 occurrence_model: Path | None = MODEL_PATH):
-        """`occurrence_model` None keeps the grammar's roles: bench/train_occurrence.py fits the model that way."""
+                 occurrence_model: Path | None = MODEL_PATH, place_ranker: Path = RANKER_PATH):
+        """`occurrence_model` None keeps the grammar's roles: bench/train_occurrence.py fits the model that way.
+        `place_ranker`: the place ranker's weights (bench/eval_geo.py gives each fold's its own)."""
         self.occurrence = OccurrenceModel.load(occurrence_model) if occurrence_model is not None else None
         self.gazetteer = Gazetteer(gazetteer_path)
-        self.resolver = Resolver(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer, PlaceRanker.load(place_ranker))
         self.homes = SourceHomes()
         self.nlp = ner.load(model)
 

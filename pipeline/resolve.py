@@ -1,8 +1,10 @@
 """Pick the GeoNames entry each place span refers to, or none.
 
-Scoring, in order of weight: an explicit qualifier next to the name ("Balakliya, Kharkiv region",
-"Naples, Florida"); the kind of entry (a country name means the country, not a Spanish town that
-lists it as an alternate name); the countries and regions the rest of the article is about; size.
+Each name's candidate readings are described by features (place_ranker.py): the kind of entry (a country name
+means the country, not a Spanish town that lists it as an alternate name), its size, an explicit qualifier next to
+the name ("Balakliya, Kharkiv region", "Naples, Florida"), the countries and regions the rest of the article is
+about, the source's home. The ranker's fitted weights score them; the best reading wins, unless it scores under
+the ranker's threshold.
 """
 from __future__ import annotations
 
@@ -12,19 +14,16 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .distance import km
-from .gazetteer import ADMIN1_WORDS, Gazetteer, normalize_name
+from .gazetteer import Gazetteer, normalize_name
 from .homes import HOME_KINDS, WHOLE_COUNTRY, Region
 from .models import Place, PlaceMention
-from .recognize import GENERIC_WORDS, PlaceSpan
+from .place_ranker import CONTEXT, Features, PlaceRanker, own_features
+from .place_candidates import BIG_CITY, CITY, COUNTY_WORDS, Candidate, CandidateFinder, prefer_cities_over_city_regions
+from .recognize import PlaceSpan
 
-KIND_SCORE = {"country": 3.6, "admin1": 2.2, "other": 2.2, "admin2": 1.2}
-QUALIFIER_BONUS = 4.0
-# The article's other names vote for a country: its share of their votes, smoothed so that one vote is weak.
-CONTEXT_COUNTRY_BONUS = 1.0
-# A country named in an article about another country gets this share of the leading country's bonus: naming a
+# The article's other names vote for a country (feature `country`): its share of their votes, smoothed so that one
+# vote is weak. A country named in an article about another country gets this share of the leading country's bonus: naming a
 # foreign country is normal, but "Georgia" among Atlanta and Barrow County is the state.
 FOREIGN_COUNTRY_SHARE = 0.5
 # Each other name of the article that may lie near a candidate adds up to this, up to MAX_SUPPORT names: in
@@ -47,32 +46,7 @@ NEAR_KM = 50.0
 _LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a region's or a country's does not)
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
-# An admin-1 region weighs as much as a town of its people would, plus this, up to KIND_SCORE's admin1 weight.
-REGION_SIZE_OFFSET = 0.4
-# A candidate in the source's home region (homes.py) gets this times the share of the source's articles set there:
-# "Paris" in the Paris (Tennessee) Post-Intelligencer, whose articles name Henry County and Nashville.
-HOME_BONUS = 2.0
-MAIN_NAME_BONUS = 0.3
-CAPITAL_BONUS = 0.3
-# Below this score a bare gazetteer hit (a village that shares a word with the text) is not trusted.
-MIN_SCORE = 0.9
-# A city this big is what its name means, even where a region of its country has the same name.
-BIG_CITY = 300_000
-CITY = 100_000
-SMALL_TOWN = 10_000
-ALT_NAME_PENALTY = 0.5
-# Spelling variants of transliterated names that alternate-name lists often lack (Balakliia / Balakliya).
-_VARIANTS = [("iya", "ia"), ("ia", "iya"), ("iy", "y"), ("yy", "y"), ("iy", "i"), ("yi", "i"), ("ye", "e"),
-             ("kh", "h"), ("j", "y"), ("ou", "u")]
 _QUALIFIER_KINDS = ("country", "admin1")
-# Compass points abbreviated ("S.E. Paris", "N. Georgia"): directions, not names, inside a longer span.
-_COMPASS = {"n", "s", "e", "w", "ne", "nw", "se", "sw"}
-# Region words after a city's name that mean the admin-1 region around it ("Kharkiv region", "Sindh province").
-_CLIMBING_WORDS = tuple(w for w in ADMIN1_WORDS if w != "state")
-# A county is not the town of its name: 'Boone County' is not Boone, North Carolina.
-_COUNTY_WORDS = ("county", "parish")
-# "Rep. Dave Loebsack, D-Iowa City": a party letter before the member's home town.
-_PARTY = re.compile(r"^[DRI]-(?=[A-Z])")
 _QUALIFIER_GAP = re.compile(r"^,\s*$")
 # Words that make a name a river's, a lake's, an island's...: a place even where the gazetteer lacks it.
 _FEATURE = re.compile(r"\b(?:River|Lake|Creek|Islands?|Isle|Mountains?|Valley|Peninsula|Bay|Township|Canyon|Forest|"
@@ -108,7 +82,7 @@ class _Context:
     def country_bonus(self, place: Place, name: str, own_vote: str | None) -> tuple[float, int]:
         votes = self.countries[place.country_code] - (own_vote == place.country_code)
         total = sum(self.countries.values()) - (own_vote is not None)
-        return CONTEXT_COUNTRY_BONUS * votes / (total + 1), votes
+        return votes / (total + 1), votes
 
     def support(self, place: Place, name: str, inside: bool = False) -> tuple[float, int]:
         """Bonus from the other names that may lie near `place`, and how many there are; `inside`: they lie
@@ -146,20 +120,21 @@ _NO_CONTEXT = _Context(Counter(), {}, {}, {}, {}, {})
 
 @dataclass(frozen=True)
 class _Scored:
-    """A candidate with its score split by cause, so the choice can be explained."""
+    """A candidate reading, its features and its score, and what its context features add (to explain it)."""
 
     place: Place
-    prior: float
-    qualifier: float = 0.0
-    country: float = 0.0
-    region: float = 0.0
+    features: Features
+    score: float
+    own: float  # the score without what the rest of the article and the source say: its weight on its own
+    matched: bool  # scores at least the ranker's threshold
+    gains: dict[str, float]  # what the qualifier and each context feature add to the score
     country_votes: int = 0
     region_names: int = 0
-    home: float = 0.0
 
     @property
-    def score(self) -> float:
-        return self.prior + self.qualifier + self.country + self.region + self.home
+    def prior(self) -> float:
+        """Its weight without the qualifier either: what the name means with no text around it."""
+        return self.own - self.gains["qualifier"]
 
 
 @dataclass
@@ -167,7 +142,7 @@ class _Name:
     """All mentions of one name in an article: one name, one place (one sense per discourse)."""
 
     name: str
-    candidates: list[tuple[Place, bool]]
+    candidates: list[Candidate]
     qualifier: _Qualifier | None = None
     ranked: list[_Scored] | None = None
 
@@ -175,12 +150,19 @@ class _Name:
 class Resolver:
     """Resolves all place spans of one article together, so each informs the others."""
 
-    def __init__(self, gazetteer: Gazetteer):
+    def __init__(self, gazetteer: Gazetteer, ranker: PlaceRanker | None = None):
         self.gazetteer = gazetteer
+        self.finder = CandidateFinder(gazetteer)
+        self.ranker = ranker or PlaceRanker.load()
 
     def resolve(self, text: str, spans: list[PlaceSpan],
                 homes: Mapping[Region, float] | None = None) -> list[PlaceMention]:
         """`homes`: the source's home regions with their shares (see homes.py); they favour local readings."""
+        return self.mentions(spans, self.rank(text, spans, homes))
+
+    def rank(self, text: str, spans: list[PlaceSpan], homes: Mapping[Region, float] | None = None) -> dict[str, _Name]:
+        """Every name of the article with its candidate readings, best first (bench/train_place_ranker.py reads
+        their features)."""
         names = self._names(text, spans)
         homes = homes or {}
         for n in names.values():
@@ -190,6 +172,10 @@ class Resolver:
             for n in names.values():
                 own = n.ranked[0].place.country_code if _votes(n) else None
                 n.ranked = self._rank(n, context, own, homes)
+        return names
+
+    def mentions(self, spans: list[PlaceSpan], names: dict[str, _Name]) -> list[PlaceMention]:
+        """Each span's reading, from its name's ranking."""
         # Where a river or lake the gazetteer lacks is placed: worked out once, and only for an article that has one.
         lacking = any(_FEATURE.search(s.text) and not names[normalize_name(s.text)].candidates for s in spans)
         area = self._focus(names) if lacking else None
@@ -197,11 +183,11 @@ class Resolver:
 
     def _names(self, text: str, spans: list[PlaceSpan]) -> dict[str, _Name]:
         """Group mentions by name; a qualifier next to any mention holds for all of them."""
-        found = [self._candidates(s) for s in spans]
+        found = [self.finder.of(s) for s in spans]
         qualifiers = self._qualifiers(text, spans, found)
         names: dict[str, _Name] = {}
         for span, cands, qual in zip(spans, found, qualifiers):
-            cands = _prefer_cities_over_city_regions(cands)
+            cands = prefer_cities_over_city_regions(cands)
             n = names.setdefault(normalize_name(span.text), _Name(normalize_name(span.text), cands))
             if not n.candidates:
                 n.candidates = cands
@@ -210,84 +196,16 @@ class Resolver:
         for span, cands, qual in zip(spans[1:], found[1:], qualifiers):
             # "La." in "Sulphur, La." is Louisiana, not Los Angeles; "Washington" in "Tacoma, Washington" is the
             # state, though a bare "Washington" means the city: a qualifier is a region.
-            regions = [(p, m) for p, m in cands if p.precision in _QUALIFIER_KINDS]
+            regions = [c for c in cands if c.place.precision in _QUALIFIER_KINDS]
             if qual and regions:
                 names[normalize_name(span.text)].candidates = regions
         for n in names.values():
             # "DeKalb" in an article about DeKalb County is the county (local news shortens it), not DeKalb, Illinois.
-            county = next((names[f"{n.name} {w}"] for w in _COUNTY_WORDS if f"{n.name} {w}" in names), None)
+            county = next((names[f"{n.name} {w}"] for w in COUNTY_WORDS if f"{n.name} {w}" in names), None)
             if county is not None and n.qualifier is None:
-                counties = [(p, m) for p, m in county.candidates if p.precision == "admin2"]
+                counties = [c for c in county.candidates if c.place.precision == "admin2"]
                 n.candidates = counties or n.candidates
         return names
-
-    # ------------------------------------------------------------ candidates
-
-    def _candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
-        if span.region_word:
-            return self._region_candidates(span)
-        text = _PARTY.sub("", span.text)
-        found = list(self.gazetteer.lookup(text))
-        if not found:
-            for variant in _variants(normalize_name(text)):
-                found = list(self.gazetteer.lookup(variant))
-                if found:
-                    break
-        if not found and span.how == "dateline" and text.isupper() and len(text) >= 5:
-            found = [(p, False) for p in self._near_spellings(text)]
-        if not found:
-            found = self._inner_name(text)
-        return found
-
-    def _inner_name(self, text: str) -> list[tuple[Place, bool]]:
-        """'Northeast Georgia', 'Fargo City', 'Henderson County Jail': the longest run of words inside the
-        span that names a well-known place (a region, or a town of SMALL_TOWN people by its own name)."""
-        words = text.split()
-        for size in range(len(words) - 1, 0, -1):
-            for start in range(len(words) - size + 1):
-                run = words[start:start + size]
-                if (run[0].lower() in STOP_WORDS or not run[0][0].isupper() or normalize_name(" ".join(run)) in _COMPASS
-                        or all(w.lower() in GENERIC_WORDS for w in run)):
-                    continue  # 'S.E. Paris' is not Sé, Macau; 'North West England' is not South Africa's North West
-                known = [(p, m) for p, m in self.gazetteer.lookup(" ".join(run))
-                         if p.precision != "settlement" or (m and p.population >= SMALL_TOWN)]
-                if known:
-                    return known
-        return []
-
-    def _region_candidates(self, span: PlaceSpan) -> list[tuple[Place, bool]]:
-        """'Kharkiv region': an admin region of that name, or the admin-1 region around the city of that
-        name. 'Laurel County' is only ever a region of that name: a county is not its state. 'State' names a
-        region by its own name only ('Kano State', 'Ohio State'); 'San Diego State' (a university, a team) is in
-        San Diego, not all over California."""
-        name = span.text[: -len(span.region_word)].strip()
-        word = span.region_word.lower()
-        out: dict[str, tuple[Place, bool]] = {}
-        for place, is_main in self.gazetteer.lookup(span.text):
-            if place.precision in ("admin1", "admin2", "other"):
-                out.setdefault(place.place_id, (place, is_main))
-        found = self.gazetteer.lookup(name)
-        for place, is_main in found:
-            if place.precision in ("admin2", "other") or (place.precision == "admin1" and word in ADMIN1_WORDS):
-                out.setdefault(place.place_id, (place, is_main))
-            elif word in _CLIMBING_WORDS and place.precision == "settlement" and place.admin1_code:
-                region = self.gazetteer.in_admin1(place.country_code, place.admin1_code)
-                if region:
-                    # Sized like the city, so "Donetsk region" favours Ukraine's Donetsk over Russia's.
-                    sized = Place(**{**region.__dict__, "population": place.population})
-                    out.setdefault(region.place_id, (sized, False))
-        if not out and word not in _COUNTY_WORDS:
-            # 'Lancaster district', 'San Diego State' where no region has the name: the town it is named after.
-            out = {p.place_id: (p, m) for p, m in found if p.precision == "settlement"}
-        return list(out.values())
-
-    def _near_spellings(self, name: str) -> list[Place]:
-        """Typo'd all-caps datelines ('HARKIV'): big settlements one letter short or one letter longer."""
-        target = normalize_name(name)
-        spellings = [target[1:], target[:-1]] + [target[:i] + ch + target[i:] for i in range(len(target) + 1)
-                                                 for ch in "abcdefghijklmnopqrstuvwxyz"]
-        out = [place for s in spellings for place, _ in self.gazetteer.lookup(s)]
-        return [p for p in out if p.precision != "settlement" or p.population >= 100_000]
 
     def _qualifiers(self, text: str, spans: list[PlaceSpan], candidates) -> list[_Qualifier | None]:
         """For 'A, B' pairs, the countries/regions B can be, which constrain A."""
@@ -295,7 +213,7 @@ class Resolver:
         for i in range(len(spans) - 1):
             if _QUALIFIER_GAP.match(text[spans[i].end:spans[i + 1].start]) and not _in_list(text, spans, i + 1, candidates[i + 1]):
                 fits = {(p.country_code, None) if p.precision == "country" else (p.country_code, p.admin1_code)
-                        for p, _ in candidates[i + 1]
+                        for p in (c.place for c in candidates[i + 1])
                         if p.precision == "country" or (p.precision in ("admin1", "admin2") and p.admin1_code)}
                 if fits:
                     quals[i] = _Qualifier(spans[i + 1].text, frozenset(fits), _list_goes_on(text, spans, i + 1))
@@ -305,11 +223,13 @@ class Resolver:
 
     def _rank(self, n: _Name, context: _Context, own_vote: str | None,
               homes: Mapping[Region, float]) -> list[_Scored]:
-        bonuses = [context.country_bonus(place, n.name, own_vote) for place, _ in n.candidates]
+        bonuses = [context.country_bonus(c.place, n.name, own_vote) for c in n.candidates]
         leading = max(bonuses, default=(0.0, 0))
-        namesake_cities = {(p.country_code, p.admin1_code) for p, _ in n.candidates if p.precision == "settlement"}
+        namesake_cities = {(c.place.country_code, c.place.admin1_code) for c in n.candidates
+                           if c.place.precision == "settlement"}
         ranked = []
-        for (place, is_main), (country, votes) in zip(n.candidates, bonuses):
+        for candidate, (country, votes) in zip(n.candidates, bonuses):
+            place, is_main = candidate.place, candidate.is_main
             if place.precision == "country":
                 country = max(country, FOREIGN_COUNTRY_SHARE * leading[0])
             elif not place.country_code:  # a sea or a continent: no country's article rules it out
@@ -319,18 +239,25 @@ class Resolver:
             fits = n.qualifier is not None and _fits(place, n.qualifier.fits)
             at_home = 0.0
             if is_main and place.precision in HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
-                at_home = HOME_BONUS * max(homes.get((place.country_code, place.admin1_code), 0.0),
-                                           homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
-            ranked.append(_Scored(place, _prior(place, is_main), QUALIFIER_BONUS * fits, country, region, votes, names,
-                                  at_home))
+                at_home = max(homes.get((place.country_code, place.admin1_code), 0.0),
+                              homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
+            features = own_features(candidate, self.ranker.weights)
+            features.update(qualifier=float(fits), country=country, region=region, home=at_home)
+            ranked.append(self._scored(place, features, votes, names))
         ranked.sort(key=lambda s: -s.score)
         return ranked
+
+    def _scored(self, place: Place, features: Features, votes: int, names: int) -> _Scored:
+        score = self.ranker.score(features)
+        gains = {k: self.ranker.part(features, (k,)) for k in ("qualifier", *CONTEXT)}
+        return _Scored(place, features, score, score - sum(gains[k] for k in CONTEXT),
+                       score >= self.ranker.threshold, gains, votes, names)
 
     def _focus(self, names: dict[str, _Name]) -> Place | None:
         """The admin-1 region most of the article's places lie in (two at least, and more than half), if any. Not
         a country: a river placed at the middle of the United States would mislead more than help."""
         regions = Counter((n.ranked[0].place.country_code, n.ranked[0].place.admin1_code) for n in names.values()
-                          if n.ranked and n.ranked[0].score >= MIN_SCORE and n.ranked[0].place.admin1_code
+                          if n.ranked and n.ranked[0].matched and n.ranked[0].place.admin1_code
                           and n.ranked[0].place.precision in HOME_KINDS)
         if not regions:
             return None
@@ -349,7 +276,7 @@ class Resolver:
                                     f"no '{span.text}' in the gazetteer: placed at {area.name}, where the article's "
                                     f"places are")
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how, "no gazetteer entry")
-        if ranked[0].score < MIN_SCORE and span.how == "gazetteer":
+        if not ranked[0].matched and span.how == "gazetteer":
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how,
                                 f"best candidate ({_describe(ranked[0].place)}) too weak for a name spaCy did not tag")
         best = ranked[0]
@@ -364,9 +291,10 @@ def _unlisted_in(n: _Name, names: dict[str, _Name]) -> Place | None:
     """'Rockingham, Northamptonshire' where the gazetteer lists no Rockingham there: the qualifier's own place,
     which is where the town is, rather than a namesake in another country. Not for a region or country,
     which a qualifier does not locate ('Arkansas, Texas' is a list), nor where the list goes on."""
-    if n.qualifier is None or n.qualifier.list_goes_on or any(p.precision in _QUALIFIER_KINDS for p, _ in n.candidates):
+    if n.qualifier is None or n.qualifier.list_goes_on or any(c.place.precision in _QUALIFIER_KINDS
+                                                              for c in n.candidates):
         return None
-    if any(_fits(p, n.qualifier.fits) or p.population >= BIG_CITY for p, _ in n.candidates):
+    if any(_fits(c.place, n.qualifier.fits) or c.place.population >= BIG_CITY for c in n.candidates):
         return None  # "Copenhagen, Hamburg, Brasov and Mannheim": a big city's name before a region is a list item
     qualifier = names.get(normalize_name(n.qualifier.text))
     if qualifier is None or not qualifier.ranked:
@@ -390,9 +318,9 @@ def _context(names) -> _Context:
         if _votes(n):
             countries[best.place.country_code] += 1
         # Plausible on their own weight, not on the support they got: support must not feed itself.
-        own = max(s.prior + s.qualifier for s in n.ranked)
+        own = max(s.own for s in n.ranked)
         for s in n.ranked:
-            if s is not best and s.prior + s.qualifier < own - PLAUSIBLE_MARGIN:
+            if s is not best and s.own < own - PLAUSIBLE_MARGIN:
                 continue
             readings[n.name].add(s.place.place_id)
             if s.place.precision == "admin1":
@@ -411,19 +339,7 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 def _votes(n: _Name) -> bool:
     """A name votes for its best reading's country when that reading is one at all."""
-    return bool(n.ranked) and n.ranked[0].score >= MIN_SCORE and bool(n.ranked[0].place.country_code)
-
-
-def _prior(place: Place, is_main: bool) -> float:
-    """What a name means with no context: its kind, or a settlement's size; its main name; a capital."""
-    score = KIND_SCORE.get(place.precision) or _size_score(place.population)
-    if place.precision == "admin1":
-        # A district of the Seychelles is not what "St. Louis" means: a region weighs as much as its towns' people.
-        score = min(score, _size_score(place.population) + REGION_SIZE_OFFSET)
-    score += MAIN_NAME_BONUS * is_main + CAPITAL_BONUS * (place.feature_code == "PPLC")
-    if not is_main and place.precision == "settlement" and place.population < SMALL_TOWN:
-        score -= ALT_NAME_PENALTY  # small towns' alternate-name lists are full of other places' names
-    return score
+    return bool(n.ranked) and n.ranked[0].matched and bool(n.ranked[0].place.country_code)
 
 
 def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
@@ -438,8 +354,7 @@ def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
         if kind == "settlement" or all(s.place.precision == kind for s in ranked):
             return f"largest of {len(ranked)} '{text}' candidates"
         return f"the {kind} named '{text}', ahead of {len(ranked) - 1} other candidates"
-    gains = {"qualifier": best.qualifier - heaviest.qualifier, "region": best.region - heaviest.region,
-             "country": best.country - heaviest.country, "home": best.home - heaviest.home}
+    gains = {k: best.gains[k] - heaviest.gains[k] for k in ("qualifier", *CONTEXT)}
     cause = max(gains, key=gains.get)
     if cause == "qualifier":
         return f"matches qualifier '{n.qualifier.text}'"
@@ -452,15 +367,10 @@ def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
     return f"same country ({best.place.country_code}) as {best.country_votes} other places in the article"
 
 
-def _size_score(population: int) -> float:
-    """About 0.5 for a hamlet, 2.4 for a city of a million: size breaks ties, context can outweigh it."""
-    return 2.6 * math.log10(max(population, 10) + 10) / 6.5
-
-
-def _in_list(text: str, spans: list[PlaceSpan], i: int, candidates: list[tuple[Place, bool]]) -> bool:
+def _in_list(text: str, spans: list[PlaceSpan], i: int, candidates: list[Candidate]) -> bool:
     """'Washington, New York and Chicago': a big city's name that a list goes on after is a list item,
     not a qualifier ('Paris, Texas, and Dallas' still qualifies: no big city is called Texas)."""
-    if not any(p.precision == "settlement" and p.population >= CITY for p, _ in candidates):
+    if not any(c.place.precision == "settlement" and c.place.population >= CITY for c in candidates):
         return False
     return _list_goes_on(text, spans, i)
 
@@ -473,23 +383,6 @@ def _list_goes_on(text: str, spans: list[PlaceSpan], i: int) -> bool:
 
 def _fits(place: Place, qualifier: frozenset[tuple[str, str | None]]) -> bool:
     return any(place.country_code == cc and (a1 is None or place.admin1_code == a1) for cc, a1 in qualifier)
-
-
-def _prefer_cities_over_city_regions(found: list[tuple[Place, bool]]) -> list[tuple[Place, bool]]:
-    """Kyiv, Paris, Washington, New York are also admin units of the same name; a bare name means the
-    city when the city lies in that unit or is a big one of the same country."""
-    cities = [p for p, _ in found if p.precision == "settlement"]
-
-    def shadowed(region: Place) -> bool:
-        name = normalize_name(region.name)
-        return any(c.country_code == region.country_code and normalize_name(c.name) == name
-                   and c.population >= (CITY if c.admin1_code == region.admin1_code else BIG_CITY) for c in cities)
-
-    return [(p, m) for p, m in found if not (p.precision in ("admin1", "admin2") and shadowed(p))]
-
-
-def _variants(name: str) -> list[str]:
-    return [name.replace(a, b) for a, b in _VARIANTS if a in name]
 
 
 def _describe(place: Place) -> str:
