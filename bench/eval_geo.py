@@ -6,8 +6,7 @@ way the data's README says (Gritta et al.): overlap matching, one-to-one per doc
 first; great-circle error; acc@161, median/mean km, AUC of ln(1 + km) / ln(20039); and the share of matched spans placed more than 2,000 km off (a dot on the wrong
 continent).
 --out-of-fold resolves each document with the place ranker of the fold that held it out (bench/train_place_ranker.py
-writes them): figures a model earns on documents it never saw. Each fold is a run of its own, so a source's home
-is learnt from that fold's documents only.
+writes them), in one run as usual: figures a model earns on documents it never saw.
 Usage: python bench/eval_geo.py [--data ../shared/eval/geo] [--limit N] [--out-of-fold] [--json bench/results/geo.json]
 """
 from __future__ import annotations
@@ -80,8 +79,8 @@ def scores(n_gold: int, n_pred: int, errors: list[float], placed: list[float] | 
 
 
 def extracted(docs: list[dict], ranker: dict | None = None) -> dict[str, dict]:
-    """`python -m pipeline extract` on the documents (with the place ranker `ranker`, else the pipeline's own);
-    its output by id."""
+    """`python -m pipeline extract` on the documents (with `ranker`, a place ranker's weights or a folds file, else
+    the pipeline's own); its output by id."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out, weights = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl", Path(tmp) / "ranker.json"
         with src.open("w", encoding="utf-8") as f:
@@ -100,14 +99,7 @@ def extracted(docs: list[dict], ranker: dict | None = None) -> dict[str, dict]:
 
 def evaluate(path: Path, limit: int | None, out_of_fold: bool = False) -> dict:
     docs = [json.loads(line) for line in path.open(encoding="utf-8")][:limit]
-    if out_of_fold:
-        folds = json.loads(FOLDS_PATH.read_text())
-        predictions = {}
-        for k, ranker in enumerate(folds["models"]):
-            held = [d for d in docs if folds["fold_of"][d["id"]] == k]
-            predictions.update(extracted(held, ranker) if held else {})
-    else:
-        predictions = extracted(docs)
+    predictions = extracted(docs, json.loads(FOLDS_PATH.read_text()) if out_of_fold else None)
     n_gold = n_pred = 0
     errors: list[float] = []
     placed: list[float] = []

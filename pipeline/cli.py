@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--output", required=True, help="JSON Lines of places, dates and events per document")
     ext.add_argument("--grammar-roles", action="store_true",
                      help="roles from the grammar alone, without the occurrence model (to fit that model)")
-    ext.add_argument("--place-ranker", metavar="JSON", help="the place ranker's weights (default: the pipeline's own)")
+    ext.add_argument("--place-ranker", metavar="JSON", help="the place ranker's weights (default: the pipeline's "
+                     "own), or bench/train_place_ranker.py's folds file: each document by the model that held it out")
     mig = sub.add_parser("migrate", help="create the events database's schema or bring it to this version")
     mig.add_argument("--db", default=None, help=DB_HELP)
     cp = sub.add_parser("copy", help="copy every row of one events database into another, empty one "
@@ -259,10 +260,11 @@ def _extract(args) -> int:
                     print(f"rejected: {src}:{n}: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     from .occurrence import MODEL_PATH
-    from .place_ranker import RANKER_PATH
+    from .place_ranker import rankers
 
-    extractor = Extractor(occurrence_model=None if args.grammar_roles else MODEL_PATH,
-                          place_ranker=Path(args.place_ranker) if args.place_ranker else RANKER_PATH)
+    default, by_article = rankers(Path(args.place_ranker)) if args.place_ranker else (None, None)
+    extractor = Extractor(occurrence_model=None if args.grammar_roles else MODEL_PATH, place_ranker=default,
+                          rankers=by_article)
     count = 0
     with open(args.output, "w", encoding="utf-8") as out:
         for ex in extractor.extract(articles()):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from .gazetteer import Gazetteer
 from .homes import Region, SourceHomes
 from .models import Article, Extraction, PlaceMention
 from .occurrence import MODEL_PATH, OccurrenceModel
-from .place_ranker import RANKER_PATH, PlaceRanker
+from .place_ranker import PlaceRanker
 from .recognize import PlaceSpan, find_place_spans
 from .resolve import Resolver
 
@@ -42,12 +42,15 @@ class Extractor:
     """Holds the loaded model and gazetteer; create once per process."""
 
     def __init__(self, gazetteer_path: str | Path = GAZETTEER_DB, model: str = SPACY_MODEL,
-                 occurrence_model: Path | None = MODEL_PATH, place_ranker: Path = RANKER_PATH):
+                 occurrence_model: Path | None = MODEL_PATH, place_ranker: PlaceRanker | None = None,
+                 rankers: Mapping[str, PlaceRanker] | None = None):
         """`occurrence_model` None keeps the grammar's roles: bench/train_occurrence.py fits the model that way.
-        `place_ranker`: the place ranker's weights (bench/eval_geo.py gives each fold's its own)."""
+        `place_ranker`: the place ranker (default: data/place_ranker.json's); `rankers`: another for some articles, by id
+        (bench/eval_geo.py resolves each document with the model of the fold that held it out)."""
         self.occurrence = OccurrenceModel.load(occurrence_model) if occurrence_model is not None else None
         self.gazetteer = Gazetteer(gazetteer_path)
-        self.resolver = Resolver(self.gazetteer, PlaceRanker.load(place_ranker))
+        self.resolver = Resolver(self.gazetteer, place_ranker)
+        self.rankers = rankers or {}
         self.homes = SourceHomes()
         self.nlp = ner.load(model)
 
@@ -73,7 +76,8 @@ class Extractor:
         """First reading of the places, with the home the source has so far; it teaches the source's home."""
         spans = find_place_spans(doc, self.gazetteer)
         shares = self.homes.shares(article.source)
-        places = self.resolver.resolve(article.text, spans, shares)
+        with self.resolver.using(self.rankers.get(article.article_id)):
+            places = self.resolver.resolve(article.text, spans, shares)
         return _Reading(article, doc, spans, places, shares, self.homes.learn(article.source, places))
 
     def _finished(self, reading: _Reading, on_error: OnError | None) -> Iterator[Extraction]:
@@ -86,7 +90,8 @@ class Extractor:
         # The source's articles read since (up to HOME_WINDOW later ones) may have given it a home, or a new one.
         shares = self.homes.shares(article.source, without=reading.taught)
         if shares.keys() != reading.shares.keys():
-            places = self.resolver.resolve(article.text, reading.spans, shares)
+            with self.resolver.using(self.rankers.get(article.article_id)):
+                places = self.resolver.resolve(article.text, reading.spans, shares)
         candidates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in DATE_LABELS]
         tense = ner.clause_tense(doc)
         if article.published is not None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .distance import km
@@ -155,6 +156,16 @@ class Resolver:
         self.finder = CandidateFinder(gazetteer)
         self.ranker = ranker or PlaceRanker.load()
 
+    @contextmanager
+    def using(self, ranker: PlaceRanker | None) -> Iterator[None]:
+        """Resolve with `ranker` meanwhile (None: with this resolver's own)."""
+        own = self.ranker
+        self.ranker = ranker or own
+        try:
+            yield
+        finally:
+            self.ranker = own
+
     def resolve(self, text: str, spans: list[PlaceSpan],
                 homes: Mapping[Region, float] | None = None) -> list[PlaceMention]:
         """`homes`: the source's home regions with their shares (see homes.py); they favour local readings."""
@@ -241,7 +252,7 @@ class Resolver:
             if is_main and place.precision in HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
                 at_home = max(homes.get((place.country_code, place.admin1_code), 0.0),
                               homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
-            features = own_features(candidate, self.ranker.weights)
+            features = own_features(candidate)
             features.update(qualifier=float(fits), country=country, region=region, home=at_home)
             ranked.append(self._scored(place, features, votes, names))
         ranked.sort(key=lambda s: -s.score)
@@ -280,8 +291,7 @@ class Resolver:
             return PlaceMention(span.start, span.end, span.text, None, 0.0, (), span.how,
                                 f"best candidate ({_describe(ranked[0].place)}) too weak for a name spaCy did not tag")
         best = ranked[0]
-        margin = best.score - ranked[1].score if len(ranked) > 1 else 2.0
-        confidence = round(min(0.99, 0.5 + margin / 4), 2)
+        confidence = round(min(0.99, self.ranker.chance(best.score, [s.score for s in ranked])), 2)
         alternatives = tuple(_describe(s.place) for s in ranked[1:4])
         return PlaceMention(span.start, span.end, span.text, best.place, confidence, alternatives, span.how,
                             _reason(span.text, n, ranked))
