@@ -44,7 +44,7 @@ from pipeline.resolve import Resolver  # noqa: E402
 
 FOLDS_PATH = ROOT / "bench" / "results" / "place_ranker_folds.json"
 FOLDS = 5
-PENALTIES = (0.01, 0.1, 1.0)
+PENALTIES = (0.001, 0.01, 0.1)
 NONE = "none"  # the feature of the "no match" reading
 # Where the fit starts: the hand-set weights of the rules it replaces (their features are read with these first).
 START = PlaceRanker({

@@ -29,10 +29,13 @@ REGION_FULL_SIZE = 1.8
 # What the rest of the article and the source say of a reading; the other features are the reading's own weight,
 # which decides which readings are plausible enough to be evidence for the other names.
 CONTEXT = ("country", "region", "home")
+# The features each context feature takes part in (its products with the reading's own features included).
+CONTEXT_PARTS = {"country": ("country", "country_local"), "region": ("region", "region_inside"), "home": ("home",)}
 KINDS = ("country", "admin1", "admin2", "other")
 # Every feature a reading can have (own_features', then the text's and the context's).
 FEATURES = (*(f"kind_{k}" for k in KINDS), "size", "region_smaller", "main_name", "capital", "alt_small_town",
-            "alt_region", "alt_country", *(f"found_{f}" for f in FOUND[1:]), "uncovered", "qualifier", *CONTEXT)
+            "alt_region", "alt_country", *(f"found_{f}" for f in FOUND[1:]), "uncovered", "qualifier", *CONTEXT,
+            "size_alt", "country_local", "region_inside")
 
 
 def size_score(population: int) -> float:
@@ -57,6 +60,17 @@ def own_features(candidate: Candidate) -> Features:
         features[f"found_{candidate.found}"] = 1.0
     features["uncovered"] = 1.0 - candidate.covers
     return features
+
+
+def with_context(features: Features, qualifier: bool, country: float, region: float, home: float) -> Features:
+    """A reading's own features with what the text and the rest of the article say, and the products that let a
+    weight differ by kind: a big city's alternate name, another place of the article's country for a town or
+    county (not for a country, which an article names beside its own), places lying inside a region."""
+    out = {**features, "qualifier": float(qualifier), "country": country, "region": region, "home": home}
+    out["size_alt"] = features.get("size", 0.0) * (1.0 - features["main_name"])
+    out["country_local"] = country * float("size" in features or "kind_admin2" in features)
+    out["region_inside"] = region * features.get("kind_admin1", 0.0)
+    return out
 
 
 @dataclass(frozen=True)

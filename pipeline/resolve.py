@@ -19,7 +19,7 @@ from .distance import km
 from .gazetteer import Gazetteer, normalize_name
 from .homes import HOME_KINDS, WHOLE_COUNTRY, Region
 from .models import Place, PlaceMention
-from .place_ranker import CONTEXT, Features, PlaceRanker, own_features
+from .place_ranker import CONTEXT, CONTEXT_PARTS, Features, PlaceRanker, own_features, with_context
 from .place_candidates import BIG_CITY, CITY, COUNTY_WORDS, Candidate, CandidateFinder, prefer_cities_over_city_regions
 from .recognize import PlaceSpan
 
@@ -252,15 +252,14 @@ class Resolver:
             if is_main and place.precision in HOME_KINDS:  # "Florida" is also an alternate name of a Californian town
                 at_home = max(homes.get((place.country_code, place.admin1_code), 0.0),
                               homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
-            features = own_features(candidate)
-            features.update(qualifier=float(fits), country=country, region=region, home=at_home)
+            features = with_context(own_features(candidate), fits, country, region, at_home)
             ranked.append(self._scored(place, features, votes, names))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
     def _scored(self, place: Place, features: Features, votes: int, names: int) -> _Scored:
         score = self.ranker.score(features)
-        gains = {k: self.ranker.part(features, (k,)) for k in ("qualifier", *CONTEXT)}
+        gains = {k: self.ranker.part(features, CONTEXT_PARTS.get(k, (k,))) for k in ("qualifier", *CONTEXT)}
         return _Scored(place, features, score, score - sum(gains[k] for k in CONTEXT),
                        score >= self.ranker.threshold, gains, votes, names)
 

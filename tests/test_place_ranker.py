@@ -7,7 +7,8 @@ import pytest
 
 from pipeline.models import Place
 from pipeline.place_candidates import FOUND, Candidate, CandidateFinder
-from pipeline.place_ranker import CONTEXT, FEATURES, RANKER_PATH, REGION_FULL_SIZE, PlaceRanker, own_features, size_score
+from pipeline.place_ranker import (CONTEXT, FEATURES, RANKER_PATH, REGION_FULL_SIZE, PlaceRanker, own_features, rankers,
+                                   size_score, with_context)
 from pipeline.recognize import PlaceSpan
 from pipeline.resolve import Resolver
 
@@ -84,3 +85,30 @@ def test_the_resolver_ranks_by_the_weights_it_is_given(gazetteer):
     towns = Resolver(gazetteer, PlaceRanker({**base, "kind_admin2": -10.0}, 0.0, -100.0)).resolve(text, [span])
     counties = Resolver(gazetteer, PlaceRanker({**base, "kind_admin2": 10.0}, 0.0, -100.0)).resolve(text, [span])
     assert towns[0].place.precision == "settlement" and counties[0].place.precision == "admin2"
+
+
+def test_context_joins_the_own_features_with_the_products_that_let_a_weight_differ_by_kind():
+    town = with_context(own_features(Candidate(place("settlement", 500_000), False)), True, 0.5, 1.2, 0.3)
+    assert (town["qualifier"], town["country"], town["region"], town["home"]) == (1.0, 0.5, 1.2, 0.3)
+    assert town["size_alt"] == pytest.approx(size_score(500_000)) and town["country_local"] == 0.5
+    assert town["region_inside"] == 0.0
+    region = with_context(own_features(Candidate(place("admin1", 9_000_000), True)), False, 0.5, 1.2, 0.0)
+    assert (region["size_alt"], region["country_local"], region["region_inside"]) == (0.0, 0.0, 1.2)
+    country = with_context(own_features(Candidate(place("country"), True)), False, 0.5, 0.0, 0.0)
+    assert country["country_local"] == 0.0  # an article names other countries beside its own
+
+
+def test_a_folds_file_gives_each_document_the_model_that_held_it_out(tmp_path, gazetteer):
+    path = tmp_path / "folds.json"
+    path.write_text(json.dumps({"fold_of": {"a": 0, "b": 1}, "models": [
+        {"weights": {"kind_admin2": 10.0}, "threshold": -5.0}, {"weights": {"kind_admin2": -10.0}, "threshold": -5.0}]}))
+    default, by_document = rankers(path)
+    assert default is None and by_document["a"].weights["kind_admin2"] == 10.0
+    assert by_document["b"].weights["kind_admin2"] == -10.0
+    weights = tmp_path / "weights.json"
+    weights.write_text(json.dumps({"weights": {"qualifier": 2.0}, "threshold": 0.5}))
+    assert rankers(weights)[0] == PlaceRanker({"qualifier": 2.0}, 0.0, 0.5) and rankers(weights)[1] is None
+    resolver = Resolver(gazetteer, by_document["a"])
+    with resolver.using(by_document["b"]):
+        assert resolver.ranker is by_document["b"]
+    assert resolver.ranker is by_document["a"]
