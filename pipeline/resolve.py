@@ -8,43 +8,24 @@ the ranker's threshold.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .distance import km
 from .gazetteer import Gazetteer, normalize_name
 from .homes import HOME_KINDS, WHOLE_COUNTRY, Region
 from .models import Place, PlaceMention
-from .place_ranker import CONTEXT, CONTEXT_PARTS, Features, PlaceRanker, own_features, with_context
 from .place_candidates import BIG_CITY, CITY, COUNTY_WORDS, Candidate, CandidateFinder, prefer_cities_over_city_regions
+from .place_context import NEAR_KM, NO_CONTEXT, Context, read_context, votes
+from .place_ranker import CONTEXT, CONTEXT_PARTS, Features, PlaceRanker, own_features, with_context
 from .recognize import PlaceSpan
 
 # The article's other names vote for a country (feature `country`): its share of their votes, smoothed so that one
 # vote is weak. A country named in an article about another country gets this share of the leading country's bonus: naming a
 # foreign country is normal, but "Georgia" among Atlanta and Barrow County is the state.
 FOREIGN_COUNTRY_SHARE = 0.5
-# Each other name of the article that may lie near a candidate adds up to this, up to MAX_SUPPORT names: in
-# full when its best reading lies there, half when one of its other plausible readings (within PLAUSIBLE_MARGIN
-# of its best on their own weight) does. "Near" is graded: a name that is the candidate's admin-1 region itself
-# counts 1x ("Dublin" with "Ohio"); a reading within NEAR_KM counts from 1x at NEAR_KM up to 1 + CLOSE_FACTOR
-# times at 0 km (Richmond, Kentucky lies 3 km from the centre of Madison County, Kentucky; Columbus, Georgia and
-# Phenix City, Alabama face each other across a river); a town that only shares the admin-1 region counts
-# REGION_SHARE: Texas is large, and three of its towns share names with three Iowa towns 20 km apart.
-SUPPORT_BONUS = 0.6
-CLOSE_FACTOR = 2.0
-REGION_SHARE = 0.5
-MAX_SUPPORT = 3
-# For an admin-1 region the other names lie inside it, which is stronger evidence than lying beside it:
-# "Georgia" in an article datelined ATLANTA is the state, though a country outranks a state on its own.
-# Not against the region's own namesake city, which they lie beside: "New York" near Brooklyn stays the city.
-REGION_SUPPORT_BONUS = 1.5
-PLAUSIBLE_MARGIN = 1.0
-NEAR_KM = 50.0
-_LOCAL = ("settlement", "admin2")  # kinds whose point says where they are (a region's or a country's does not)
 # Readings are re-ranked this many times, each round with the context the previous round's readings give.
 CONTEXT_ROUNDS = 2
 _QUALIFIER_KINDS = ("country", "admin1")
@@ -63,60 +44,6 @@ class _Qualifier:
     fits: frozenset[tuple[str, str | None]]
     # More names follow it ("Copenhagen, Hamburg, Brasov"): it may be the next item of a list.
     list_goes_on: bool = False
-
-
-@dataclass(frozen=True)
-class _Context:
-    """What the article's other names say: votes for countries, and which names may lie in each region."""
-
-    countries: Counter
-    best_regions: dict[Region, set[str]]
-    plausible_regions: dict[Region, set[str]]
-    # Local readings by 1-degree cell: (lat, lon, name, is the name's best reading).
-    cells: dict[tuple[int, int], list[tuple[float, float, str, bool]]]
-    # Each name's plausible places. Two names that may be the same place ("St. Louis", "St. Louis Police") are
-    # no evidence for each other's readings.
-    readings: dict[str, set[str]]
-    # Names that may be an admin-1 region itself, by region: whether that is their best reading.
-    containers: dict[Region, dict[str, bool]]
-
-    def country_bonus(self, place: Place, name: str, own_vote: str | None) -> tuple[float, int]:
-        votes = self.countries[place.country_code] - (own_vote == place.country_code)
-        total = sum(self.countries.values()) - (own_vote is not None)
-        return votes / (total + 1), votes
-
-    def support(self, place: Place, name: str, inside: bool = False) -> tuple[float, int]:
-        """Bonus from the other names that may lie near `place`, and how many there are; `inside`: they lie
-        inside `place` itself (an admin-1 region) and that tells it apart from its rivals."""
-        if not self.readings:
-            return 0.0, 0
-        weights: dict[str, float] = defaultdict(float)
-        region_weight = REGION_SUPPORT_BONUS if inside else REGION_SHARE * SUPPORT_BONUS
-        if place.admin1_code:
-            key = (place.country_code, place.admin1_code)
-            for other_name in self.plausible_regions.get(key, ()):
-                weights[other_name] = region_weight / 2
-            for other_name in self.best_regions.get(key, ()):
-                weights[other_name] = region_weight
-            if not inside:
-                for other_name, is_best in self.containers.get(key, {}).items():
-                    weights[other_name] = SUPPORT_BONUS * (1 if is_best else 0.5)
-        if place.precision in _LOCAL:
-            cy, cx = _cell(place.lat, place.lon)
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    for lat, lon, other_name, is_best in self.cells.get((cy + dy, cx + dx), ()):
-                        d = km(place.lat, place.lon, lat, lon)
-                        if d <= NEAR_KM:
-                            w = SUPPORT_BONUS * (1 + CLOSE_FACTOR * (1 - d / NEAR_KM)) * (1 if is_best else 0.5)
-                            weights[other_name] = max(weights[other_name], w)
-        own = self.readings.get(name, set()) | {place.place_id}
-        counted = [w for n, w in weights.items() if n != name and not own & self.readings.get(n, set())]
-        cap = MAX_SUPPORT * (REGION_SUPPORT_BONUS if inside else SUPPORT_BONUS)
-        return min(cap, sum(counted)), len(counted)
-
-
-_NO_CONTEXT = _Context(Counter(), {}, {}, {}, {}, {})
 
 
 @dataclass(frozen=True)
@@ -177,11 +104,11 @@ class Resolver:
         names = self._names(text, spans)
         homes = homes or {}
         for n in names.values():
-            n.ranked = self._rank(n, _NO_CONTEXT, None, homes)
+            n.ranked = self._rank(n, NO_CONTEXT, None, homes)
         for _ in range(CONTEXT_ROUNDS):
-            context = _context(names.values())
+            context = read_context(names.values())
             for n in names.values():
-                own = n.ranked[0].place.country_code if _votes(n) else None
+                own = n.ranked[0].place.country_code if votes(n) else None
                 n.ranked = self._rank(n, context, own, homes)
         return names
 
@@ -232,14 +159,14 @@ class Resolver:
 
     # ------------------------------------------------------------ ranking
 
-    def _rank(self, n: _Name, context: _Context, own_vote: str | None,
+    def _rank(self, n: _Name, context: Context, own_vote: str | None,
               homes: Mapping[Region, float]) -> list[_Scored]:
         bonuses = [context.country_bonus(c.place, n.name, own_vote) for c in n.candidates]
         leading = max(bonuses, default=(0.0, 0))
         namesake_cities = {(c.place.country_code, c.place.admin1_code) for c in n.candidates
                            if c.place.precision == "settlement"}
         ranked = []
-        for candidate, (country, votes) in zip(n.candidates, bonuses):
+        for candidate, (country, n_votes) in zip(n.candidates, bonuses):
             place, is_main = candidate.place, candidate.is_main
             if place.precision == "country":
                 country = max(country, FOREIGN_COUNTRY_SHARE * leading[0])
@@ -253,15 +180,15 @@ class Resolver:
                 at_home = max(homes.get((place.country_code, place.admin1_code), 0.0),
                               homes.get((place.country_code, WHOLE_COUNTRY), 0.0))
             features = with_context(own_features(candidate), fits, country, region, at_home)
-            ranked.append(self._scored(place, features, votes, names))
+            ranked.append(self._scored(place, features, n_votes, names))
         ranked.sort(key=lambda s: -s.score)
         return ranked
 
-    def _scored(self, place: Place, features: Features, votes: int, names: int) -> _Scored:
+    def _scored(self, place: Place, features: Features, n_votes: int, names: int) -> _Scored:
         score = self.ranker.score(features)
         gains = {k: self.ranker.part(features, CONTEXT_PARTS.get(k, (k,))) for k in ("qualifier", *CONTEXT)}
         return _Scored(place, features, score, score - sum(gains[k] for k in CONTEXT),
-                       score >= self.ranker.threshold, gains, votes, names)
+                       score >= self.ranker.threshold, gains, n_votes, names)
 
     def _focus(self, names: dict[str, _Name]) -> Place | None:
         """The admin-1 region most of the article's places lie in (two at least, and more than half), if any. Not
@@ -310,45 +237,6 @@ def _unlisted_in(n: _Name, names: dict[str, _Name]) -> Place | None:
         return None
     region = qualifier.ranked[0].place
     return region if region.precision in ("country", "admin1", "admin2") and _fits(region, n.qualifier.fits) else None
-
-
-def _context(names) -> _Context:
-    """Votes and region readings of every name, from its current ranking."""
-    countries: Counter[str] = Counter()
-    best_regions: dict[Region, set[str]] = defaultdict(set)
-    plausible: dict[Region, set[str]] = defaultdict(set)
-    cells: dict[tuple[int, int], list] = defaultdict(list)
-    readings: dict[str, set[str]] = defaultdict(set)
-    containers: dict[Region, dict[str, bool]] = defaultdict(dict)
-    for n in names:
-        if not n.ranked:
-            continue
-        best = n.ranked[0]
-        if _votes(n):
-            countries[best.place.country_code] += 1
-        # Plausible on their own weight, not on the support they got: support must not feed itself.
-        own = max(s.own for s in n.ranked)
-        for s in n.ranked:
-            if s is not best and s.own < own - PLAUSIBLE_MARGIN:
-                continue
-            readings[n.name].add(s.place.place_id)
-            if s.place.precision == "admin1":
-                containers[(s.place.country_code, s.place.admin1_code)][n.name] = s is best
-            if s.place.admin1_code:
-                (best_regions if s is best else plausible)[(s.place.country_code, s.place.admin1_code)].add(n.name)
-            if s.place.precision in _LOCAL:
-                cells[_cell(s.place.lat, s.place.lon)].append((s.place.lat, s.place.lon, n.name, s is best))
-    return _Context(countries, best_regions, plausible, cells, readings, containers)
-
-
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat), math.floor(lon)
-
-
-
-def _votes(n: _Name) -> bool:
-    """A name votes for its best reading's country when that reading is one at all."""
-    return bool(n.ranked) and n.ranked[0].matched and bool(n.ranked[0].place.country_code)
 
 
 def _reason(text: str, n: _Name, ranked: list[_Scored]) -> str:
