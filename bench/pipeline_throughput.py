@@ -7,10 +7,14 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
   - the whole `run` path, into a fresh SQLite file and into a fresh PostgreSQL database (a throwaway cluster
     on 127.0.0.1 with PostgreSQL's durable defaults: fsync and synchronous commit on);
   - `python -m pipeline run` processes into PostgreSQL, timed from start to the last exit: one writer with every
-    document, then four writers at once with a quarter each (articles/s in total; model loading included).
+    document, then four writers at once with a quarter each (articles/s in total; model loading included);
+  - `python -m pipeline run` into SQLite in one process, with `--workers 2` (a Dask LocalCluster), and with
+    `--scheduler` on a `dask scheduler` with two `dask worker` processes started before (model loading included in
+    all three: a worker loads it with its first task); the peak memory of each worker process.
+`--only workers` runs the last three stages alone.
 Each stage also records how many cores the machine kept busy (/proc/stat, every process: the PostgreSQL server
 too): the one-writer run's CPU seconds spread over every core bound what any number of writers can reach here.
-Usage: python bench/pipeline_throughput.py [--docs 500] [--json bench/results/throughput.json]
+Usage: python bench/pipeline_throughput.py [--docs 500] [--only workers] [--json bench/results/throughput.json]
 """
 from __future__ import annotations
 
@@ -83,7 +87,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "throughput.json"))
+    parser.add_argument("--only", choices=["workers"], help="only the `run` stages with and without Dask workers")
     args = parser.parse_args()
+    if args.only == "workers":
+        return workers_stages(corpus(args.docs), Path(args.json))
 
     docs = corpus(args.docs)
     words = sum(len(a.text.split()) for a in docs)
@@ -159,6 +166,71 @@ def _counted(server: PostgresServer, n: int, docs: list[Article], folder: Path):
         [(stored,)] = rows(db, "SELECT COUNT(*) FROM articles WHERE status = 'stored'")
         assert stored == len(docs), f"{n} writers stored {stored} of {len(docs)}"
     return stage
+
+
+def workers_stages(docs: list[Article], out: Path) -> None:
+    """One process, `--workers 2` and a scheduler with two workers, on the same documents, in one run."""
+    import psutil
+    from stores import _free_port
+
+    words = sum(len(a.text.split()) for a in docs)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "docs.jsonl"
+        data.write_text("".join(json.dumps({"text": a.text, "source": a.source, "title": a.title,
+                                            "published": a.published.isoformat() if a.published else None}) + "\n"
+                                for a in docs))
+        port = _free_port()
+        dask = Path(sys.executable).parent / "dask"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        quiet = dict(cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cluster = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                     "--no-dashboard"], **quiet)]
+        cluster += [subprocess.Popen([str(dask), "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1", "--nthreads",
+                                      "1", "--no-dashboard", "--host", "127.0.0.1"], **quiet) for _ in range(2)]
+        time.sleep(10)  # the scheduler and its workers up (their model loads with their first task, timed)
+        try:
+            for name, options, watched in [("run_1_process", [], None), ("run_workers_2", ["--workers", "2"], None),
+                                           ("run_scheduler_2_workers", ["--scheduler", f"tcp://127.0.0.1:{port}"],
+                                            cluster[1:])]:
+                db = Path(tmp) / f"{name}.db"
+                process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(data), "--db", str(db),
+                                            "--quiet", *options], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE, text=True)
+                start, busy, peaks = time.perf_counter(), busy_seconds(), {}
+                while process.poll() is None:
+                    roots = [psutil.Process(process.pid)] + [psutil.Process(p.pid) for p in watched or []]
+                    for proc in [r for root in roots for r in [root, *root.children(recursive=True)]]:
+                        try:
+                            peaks[proc.pid] = max(peaks.get(proc.pid, 0), proc.memory_info().rss)
+                        except psutil.NoSuchProcess:
+                            pass
+                    time.sleep(0.2)
+                seconds, cpu = time.perf_counter() - start, busy_seconds() - busy
+                if process.returncode != 0:
+                    raise SystemExit(f"{name} failed: {process.stderr.read().strip()}")
+                [(stored,)] = rows(str(db), "SELECT COUNT(*) FROM articles WHERE status = 'stored'")
+                assert stored == len(docs), f"{name} stored {stored} of {len(docs)}"
+                heavy = sorted((v for v in peaks.values() if v > 300 * 2**20), reverse=True)  # processes with a model
+                results[name] = {"seconds": round(seconds, 2), "words_per_s": round(words / seconds),
+                                 "cores_busy": round(cpu / seconds, 2),
+                                 "peak_mb_of_processes_with_a_model": [round(v / 2**20) for v in heavy]}
+        finally:
+            for process in cluster:
+                process.terminate()
+                process.wait(timeout=30)
+    one = results["run_1_process"]["words_per_s"]
+    print(f"{len(docs)} documents, {words:,} words")
+    for name, r in results.items():
+        print(f"{name:<26}{r['seconds']:>9} s{r['words_per_s']:>9,} words/s  {r['words_per_s'] / one:.3f}x one  "
+              f"cores {r['cores_busy']}  peak MB {r['peak_mb_of_processes_with_a_model']}")
+    ratios = {"workers_2_over_one": round(results["run_workers_2"]["words_per_s"] / one, 3),
+              "scheduler_over_workers_2": round(results["run_scheduler_2_workers"]["words_per_s"]
+                                                / results["run_workers_2"]["words_per_s"], 3)}
+    print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"documents": len(docs), "words": words, "results": results, "ratios": ratios}, indent=2))
+    print(f"written: {out}")
 
 
 def _over(results: dict, a: str, b: str) -> float:

@@ -44,6 +44,12 @@ def _iso_date(value: str) -> date:
     return day
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1 or more)")
+    return int(value)
+
+
 DB_HELP = ("events database: an SQLite file (a path or sqlite:///path) or a PostgreSQL server "
            "(postgresql://user:password@host:port/database); default: DATELINE_DB, else data/events.db")
 
@@ -61,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--published", type=_iso_date, metavar="YYYY-MM-DD",
                      help="publication date for articles that do not carry one")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    spread = run.add_mutually_exclusive_group()
+    spread.add_argument("--workers", type=_positive, metavar="N",
+                        help="extract in N local worker processes (Dask); the rows are those of one process")
+    spread.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                        help="extract on an existing Dask cluster's workers (they need this project and its gazetteer)")
     watch = sub.add_parser("watch", help="poll the sources file's feeds, sitemaps and pages and store new articles")
     watch.add_argument("--sources", default=str(config.SOURCES), help="the sources file (default data/sources.toml)")
     watch.add_argument("--db", default=None, help=DB_HELP)
@@ -94,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .distributed import DistributedFailed
     from .gazetteer import GazetteerMissing
     from .ner import ModelMissing
     from .storage import StoreError
@@ -112,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "extract":
             return _extract(args)
         return _build_gazetteer(args)
-    except (GazetteerMissing, ModelMissing, StoreError) as exc:
+    except (GazetteerMissing, ModelMissing, StoreError, DistributedFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FATAL
     except KeyboardInterrupt:
@@ -209,8 +221,17 @@ def _copy(args) -> int:
 def _run(args) -> int:
     from .runner import Runner
 
-    runner = Runner(args.db, source=args.source, published=args.published)
-    summary = runner.run(args.paths, progress=not args.quiet)
+    spread = None
+    if args.workers and args.workers > 1 or args.scheduler:
+        from .distributed import DistributedExtractor
+
+        spread = DistributedExtractor(args.workers, args.scheduler)
+    try:
+        runner = Runner(args.db, source=args.source, published=args.published, extractor=spread)
+        summary = runner.run(args.paths, progress=not args.quiet)
+    finally:
+        if spread is not None:
+            spread.close()
     for origin, reason in summary.rejected:
         print(f"rejected: {origin}: {reason}", file=sys.stderr)
     for origin, note in summary.flagged:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
+from itertools import count
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class _Reading:
     places: list[PlaceMention]
     shares: dict[Region, float]
     taught: frozenset[Region]
+    position: int  # in the run
 
 
 class Extractor:
@@ -54,31 +56,38 @@ class Extractor:
         self.homes = SourceHomes()
         self.nlp = ner.load(model)
 
-    def extract(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE,
-                on_error: OnError | None = None) -> Iterator[Extraction]:
+    def extract(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE, on_error: OnError | None = None,
+                positions: Iterable[int] | None = None) -> Iterator[Extraction]:
         """Extract every article, in order. An article with no publication date (published.py) keeps only the
         dates its text fixes on its own; the run's date dates nothing.
 
         With `on_error`, an article whose extraction raises goes to on_error(article, exc) and the others go on:
-        one odd text must not end a run of thousands. Without it, the error propagates."""
-        pairs = self.nlp.pipe(((ner.prepare(a.text), a) for a in articles), batch_size=batch_size, as_tuples=True)
+        one odd text must not end a run of thousands. Without it, the error propagates.
+
+        An article is finished once the articles up to HOME_WINDOW places after it in the run were read.
+        `positions`: the articles' places in the whole run, when these are some of its sources' articles (a Dask
+        worker's share, distributed.py): each is then finished with the home its source has in a one-process
+        run, since only a source's own articles teach its home."""
+        items = zip(positions if positions is not None else count(), articles)
+        pairs = self.nlp.pipe(((ner.prepare(a.text), (n, a)) for n, a in items), batch_size=batch_size,
+                              as_tuples=True)
         window: deque[_Reading] = deque()
-        for doc, article in pairs:
-            reading = _guarded(on_error, article, self._read, article, doc)
+        for doc, (position, article) in pairs:
+            while window and window[0].position + HOME_WINDOW < position:
+                yield from self._finished(window.popleft(), on_error)
+            reading = _guarded(on_error, article, self._read, article, doc, position)
             if reading is not None:
                 window.append(reading)
-            while len(window) > HOME_WINDOW:
-                yield from self._finished(window.popleft(), on_error)
         while window:
             yield from self._finished(window.popleft(), on_error)
 
-    def _read(self, article: Article, doc: Doc) -> _Reading:
+    def _read(self, article: Article, doc: Doc, position: int) -> _Reading:
         """First reading of the places, with the home the source has so far; it teaches the source's home."""
         spans = find_place_spans(doc, self.gazetteer)
         shares = self.homes.shares(article.source)
         with self.resolver.using(self.rankers.get(article.article_id)):
             places = self.resolver.resolve(article.text, spans, shares)
-        return _Reading(article, doc, spans, places, shares, self.homes.learn(article.source, places))
+        return _Reading(article, doc, spans, places, shares, self.homes.learn(article.source, places), position)
 
     def _finished(self, reading: _Reading, on_error: OnError | None) -> Iterator[Extraction]:
         extraction = _guarded(on_error, reading.article, self._extract_one, reading)

@@ -98,7 +98,8 @@ class Runner:
         bar = tqdm(total=len(articles), unit="article", disable=not progress, leave=False)
 
         def failed(article: Article, exc: Exception) -> None:
-            self._reject(Rejection(article.origin, f"extraction failed: {type(exc).__name__}: {exc}"), run_id, summary)
+            kind = getattr(exc, "kind", type(exc).__name__)  # a worker's error keeps its own name
+            self._reject(Rejection(article.origin, f"extraction failed: {kind}: {exc}"), run_id, summary)
             pending.pop(article.origin, None)
             bar.update()
 
