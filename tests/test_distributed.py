@@ -66,30 +66,39 @@ def one_process(tmp_path_factory):
     return paths, table_rows(db), done.stdout
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """A `dask scheduler` and two `dask worker` processes on 127.0.0.1, run from the project (as a team would)."""
+def start_cluster(workers: int) -> tuple[str, subprocess.Popen, list[subprocess.Popen]]:
+    """A `dask scheduler` and `workers` `dask worker` processes on 127.0.0.1, run from the project (as a team
+    would), once every worker has joined: (address, scheduler, workers)."""
+    from distributed import Client
+
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(config.ROOT)}
     common = dict(cwd=config.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                   "--no-dashboard"], **common)
     address = f"tcp://127.0.0.1:{port}"
-    workers = [subprocess.Popen([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1",
-                                 "--no-dashboard", "--host", "127.0.0.1"], **common) for _ in range(2)]
-    try:
-        from distributed import Client
+    started = [subprocess.Popen([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                 "--no-dashboard", "--host", "127.0.0.1"], **common) for _ in range(workers)]
+    assert wait_until(lambda: _workers(Client, address) == workers, seconds=60)
+    return address, scheduler, started
 
-        assert wait_until(lambda: _workers(Client, address) == 2, seconds=60)
-        yield address, workers
-    finally:
-        for process in [*workers, scheduler]:
-            process.terminate()
-        for process in [*workers, scheduler]:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    address, scheduler, workers = start_cluster(2)
+    yield address, workers
+    stop([*workers, scheduler])
 
 
 def _workers(client_class, address: str) -> int:
@@ -169,23 +178,13 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_3(tmp_path):
 
 
 def test_the_scheduler_lost_mid_run_is_one_line_and_a_rerun_finishes(tmp_path):
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(config.ROOT)}
-    common = dict(cwd=config.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    address = f"tcp://127.0.0.1:{port}"
-    scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                                  "--no-dashboard"], **common)
-    worker = subprocess.Popen([str(DASK), "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                               "--host", "127.0.0.1"], **common)
     lines = [{"text": " ".join(f"Floods reached Dhaka on day {i}, and {k} roads closed in Sylhet." for k in range(15)),
               "source": f"Wire {i % 4}", "published": "2022-09-12"} for i in range(120)]
     dump = tmp_path / "many.jsonl"
     dump.write_text("\n".join(json.dumps(line) for line in lines))
     db = str(tmp_path / "lost.db")
+    address, scheduler, workers = start_cluster(1)
     try:
-        from distributed import Client
-
-        assert wait_until(lambda: _workers(Client, address) == 1, seconds=60)
         process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(dump), "--db", db, "--quiet",
                                     "--scheduler", address], cwd=config.ROOT, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
@@ -193,9 +192,7 @@ def test_the_scheduler_lost_mid_run_is_one_line_and_a_rerun_finishes(tmp_path):
         scheduler.send_signal(signal.SIGKILL)
         out, err = process.communicate(timeout=300)
     finally:
-        for p in (worker, scheduler):
-            p.kill()
-            p.wait()
+        stop([*workers, scheduler])
     assert process.returncode == 3 and "Traceback" not in err, err
     assert [line for line in err.splitlines() if line.startswith("error: ")] and _stored(db) < 120
     rerun = run(db, [str(dump)])
