@@ -59,16 +59,22 @@ def extract_share(share: list[tuple[int, Article]]) -> tuple[list[tuple[int, Ext
 
 
 def shares(articles: list[Article], tasks: int) -> list[list[tuple[int, Article]]]:
-    """The articles as `tasks` lists of whole sources (largest sources first, each to the lightest list)."""
+    """The articles as `tasks` lists of whole sources, as even in text as sources allow (largest sources first, each
+    to the lightest list); the heaviest list first, so it starts first and no worker is left alone at the end."""
     by_source: dict[str, list[tuple[int, Article]]] = {}
     for n, article in enumerate(articles):
         by_source.setdefault(article.source, []).append((n, article))
     heap = [(0, k, []) for k in range(max(1, tasks))]
-    for items in sorted(by_source.values(), key=len, reverse=True):
+    for items in sorted(by_source.values(), key=_weight, reverse=True):
         load, k, share = heapq.heappop(heap)
         share.extend(items)
-        heapq.heappush(heap, (load + len(items), k, share))
-    return [sorted(share, key=lambda item: item[0]) for _, _, share in heap if share]
+        heapq.heappush(heap, (load + _weight(items), k, share))
+    return [sorted(share, key=lambda item: item[0]) for _, _, share in sorted(heap, reverse=True) if share]
+
+
+def _weight(items: list[tuple[int, Article]]) -> int:
+    """The work of extracting these articles, which grows with their text."""
+    return sum(len(article.text) for _, article in items)
 
 
 class DistributedExtractor:

@@ -109,6 +109,20 @@ def _workers(client_class, address: str) -> int:
         return 0
 
 
+def test_tasks_are_whole_sources_even_in_text_heaviest_first():
+    from pipeline.distributed import shares
+    from pipeline.models import Article
+
+    sizes = {"big": (3, 1000), "mid": (4, 300), "small": (5, 100), "tiny": (2, 50)}  # articles, characters each
+    articles = [Article(article_id=f"{name}-{k}", text="x" * chars, origin=f"{name}-{k}", source=name)
+                for k in range(5) for name, (n, chars) in sizes.items() if k < n]
+    tasks = shares(articles, 2)
+    assert sorted(n for task in tasks for n, _ in task) == list(range(len(articles)))  # each once
+    sources = [{a.source for _, a in task} for task in tasks]
+    assert sources == [{"big"}, {"mid", "small", "tiny"}]  # 3,000 characters, then 1,800: whole sources
+    assert all([n for n, _ in task] == sorted(n for n, _ in task) for task in tasks)  # the run's order kept
+
+
 def test_two_local_workers_store_the_rows_of_one_process(one_process, tmp_path):
     paths, expected, summary = one_process
     db = str(tmp_path / "two.db")
