@@ -8,10 +8,11 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
     on 127.0.0.1 with PostgreSQL's durable defaults: fsync and synchronous commit on);
   - `python -m pipeline run` processes into PostgreSQL, timed from start to the last exit: one writer with every
     document, then four writers at once with a quarter each (articles/s in total; model loading included);
-  - `python -m pipeline run` into SQLite in one process, with `--workers 2` (a Dask LocalCluster), and with
+  - `python -m pipeline run` into SQLite in one process; two such processes at once on half the documents each,
+    sharing nothing (what two cores of this machine give at best); with `--workers 2` (a Dask LocalCluster); with
     `--scheduler` on a `dask scheduler` with two `dask worker` processes started before (model loading included in
     all three: a worker loads it with its first task); the peak memory of each worker process.
-`--only workers` runs the last three stages alone.
+`--only workers` runs the last four stages alone.
 Each stage also records how many cores the machine kept busy (/proc/stat, every process: the PostgreSQL server
 too): the one-writer run's CPU seconds spread over every core bound what any number of writers can reach here.
 Usage: python bench/pipeline_throughput.py [--docs 500] [--only workers] [--json bench/results/throughput.json]
@@ -170,7 +171,6 @@ def _counted(server: PostgresServer, n: int, docs: list[Article], folder: Path):
 
 def workers_stages(docs: list[Article], out: Path) -> None:
     """One process, `--workers 2` and a scheduler with two workers, on the same documents, in one run."""
-    import psutil
     from stores import _free_port
 
     words = sum(len(a.text.split()) for a in docs)
@@ -189,32 +189,24 @@ def workers_stages(docs: list[Article], out: Path) -> None:
         cluster += [subprocess.Popen([str(dask), "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "1", "--nthreads",
                                       "1", "--no-dashboard", "--host", "127.0.0.1"], **quiet) for _ in range(2)]
         time.sleep(10)  # the scheduler and its workers up (their model loads with their first task, timed)
+        halves = [Path(tmp) / f"half-{k}.jsonl" for k in range(2)]
+        lines = data.read_text().splitlines(keepends=True)
+        for k, half in enumerate(halves):
+            half.write_text("".join(lines[k::2]))
+        run = [sys.executable, "-m", "pipeline", "run"]
         try:
-            for name, options, watched in [("run_1_process", [], None), ("run_workers_2", ["--workers", "2"], None),
-                                           ("run_scheduler_2_workers", ["--scheduler", f"tcp://127.0.0.1:{port}"],
-                                            cluster[1:])]:
-                db = Path(tmp) / f"{name}.db"
-                process = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(data), "--db", str(db),
-                                            "--quiet", *options], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.PIPE, text=True)
-                start, busy, peaks = time.perf_counter(), busy_seconds(), {}
-                while process.poll() is None:
-                    roots = [psutil.Process(process.pid)] + [psutil.Process(p.pid) for p in watched or []]
-                    for proc in [r for root in roots for r in [root, *root.children(recursive=True)]]:
-                        try:
-                            peaks[proc.pid] = max(peaks.get(proc.pid, 0), proc.memory_info().rss)
-                        except psutil.NoSuchProcess:
-                            pass
-                    time.sleep(0.2)
-                seconds, cpu = time.perf_counter() - start, busy_seconds() - busy
-                if process.returncode != 0:
-                    raise SystemExit(f"{name} failed: {process.stderr.read().strip()}")
-                [(stored,)] = rows(str(db), "SELECT COUNT(*) FROM articles WHERE status = 'stored'")
+            for name, commands, watched in [
+                    ("run_1_process", [[*run, str(data)]], []),
+                    # The machine's own ceiling: two processes sharing nothing, half the documents each.
+                    ("run_2_processes_apart", [[*run, str(half)] for half in halves], []),
+                    ("run_workers_2", [[*run, str(data), "--workers", "2"]], []),
+                    ("run_scheduler_2_workers", [[*run, str(data), "--scheduler", f"tcp://127.0.0.1:{port}"]],
+                     cluster[1:])]:
+                dbs = [Path(tmp) / f"{name}-{k}.db" for k in range(len(commands))]
+                results[name] = _stage([[*c, "--db", str(db), "--quiet"] for c, db in zip(commands, dbs)], watched)
+                stored = sum(rows(str(db), "SELECT COUNT(*) FROM articles WHERE status = 'stored'")[0][0] for db in dbs)
                 assert stored == len(docs), f"{name} stored {stored} of {len(docs)}"
-                heavy = sorted((v for v in peaks.values() if v > 300 * 2**20), reverse=True)  # processes with a model
-                results[name] = {"seconds": round(seconds, 2), "words_per_s": round(words / seconds),
-                                 "cores_busy": round(cpu / seconds, 2),
-                                 "peak_mb_of_processes_with_a_model": [round(v / 2**20) for v in heavy]}
+                results[name]["words_per_s"] = round(words / results[name]["seconds"])
         finally:
             for process in cluster:
                 process.terminate()
@@ -224,13 +216,39 @@ def workers_stages(docs: list[Article], out: Path) -> None:
     for name, r in results.items():
         print(f"{name:<26}{r['seconds']:>9} s{r['words_per_s']:>9,} words/s  {r['words_per_s'] / one:.3f}x one  "
               f"cores {r['cores_busy']}  peak MB {r['peak_mb_of_processes_with_a_model']}")
-    ratios = {"workers_2_over_one": round(results["run_workers_2"]["words_per_s"] / one, 3),
+    ratios = {"two_processes_apart_over_one": round(results["run_2_processes_apart"]["words_per_s"] / one, 3),
+              "workers_2_over_one": round(results["run_workers_2"]["words_per_s"] / one, 3),
               "scheduler_over_workers_2": round(results["run_scheduler_2_workers"]["words_per_s"]
                                                 / results["run_workers_2"]["words_per_s"], 3)}
     print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"documents": len(docs), "words": words, "results": results, "ratios": ratios}, indent=2))
     print(f"written: {out}")
+
+
+def _stage(commands: list[list[str]], watched: list[subprocess.Popen]) -> dict:
+    """Start the commands at once and wait for all: seconds, cores kept busy, and the peak memory of each process
+    that holds a model (theirs, their children's, and the `watched` processes' trees)."""
+    import psutil
+
+    running = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+               for c in commands]
+    start, busy, peaks = time.perf_counter(), busy_seconds(), {}
+    while any(p.poll() is None for p in running):
+        for root in [psutil.Process(p.pid) for p in running + watched if p.poll() is None]:
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    peaks[proc.pid] = max(peaks.get(proc.pid, 0), proc.memory_info().rss)
+            except psutil.NoSuchProcess:
+                pass
+        time.sleep(0.2)
+    seconds, cpu = time.perf_counter() - start, busy_seconds() - busy
+    for process in running:
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(process.args[3:5])} failed: {process.stderr.read().strip()}")
+    heavy = sorted((v for v in peaks.values() if v > 300 * 2**20), reverse=True)  # processes with a model
+    return {"seconds": round(seconds, 2), "cores_busy": round(cpu / seconds, 2),
+            "peak_mb_of_processes_with_a_model": [round(v / 2**20) for v in heavy]}
 
 
 def _over(results: dict, a: str, b: str) -> float:

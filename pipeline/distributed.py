@@ -1,27 +1,35 @@
 """Extraction on Dask workers: local processes (`--workers N`, a LocalCluster) or a cluster (`--scheduler tcp://…`).
 
 The rows must be exactly those of one process. Extraction of an article depends on nothing but its text and its
-source's home, and a home is taught only by the source's own articles (homes.py): so each task is whole sources,
-their articles with their places in the run (Extractor.extract's `positions`), and each is read with the home it
-gets in one process. The results come back to this process, which stores them in the run's order through the one
-writer (grouping depends on that order; SQLite has one writer anyway). A worker loads the model and the gazetteer
-once, for all its tasks. A worker killed mid-task: Dask runs the task again elsewhere, and nothing was stored by
-it. The scheduler gone: DistributedFailed, which the CLI tells in one line; a re-run finds what was stored.
+source's home, and a home is taught only by the source's own articles (homes.py): so each worker's share is whole
+sources, their articles with their places in the run (Extractor.extract's `positions`), each read with the home it
+gets in one process. A share is read as a chain of tasks, a stretch of its articles each, every one going on from
+where the one before left the reading (extract.Carry): the results of each stretch come back to this process as it
+ends, and are stored in the run's order through the one writer while the workers read on (grouping depends on
+that order; SQLite has one writer anyway). A worker loads the model and the gazetteer once, for all its tasks. A
+worker killed mid-task: Dask runs again what it held, and nothing was stored twice. The scheduler gone:
+DistributedFailed, which the CLI tells in one line; a re-run finds what was stored.
 """
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import heapq
 import logging
 from concurrent.futures import CancelledError
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from dataclasses import dataclass
 
+from .extract import Carry
 from .models import Article, Extraction
 
-# Sources are packed into about this many tasks per worker, so a slow task does not leave the others idle.
-TASKS_PER_WORKER = 4
+# A share (one per worker) is read in about this many stretches, one task each, of at least MIN_STRETCH articles.
+STRETCHES = 8
+MIN_STRETCH = 16
 CONNECT_TIMEOUT_S = 10
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 _EXTRACTOR = None  # a worker process's Extractor, loaded by its first task
 
 
@@ -38,24 +46,49 @@ class Failure:
     message: str
 
 
-def extract_share(share: list[tuple[int, Article]]) -> tuple[list[tuple[int, Extraction]], list[Failure]]:
-    """On a worker: one task's articles extracted, each with its place in the run; the failures apart."""
+def extract_stretch(stretch: list[tuple[int, Article]], before: Stretched | None, last: bool) -> Stretched:
+    """On a worker: one stretch of a share's articles, each with its place in the run, read on from where the
+    stretch before it left the reading (`before`: that task's answer); the share's last one finishes it."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
         from .extract import Extractor
 
+        _roomy_allocator()
         _EXTRACTOR = Extractor()
+    carry = before.carry.thaw(_EXTRACTOR.nlp.vocab) if before is not None else Carry()
+    position_of = {id(r.article): r.position for r in carry.window} | {id(a): n for n, a in stretch}
     done: list[tuple[int, Extraction]] = []
     failures: list[Failure] = []
-    position_of = {id(a): n for n, a in share}
-    articles = [a for _, a in share]
 
     def failed(article: Article, exc: Exception) -> None:
         failures.append(Failure(position_of[id(article)], type(exc).__name__, str(exc)))
 
-    for extraction in _EXTRACTOR.extract(articles, on_error=failed, positions=[n for n, _ in share]):
+    extractions = _EXTRACTOR.extract([a for _, a in stretch], on_error=failed, positions=[n for n, _ in stretch],
+                                     carry=carry)
+    for extraction in chain(extractions, _EXTRACTOR.finish(carry, failed) if last else ()):
         done.append((position_of[id(extraction.article)], extraction))
-    return done, failures
+    return Stretched(done, failures, carry.freeze())
+
+
+def _roomy_allocator() -> None:
+    """Dask's nanny starts a worker with MALLOC_TRIM_THRESHOLD_ set, which turns off glibc's own thresholds: every
+    mid-size array of a parse goes back to the system and is asked for again, and extraction is 15-20 % slower.
+    The worker's allocator keeps them, as glibc's own thresholds would once grown (a worker holds a model anyway)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        libc.mallopt(M_TRIM_THRESHOLD, 64 << 20)
+    except (OSError, AttributeError, TypeError):  # not glibc: its own defaults, whatever they are
+        pass
+
+
+@dataclass(frozen=True)
+class Stretched:
+    """What one stretch's task gives back: the articles it finished, those that failed, and where it left off."""
+
+    done: list[tuple[int, Extraction]]
+    failures: list[Failure]
+    carry: Carry
 
 
 def shares(articles: list[Article], tasks: int) -> list[list[tuple[int, Article]]]:
@@ -110,14 +143,25 @@ class DistributedExtractor:
         if not todo:
             return
         workers = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
-        futures = self.client.map(extract_share, shares(todo, workers * TASKS_PER_WORKER), pure=False)
+        futures = []
+        for share in shares(todo, workers):
+            # One chain of tasks per share, a stretch each: what the first stretches finish is stored while the
+            # workers read on, so the one writer works alongside them.
+            size = max(MIN_STRETCH, len(share) // STRETCHES)
+            before = None
+            for start in range(0, len(share), size):
+                before = self.client.submit(extract_stretch, share[start:start + size], before,
+                                            start + size >= len(share), pure=False)
+                futures.append(before)
+        finished = as_completed(futures)
+        futures.clear()  # each task's results are let go once stored
         ready: dict[int, Extraction | Failure] = {}
         following = 0
         try:
-            for future in as_completed(futures):
-                done, failures = future.result()
-                ready.update(done)
-                ready.update((f.position, f) for f in failures)
+            for future in finished:
+                stretched = future.result()
+                ready.update(stretched.done)
+                ready.update((f.position, f) for f in stretched.failures)
                 while following in ready:
                     result = ready.pop(following)
                     if isinstance(result, Failure):

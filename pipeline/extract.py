@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import count
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -40,6 +40,23 @@ class _Reading:
     position: int  # in the run
 
 
+@dataclass
+class Carry:
+    """Where a reading of the run stands between two stretches of it (distributed.py reads a run in stretches, one
+    task each): the homes learnt so far and the articles read but not finished. Frozen, the parsed documents are
+    bytes, which another worker thaws with its own vocabulary."""
+
+    homes: SourceHomes = field(default_factory=SourceHomes)
+    window: deque = field(default_factory=deque)
+
+    def freeze(self) -> "Carry":
+        return Carry(self.homes, deque(replace(r, doc=r.doc.to_bytes(exclude=["tensor"])) for r in self.window))
+
+    def thaw(self, vocab) -> "Carry":
+        return Carry(self.homes, deque(replace(r, doc=Doc(vocab).from_bytes(r.doc)) if isinstance(r.doc, bytes) else r
+                                       for r in self.window))
+
+
 class Extractor:
     """Holds the loaded model and gazetteer; create once per process."""
 
@@ -57,7 +74,7 @@ class Extractor:
         self.nlp = ner.load(model)
 
     def extract(self, articles: Iterable[Article], batch_size: int = BATCH_SIZE, on_error: OnError | None = None,
-                positions: Iterable[int] | None = None) -> Iterator[Extraction]:
+                positions: Iterable[int] | None = None, carry: Carry | None = None) -> Iterator[Extraction]:
         """Extract every article, in order. An article with no publication date (published.py) keeps only the
         dates its text fixes on its own; the run's date dates nothing.
 
@@ -67,37 +84,44 @@ class Extractor:
         An article is finished once the articles up to HOME_WINDOW places after it in the run were read.
         `positions`: the articles' places in the whole run, when these are some of its sources' articles (a Dask
         worker's share, distributed.py): each is then finished with the home its source has in a one-process
-        run, since only a source's own articles teach its home."""
+        run, since only a source's own articles teach its home. `carry`: these articles are one stretch of the
+        share, read on from where the carry stands; the articles not finished yet stay in it for the next."""
+        homes = carry.homes if carry is not None else self.homes
+        window = carry.window if carry is not None else deque()
         items = zip(positions if positions is not None else count(), articles)
         pairs = self.nlp.pipe(((ner.prepare(a.text), (n, a)) for n, a in items), batch_size=batch_size,
                               as_tuples=True)
-        window: deque[_Reading] = deque()
         for doc, (position, article) in pairs:
             while window and window[0].position + HOME_WINDOW < position:
-                yield from self._finished(window.popleft(), on_error)
-            reading = _guarded(on_error, article, self._read, article, doc, position)
+                yield from self._finished(window.popleft(), homes, on_error)
+            reading = _guarded(on_error, article, self._read, article, doc, position, homes)
             if reading is not None:
                 window.append(reading)
-        while window:
-            yield from self._finished(window.popleft(), on_error)
+        while window and carry is None:
+            yield from self._finished(window.popleft(), homes, on_error)
 
-    def _read(self, article: Article, doc: Doc, position: int) -> _Reading:
+    def finish(self, carry: Carry, on_error: OnError | None = None) -> Iterator[Extraction]:
+        """The articles a stretched reading still holds, at the end of its share."""
+        while carry.window:
+            yield from self._finished(carry.window.popleft(), carry.homes, on_error)
+
+    def _read(self, article: Article, doc: Doc, position: int, homes: SourceHomes) -> _Reading:
         """First reading of the places, with the home the source has so far; it teaches the source's home."""
         spans = find_place_spans(doc, self.gazetteer)
-        shares = self.homes.shares(article.source)
+        shares = homes.shares(article.source)
         with self.resolver.using(self.rankers.get(article.article_id)):
             places = self.resolver.resolve(article.text, spans, shares)
-        return _Reading(article, doc, spans, places, shares, self.homes.learn(article.source, places), position)
+        return _Reading(article, doc, spans, places, shares, homes.learn(article.source, places), position)
 
-    def _finished(self, reading: _Reading, on_error: OnError | None) -> Iterator[Extraction]:
-        extraction = _guarded(on_error, reading.article, self._extract_one, reading)
+    def _finished(self, reading: _Reading, homes: SourceHomes, on_error: OnError | None) -> Iterator[Extraction]:
+        extraction = _guarded(on_error, reading.article, self._extract_one, reading, homes)
         if extraction is not None:
             yield extraction
 
-    def _extract_one(self, reading: _Reading) -> Extraction:
+    def _extract_one(self, reading: _Reading, homes: SourceHomes) -> Extraction:
         article, doc, places = reading.article, reading.doc, reading.places
         # The source's articles read since (up to HOME_WINDOW later ones) may have given it a home, or a new one.
-        shares = self.homes.shares(article.source, without=reading.taught)
+        shares = homes.shares(article.source, without=reading.taught)
         if shares.keys() != reading.shares.keys():
             with self.resolver.using(self.rankers.get(article.article_id)):
                 places = self.resolver.resolve(article.text, reading.spans, shares)

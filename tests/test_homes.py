@@ -1,4 +1,5 @@
 """A source's home region, learnt from its own articles, decides the bare names its articles leave open."""
+from dataclasses import replace
 from datetime import date
 
 from pipeline.homes import MIN_ARTICLES, MIN_CONFIDENCE, SourceHomes
@@ -95,3 +96,35 @@ def test_homes_a_declared_home_decides_from_the_first_article_and_learning_does_
                for r in results if r.article.text == text]
     assert regions[:2] == [("GB", "ENG"), ("GB", "ENG")] and regions[2:] == [("US", "VA"), ("US", "VA")]
     assert extractor.homes.shares("declared-gb") == {("GB", ""): 1.0}
+
+
+def test_a_reading_in_stretches_is_the_reading_in_one(extractor):
+    """distributed.py reads a share in stretches, each going on from where the one before left it (the carry,
+    frozen to bytes between two workers): the results are those of one reading, the learnt home included."""
+    import pickle
+
+    from pipeline.extract import Carry
+
+    local = ["Deputies in Berea, Kentucky, arrested a man on Friday.",
+             "The Madison County, Kentucky, fair opens in Lexington, Kentucky, on Monday.",
+             "Schools in Berea, Kentucky, closed early on Tuesday after a storm.",
+             "Richmond police said the road reopened on Monday after the crash.",
+             "A fire damaged a warehouse in Richmond on Sunday, firefighters said."]
+    articles = [Article(article_id=f"s{i}", text=text, origin=f"s{i}", source=f"stretched-{kind}",
+                        published=date(2009, 3, i + 1))
+                for i, (kind, text) in enumerate(x for t in local for x in (("local", t), ("wire", f"Floods hit Dhaka. {t}")))]
+
+    def places(results):
+        return [[(m.text, m.place.geonameid if m.place else None) for m in r.places] for r in results]
+
+    one = places(list(extractor.extract([replace(a, source=a.source + "-one") for a in articles])))
+    carry, stretched = Carry(), []
+    for start in range(0, len(articles), 3):
+        stretched += extractor.extract(articles[start:start + 3], positions=range(start, start + 3), carry=carry)
+        assert len(carry.window) == min(start + 3, len(articles)) - len(stretched)  # the rest waits for the home
+        carry = pickle.loads(pickle.dumps(carry.freeze())).thaw(extractor.nlp.vocab)
+    stretched += extractor.finish(carry)
+    assert [r.article.article_id for r in stretched] == [a.article_id for a in articles]
+    assert places(stretched) == one
+    kentucky = {m.place.admin1_code for r in stretched for m in r.places if m.text == "Richmond"}
+    assert kentucky == {"KY"}  # the home the paper's other articles taught
