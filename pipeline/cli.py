@@ -320,7 +320,8 @@ def extraction_record(ex) -> dict:
 
 
 def _build_gazetteer(args) -> int:
-    from .gazetteer import Gazetteer, GazetteerMissing, build
+    from .gazetteer import Gazetteer, GazetteerMissing
+    from .gazetteer_build import build
 
     path = Path(args.path)
     if not args.force:

@@ -30,7 +30,7 @@ STRETCHES = 8
 MIN_STRETCH = 16
 CONNECT_TIMEOUT_S = 10
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
-_EXTRACTOR = None  # a worker process's Extractor, loaded by its first task
+_EXTRACTOR = None  # a worker process's Extractor (loaded())
 
 
 class DistributedFailed(Exception):
@@ -49,13 +49,8 @@ class Failure:
 def extract_stretch(stretch: list[tuple[int, Article]], before: Stretched | None, last: bool) -> Stretched:
     """On a worker: one stretch of a share's articles, each with its place in the run, read on from where the
     stretch before it left the reading (`before`: that task's answer); the share's last one finishes it."""
-    global _EXTRACTOR
-    if _EXTRACTOR is None:
-        from .extract import Extractor
-
-        _roomy_allocator()
-        _EXTRACTOR = Extractor()
-    carry = before.carry.thaw(_EXTRACTOR.nlp.vocab) if before is not None else Carry()
+    extractor = loaded()
+    carry = before.carry.thaw(extractor.nlp.vocab) if before is not None else Carry()
     position_of = {id(r.article): r.position for r in carry.window} | {id(a): n for n, a in stretch}
     done: list[tuple[int, Extraction]] = []
     failures: list[Failure] = []
@@ -63,11 +58,27 @@ def extract_stretch(stretch: list[tuple[int, Article]], before: Stretched | None
     def failed(article: Article, exc: Exception) -> None:
         failures.append(Failure(position_of[id(article)], type(exc).__name__, str(exc)))
 
-    extractions = _EXTRACTOR.extract([a for _, a in stretch], on_error=failed, positions=[n for n, _ in stretch],
-                                     carry=carry)
-    for extraction in chain(extractions, _EXTRACTOR.finish(carry, failed) if last else ()):
+    extractions = extractor.extract([a for _, a in stretch], on_error=failed, positions=[n for n, _ in stretch],
+                                    carry=carry)
+    for extraction in chain(extractions, extractor.finish(carry, failed) if last else ()):
         done.append((position_of[id(extraction.article)], extraction))
     return Stretched(done, failures, carry.freeze())
+
+
+def loaded():
+    """The worker process's Extractor, loaded once for all its tasks."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        from .extract import Extractor
+
+        _roomy_allocator()
+        _EXTRACTOR = Extractor()
+    return _EXTRACTOR
+
+
+def _load() -> None:
+    """loaded(), as a task: the Extractor stays on the worker."""
+    loaded()
 
 
 def _roomy_allocator() -> None:
@@ -129,6 +140,9 @@ class DistributedExtractor:
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             raise DistributedFailed(f"{scheduler or 'local cluster'}: cannot connect: {exc}") from None
+        # Each worker loads its model now, while this process reads the inputs.
+        self._loading = [self.client.submit(_load, workers=[address], pure=False)
+                         for address in self.client.scheduler_info(n_workers=-1).get("workers", {})]
 
     def close(self) -> None:
         self.client.close()

@@ -17,7 +17,8 @@ SEED = ROOT / "data" / "articles" / "fox-news" / "kharkiv-counteroffensive.txt"
 @pytest.fixture(scope="session")
 def gazetteer_path() -> Path:
     """The index built by the set-up; built here if a test run starts without it."""
-    from pipeline.gazetteer import Gazetteer, GazetteerMissing, build
+    from pipeline.gazetteer import Gazetteer, GazetteerMissing
+    from pipeline.gazetteer_build import build
 
     try:
         Gazetteer(config.GAZETTEER_DB)

@@ -2,7 +2,8 @@
 import pytest
 
 from pipeline.distance import km
-from pipeline.gazetteer import GazetteerMissing, _npm_data, normalize_name
+from pipeline.gazetteer import GazetteerMissing, normalize_name
+from pipeline.gazetteer_files import npm_data
 
 
 def test_gazetteer_normalize_name_folds_accents_case_and_punctuation():
@@ -80,9 +81,9 @@ def test_gazetteer_macro_regions(gazetteer):
 
 def test_gazetteer_build_without_npm_data_says_to_run_npm_ci(tmp_path):
     with pytest.raises(GazetteerMissing, match=r"not found: run `npm ci`"):
-        _npm_data(tmp_path / "node_modules" / "us-atlas" / "counties-10m.json")
+        npm_data(tmp_path / "node_modules" / "us-atlas" / "counties-10m.json")
     (tmp_path / "here.json").write_text("{}")
-    assert _npm_data(tmp_path / "here.json") == tmp_path / "here.json"
+    assert npm_data(tmp_path / "here.json") == tmp_path / "here.json"
 
 
 def test_gazetteer_a_country_has_one_capital_not_every_town_of_its_name(gazetteer):

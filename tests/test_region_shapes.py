@@ -6,7 +6,8 @@ import json
 import pytest
 
 from pipeline import region_shapes
-from pipeline.gazetteer import _shape_of, normalize_name
+from pipeline.gazetteer import normalize_name
+from pipeline.gazetteer_build import _shape_of
 
 SQUARE = [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)]
 HOLE = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)]  # wound like the outer ring, as data may be
