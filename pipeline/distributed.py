@@ -30,7 +30,7 @@ STRETCHES = 8
 MIN_STRETCH = 16
 CONNECT_TIMEOUT_S = 10
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
-_EXTRACTOR = None  # a worker process's Extractor (loaded())
+_EXTRACTOR = None  # a worker process's Extractor (_loaded())
 
 
 class DistributedFailed(Exception):
@@ -49,7 +49,7 @@ class Failure:
 def extract_stretch(stretch: list[tuple[int, Article]], before: Stretched | None, last: bool) -> Stretched:
     """On a worker: one stretch of a share's articles, each with its place in the run, read on from where the
     stretch before it left the reading (`before`: that task's answer); the share's last one finishes it."""
-    extractor = loaded()
+    extractor = _loaded()
     carry = before.carry.thaw(extractor.nlp.vocab) if before is not None else Carry()
     position_of = {id(r.article): r.position for r in carry.window} | {id(a): n for n, a in stretch}
     done: list[tuple[int, Extraction]] = []
@@ -65,7 +65,7 @@ def extract_stretch(stretch: list[tuple[int, Article]], before: Stretched | None
     return Stretched(done, failures, carry.freeze())
 
 
-def loaded():
+def _loaded():
     """The worker process's Extractor, loaded once for all its tasks."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
@@ -74,11 +74,6 @@ def loaded():
         _roomy_allocator()
         _EXTRACTOR = Extractor()
     return _EXTRACTOR
-
-
-def _load() -> None:
-    """loaded(), as a task: the Extractor stays on the worker."""
-    loaded()
 
 
 def _roomy_allocator() -> None:
@@ -140,9 +135,6 @@ class DistributedExtractor:
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as exc:
             raise DistributedFailed(f"{scheduler or 'local cluster'}: cannot connect: {exc}") from None
-        # Each worker loads its model now, while this process reads the inputs.
-        self._loading = [self.client.submit(_load, workers=[address], pure=False)
-                         for address in self.client.scheduler_info(n_workers=-1).get("workers", {})]
 
     def close(self) -> None:
         self.client.close()
