@@ -81,6 +81,14 @@ class Report:
         return frozenset(w for w in (m.lower() for m in re.findall(r"[A-Za-z]{4,}", self.sentence))
                          if w not in STOPWORDS and w not in own)
 
+    @cached_property
+    def profile(self) -> tuple:
+        """Every field `agreement` reads but the row's identity: two reports with one profile agree with the
+        same reports, so a group keeps one member per profile, and a regrouping asks once per pair of them."""
+        return (self.place_id, self.place_name, self.geo_precision, self.admin1, self.country_code, self.lat,
+                self.lon, self.span, self.event_type, self.actors, self.distinct,
+                self.article_id if self.distinct else "", self.trigger.lower(), self.words)
+
 
 def date_span(event_date: str, precision: str, basis: str) -> tuple[date, date]:
     """The days a date covers; an undated report (dated by its publication) may tell of the day before."""
@@ -110,6 +118,14 @@ def group(reports: list[Report]) -> dict[str, tuple[str, str]]:
                      key=lambda r: (r.span[0], r.published_date or "", r.article_id, r.start_char, r.event_id))
     by_key: dict[tuple, list[_Group]] = {}
     out: dict[str, tuple[str, str]] = {}
+    evidence: dict[tuple, bool] = {}  # (profile, profile) -> agree: a story told by fifty outlets is asked once
+
+    def agrees(a: Report, b: Report) -> bool:
+        pair = (a.profile, b.profile)
+        if pair not in evidence:
+            evidence[pair] = _evidence(a, b) is not None
+        return evidence[pair]
+
     for report in ordered:
         start = report.span[0]
         candidates = {}
@@ -120,7 +136,7 @@ def group(reports: list[Report]) -> dict[str, tuple[str, str]]:
             candidates.update((id(g), g) for g in still_open)
         best, best_key = None, None
         for members in candidates.values():
-            if all(agreement(report, m) is not None for m in members.profiles.values()):
+            if all(agrees(report, m) for m in members.profiles.values()):
                 key = (_km(report, members.reports[0]), members.order)
                 if best_key is None or key < best_key:
                     best, best_key = members, key
@@ -131,7 +147,7 @@ def group(reports: list[Report]) -> dict[str, tuple[str, str]]:
             first = best.reports[0]
             out[report.event_id] = (first.event_id, agreement(report, first) or "")
         best.reports.append(report)
-        best.profiles.setdefault(_profile(report), report)
+        best.profiles.setdefault(report.profile, report)
         best.last_day = max(best.last_day, report.span[1])
         for key in _keys(report):
             if all(g is not best for g in by_key[key]):
@@ -150,11 +166,6 @@ class _Group:
     profiles: dict[tuple, Report] = field(default_factory=dict)
 
 
-def _profile(r: Report) -> tuple:
-    return (r.place_id, r.place_name, r.geo_precision, r.admin1, r.country_code, r.lat, r.lon, r.span, r.event_type,
-            r.actors, r.distinct, r.article_id if r.distinct else "", r.trigger.lower(), r.words)
-
-
 def _keys(report: Report) -> list[tuple]:
     """Where a report can meet others: its place, and its admin-1 region (a town meets its region's reports,
     and a town a couple of kilometres away nearly always shares its region)."""
@@ -166,6 +177,12 @@ def _keys(report: Report) -> list[tuple]:
 
 def agreement(a: Report, b: Report) -> str | None:
     """Why two reports tell of one event, or None when something they say differs."""
+    evidence = _evidence(a, b)
+    return None if evidence is None else f"{evidence}; joins {b.source} report {b.event_id}"
+
+
+def _evidence(a: Report, b: Report) -> str | None:
+    """What agrees between two reports, read from their profiles' fields only."""
     if a.article_id == b.article_id and (a.distinct or b.distinct) or a.distinct != b.distinct:
         return None  # "a second strike hit the city": the text says it is another event
     place = _same_place(a, b)
@@ -173,7 +190,7 @@ def agreement(a: Report, b: Report) -> str | None:
     what = _same_occurrence(a, b)
     if None in (place, when, what) or _actors_differ(a, b):
         return None
-    return "; ".join([place, when, what, f"joins {b.source} report {b.event_id}"])
+    return "; ".join([place, when, what])
 
 
 def _same_place(a: Report, b: Report) -> str | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .config import GROUPING_BATCH
 from .storage import DUPLICATE, REPLACED, CommitInDoubt, StoreError, open_store
 from .extract import Extractor
 from .ingest import WARNING_FLAGS, Ingestor
@@ -107,12 +108,15 @@ class Runner:
         in_flight = None
         try:
             new = self._new(articles, run_id, summary, bar, pending)
-            for extraction in self.extractor.extract(new, on_error=failed):
+            for n, extraction in enumerate(self.extractor.extract(new, on_error=failed), 1):
                 in_flight = extraction.article.origin
                 self._store(extraction, run_id, summary)
                 pending.pop(in_flight, None)
                 in_flight = None
                 bar.update()
+                if n % GROUPING_BATCH == 0:
+                    self.writer.group_pending()
+            self.writer.group_pending()  # the last batch, and whatever a killed run left ungrouped
             summary.events, summary.reports = self.writer.run_totals(run_id)
         except StoreError as exc:  # the database went away: the article in flight was rolled back whole...
             summary.store_error = str(exc)
@@ -125,7 +129,7 @@ class Runner:
     def _store(self, extraction, run_id: str, summary: Summary) -> None:
         article = extraction.article
         unresolved = [m for m in extraction.places if m.place is None]
-        outcome = self.writer.save_article(article, list(extraction.events), unresolved, run_id)
+        outcome = self.writer.save_article(article, list(extraction.events), unresolved, run_id, grouped=False)
         if outcome == DUPLICATE:  # another process stored the same text meanwhile
             summary.duplicates += 1
             return

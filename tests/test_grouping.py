@@ -98,6 +98,37 @@ def test_grouping_rerun_is_idempotent_and_equals_a_full_regroup(db, tmp_path, ex
     assert groups(db) == before
 
 
+def test_rows_a_killed_run_left_pending_are_grouped_by_the_next_run(db, tmp_path, extractor):
+    """A run groups its articles a batch at a time; rows stored but not yet grouped when it was killed are pending
+    (no group), and the next run over the same inputs, which stores nothing new, groups them as they would have been."""
+    before = groups(db)
+    with raw(db) as conn, conn.transaction():
+        conn.execute("UPDATE events SET group_id = NULL, group_reason = NULL")
+    assert value(db, "SELECT COUNT(*) FROM events WHERE group_id IS NOT NULL") == 0
+    summary = run(extractor, db, tmp_path / "wire")
+    assert summary.stored == 0 and summary.duplicates == len(SAME_STRIKE + APART)
+    assert groups(db) == before
+    assert value(db, "SELECT COUNT(*) FROM events WHERE group_id IS NULL") == 0
+
+
+def test_a_run_groups_its_articles_a_batch_at_a_time_as_one_at_a_time(tmp_path, extractor, db_name, monkeypatch):
+    """Grouping every stored article at once (the runner's batches) gives the groups of grouping each as it is
+    stored (save_article's own transaction), reasons included."""
+    import pipeline.runner
+
+    write_articles(tmp_path / "wire", SAME_STRIKE + APART)
+    monkeypatch.setattr(pipeline.runner, "GROUPING_BATCH", 1)
+    run(extractor, db_name, tmp_path / "wire")
+    one_at_a_time = rows(db_name, "SELECT event_id, group_id, group_reason FROM events ORDER BY event_id")
+    with raw(db_name) as conn, conn.transaction():
+        conn.execute("DELETE FROM events")
+        conn.execute("DELETE FROM articles")
+    monkeypatch.setattr(pipeline.runner, "GROUPING_BATCH", 100)
+    assert run(extractor, db_name, tmp_path / "wire").stored == len(SAME_STRIKE + APART)
+    assert rows(db_name, "SELECT event_id, group_id, group_reason FROM events ORDER BY event_id") == one_at_a_time
+    assert len({group for _, group, _ in one_at_a_time}) < len(one_at_a_time)  # some reports did group
+
+
 def test_grouping_replacing_an_article_leaves_no_stale_group(db, tmp_path, extractor):
     [strike] = [members for (place, _), members in groups(db).items() if place == "Kharkiv" and len(members) > 1]
     [first_source] = [source for source, reason in strike if reason == "first report"]  # its event id names the group

@@ -1,16 +1,20 @@
 """Every write of the events database: an article with its events in one transaction (replacing an earlier
 version at the same URL), a rejection, a duplicate, the groups of reports of one event, a fetch attempt.
 
-Each article is one transaction, run again when the database asks (a deadlock, a busy file). Writers regroup one at
-a time (engine.GROUPING_LOCK, taken after the article's own rows are written, so only the regrouping and the commit
-wait for it), so two processes storing reports of one event at once cannot each miss the other;
-the text of a stored article is unique, so two processes storing the same story from two files store it once.
-Every transaction ends by moving the revision counter on, which readers' caches key on.
+Rows are written pending (no group yet) and grouped by `group_pending`, which takes every pending row at once: at the
+end of the article's own transaction (save_article), or once for a run's batch of articles (the runner), so the
+reports of one story copied by fifty outlets are regrouped once per batch, not once per copy. Rows a killed run
+left pending are grouped by the next one. Each transaction is run again when the database asks (a deadlock, a busy
+file). Writers group one at a time (engine.GROUPING_LOCK, taken after the article's own rows are written, so only
+the grouping and the commit wait for it), so two processes storing reports of one event at once cannot each miss
+the other; the text of a stored article is unique, so two processes storing the same story from two files store it
+once. Every transaction ends by moving the revision counter on, which readers' caches key on.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import fields
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 
 from ..grouping import Report, group, not_grouped_reason
@@ -22,6 +26,10 @@ from .rows import FetchRecord
 EVENT_COLUMNS = [f.name for f in fields(Event)]
 _REPORT_COLUMNS = [f.name for f in fields(Report)]
 _ACTORS_AT = _REPORT_COLUMNS.index("actors")
+# Ranges read by one statement (SQLite allows 500 SELECTs in a compound one).
+_RANGES_PER_STATEMENT = 200
+# Rows kept read (_report): more than the largest neighbourhood a regrouping reads, a few MB.
+REPORTS_KEPT = 20_000
 # A month-precision date starts up to this many days before a day it overlaps.
 _LONGEST_SPAN_DAYS = 31
 _MAP = "role IN (" + ", ".join(f"'{r}'" for r in MAP_ROLES) + ")"
@@ -54,24 +62,26 @@ class Writer:
         return row[0] if row else None
 
     def save_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
-                     run_id: str) -> str:
+                     run_id: str, grouped: bool = True) -> str:
         """STORED, REPLACED (a changed text at a known URL) or DUPLICATE (another process stored the same text
-        first: logged as such, nothing written)."""
-        outcome = retrying(lambda: self._save(article, events, unresolved, run_id), self.db.location)
+        first: logged as such, nothing written). `grouped=False` leaves the rows pending for `group_pending`
+        (a replacement still regroups the neighbours of the rows it deletes at once)."""
+        outcome = retrying(lambda: self._save(article, events, unresolved, run_id, grouped), self.db.location)
         if outcome == DUPLICATE:
             self.save_duplicate(article.origin, self.find_duplicate(article) or article.article_id, run_id)
         return outcome
 
-    def _save(self, article: Article, events: list[Event], unresolved: list[PlaceMention], run_id: str) -> str:
+    def _save(self, article: Article, events: list[Event], unresolved: list[PlaceMention], run_id: str,
+              grouped: bool) -> str:
         try:
-            return self._write_article(article, events, unresolved, run_id)
+            return self._write_article(article, events, unresolved, run_id, grouped)
         except Exception as exc:
             if is_unique_violation(exc):  # the same text stored meanwhile by another process
                 return DUPLICATE
             raise
 
     def _write_article(self, article: Article, events: list[Event], unresolved: list[PlaceMention],
-                       run_id: str) -> str:
+                       run_id: str, grouped: bool) -> str:
         db = self.db
         with db.transaction():
             db.lock(f"article {article.article_id}")  # one writer per article: a replacement sees the last one
@@ -97,10 +107,11 @@ class Writer:
                            " ON CONFLICT (article_id, start_char) DO NOTHING",
                            [(article.article_id, m.text, m.start) for m in unresolved])
             self._log(run_id, article.origin, "stored", None, article.article_id)
-            # Rows nobody else sees yet are written; now regroup one writer at a time, each reading the rows of
-            # every writer before it (a statement reads what was committed when it starts).
-            db.lock(GROUPING_LOCK)
-            self._regroup_around(article.article_id, replaced if known else [])
+            if grouped or known:
+                # Rows nobody else sees yet are written; now group one writer at a time, each reading the rows of
+                # every writer before it (a statement reads what was committed when it starts).
+                db.lock(GROUPING_LOCK)
+                self._group(replaced if known else [])
             self._revise()
         return REPLACED if known else STORED
 
@@ -122,12 +133,7 @@ class Writer:
             retrying(write, self.db.location)
             stored += len(batch)
 
-        def regroup() -> None:
-            with self.db.transaction():
-                self.regroup_all()
-                self._revise()
-
-        retrying(regroup, self.db.location)
+        self.group_pending()
         return stored
 
     def save_rejection(self, rejection: Rejection, run_id: str) -> None:
@@ -188,33 +194,47 @@ class Writer:
             self.db.location)
         return row[0], row[1]
 
+    def group_pending(self) -> None:
+        """Group every pending row (written with grouped=False, or left by a killed run), in one transaction."""
+        def write() -> None:
+            with self.db.transaction():
+                self.db.lock(GROUPING_LOCK)
+                self._group([])
+                self._revise()
+
+        retrying(write, self.db.location)
+
     def regroup_all(self) -> None:
         """Group every event of the database afresh (inside the caller's transaction)."""
         self.db.lock(GROUPING_LOCK)
         current: dict[str, tuple] = {}
         self._write_groups(self._reports("1 = 1", (), current), current)
 
-    def _regroup_around(self, article_id: str, replaced: list[Report]) -> None:
-        """Group again the rows that could share an event with the article's rows just written or deleted.
+    def _group(self, replaced: list[Report]) -> None:
+        """Group the pending rows again with every row that could share an event with them or with the rows a
+        replacement just deleted.
 
-        Those are the article's own rows, the map rows at the same places or in the same admin-1 regions whose
-        dates overlap a touched row's, and every member of the groups they are in (so no group is cut). The rest
-        of the database keeps its groups: a new article extends them, a replaced one leaves none behind."""
+        Those are the map rows at the same places or in the same admin-1 regions whose dates overlap a touched row's,
+        and every member of the groups they are in (so no group is cut). The rest of the database keeps its groups:
+        new articles extend them, a replaced one leaves none behind."""
         current: dict[str, tuple] = {}  # each row's (group, reason) as read, so unchanged rows are not written
-        reports = self._reports("article_id = ?", (article_id,), current)
+        reports = self._reports("group_id IS NULL", (), current)
         touched = [r for r in replaced + reports if r.groupable]
         if touched:
-            # An indexed range per place or region and report, in one statement (each its own SELECT, so both
-            # engines search each range by its index): a store of millions reads only the days around each report
-            # (a single window over all of them took in years when one row was old).
-            ranges, params = [], []
-            for column, key, lo, hi in sorted({(c, k, t.span[0], t.span[1]) for t in touched
-                                               for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k}):
-                ranges.append(f"SELECT event_id FROM events WHERE {column} = ? AND event_date BETWEEN ? AND ?"
-                              f" AND (event_date >= ? OR date_precision IN ('week', 'month')) AND article_id <> ?"
-                              f" AND {_MAP}")
-                params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1), article_id]
-            nearby = self._reports(f"event_id IN ({' UNION '.join(ranges)})", params, current)
+            # An indexed range per place or region and span, each its own SELECT (so both engines search each range
+            # by its index), a few hundred to a statement: a store of millions reads only the days around each
+            # report (a single window over all of them took in years when one row was old).
+            spans = sorted({(c, k, t.span[0], t.span[1]) for t in touched
+                            for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k})
+            nearby = []
+            for at in range(0, len(spans), _RANGES_PER_STATEMENT):
+                ranges, params = [], []
+                for column, key, lo, hi in spans[at:at + _RANGES_PER_STATEMENT]:
+                    ranges.append(f"SELECT event_id FROM events WHERE {column} = ? AND event_date BETWEEN ? AND ?"
+                                  f" AND (event_date >= ? OR date_precision IN ('week', 'month'))"
+                                  f" AND group_id IS NOT NULL AND {_MAP}")
+                    params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1)]
+                nearby += self._reports(f"event_id IN ({' UNION '.join(ranges)})", params, current)
             reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
         known = {r.event_id for r in reports}
         read: set[str] = set()
@@ -235,8 +255,7 @@ class Writer:
         found = []
         for *row, group_id, reason in self.db.all(
                 f"SELECT {columns}, group_id, group_reason FROM events WHERE {where}", params):
-            found.append(Report(**{**dict(zip(_REPORT_COLUMNS, row)),
-                                   "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))}))
+            found.append(_report(tuple(row)))
             current[found[-1].event_id] = (group_id, reason)
         return found
 
@@ -257,6 +276,13 @@ class Writer:
     def _revise(self) -> None:
         """Move the revision on: the readers' change token."""
         self.db.execute("UPDATE dateline_meta SET value = value + 1 WHERE key = 'revision'")
+
+
+@lru_cache(maxsize=REPORTS_KEPT)
+def _report(row: tuple) -> Report:
+    """A row as grouping reads it. Kept by its whole content, so a big group's members, read again around each
+    new report of it, come with what grouping worked out of them last time (words, span, profile)."""
+    return Report(**{**dict(zip(_REPORT_COLUMNS, row)), "actors": tuple(json.loads(row[_ACTORS_AT] or "[]"))})
 
 
 def _article_values(article: Article, n_events: int) -> tuple:
