@@ -31,8 +31,8 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DUMP_SUFFIXES
 BATCH_SIZE = 32
 # A run groups the reports of this many stored articles at once (storage.Writer.group_pending): the reports of a
 # story many outlets copied are regrouped once per batch rather than once per copy. The dashboard sees a batch's
-# rows each as its own event until then (well under a minute of extraction).
-GROUPING_BATCH = 64
+# rows each as its own event until then (under a minute of extraction on one core).
+GROUPING_BATCH = 256
 
 # Size limits, so one hostile file cannot exhaust memory or stall a run. A file larger than MAX_FILE_BYTES is
 # rejected unread (split big dumps); an article longer than MAX_ARTICLE_CHARS is rejected: that is about
