@@ -127,7 +127,11 @@ def test_the_columns_answer_every_filter_as_plain_sql_does(rough_db):
 
 
 def test_a_backlog_loaded_in_batches_and_grouped_once_equals_saving_each_article(engine, db_name, tmp_path,
-                                                                                  request):
+                                                                                  request, monkeypatch):
+    """...also when the neighbourhood of the rows grouped at once is read in many statements."""
+    import pipeline.storage.writer
+
+    monkeypatch.setattr(pipeline.storage.writer, "_RANGES_PER_STATEMENT", 3)
     server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
     one_by_one = new_database(engine, tmp_path, server)
     for name in (db_name, one_by_one):

@@ -13,6 +13,7 @@ once. Every transaction ends by moving the revision counter on, which readers' c
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import fields
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
@@ -226,7 +227,7 @@ class Writer:
             # report (a single window over all of them took in years when one row was old).
             spans = sorted({(c, k, t.span[0], t.span[1]) for t in touched
                             for c, k in (("place_id", t.place_id), ("admin1", t.admin1)) if k})
-            nearby = []
+            nearby: dict[str, Report] = {}  # a row in the ranges of two statements is read twice, kept once
             for at in range(0, len(spans), _RANGES_PER_STATEMENT):
                 ranges, params = [], []
                 for column, key, lo, hi in spans[at:at + _RANGES_PER_STATEMENT]:
@@ -234,8 +235,10 @@ class Writer:
                                   f" AND (event_date >= ? OR date_precision IN ('week', 'month'))"
                                   f" AND group_id IS NOT NULL AND {_MAP}")
                     params += [key, _day(lo, -_LONGEST_SPAN_DAYS), hi.isoformat(), _day(lo, -1)]
-                nearby += self._reports(f"event_id IN ({' UNION '.join(ranges)})", params, current)
-            reports += [r for r in nearby if r.groupable and any(_overlap(r.span, t.span) for t in touched)]
+                nearby.update((r.event_id, r) for r in self._reports(f"event_id IN ({' UNION '.join(ranges)})",
+                                                                      params, current))
+            overlaps = _overlapping([t.span for t in touched])
+            reports += [r for r in nearby.values() if r.groupable and overlaps(r.span)]
         known = {r.event_id for r in reports}
         read: set[str] = set()
         while True:  # take in the whole of every group touched (their ids came with the rows read)
@@ -303,5 +306,18 @@ def _day(day: date, shift: int) -> str:
     return (day + timedelta(days=shift)).isoformat()
 
 
-def _overlap(a: tuple, b: tuple) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+def _overlapping(spans: list[tuple[date, date]]):
+    """A test of whether a span overlaps any of `spans`, by bisection over their union (a batch touches thousands)."""
+    merged: list[list[date]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    starts = [lo for lo, _ in merged]
+
+    def overlaps(span: tuple[date, date]) -> bool:
+        i = bisect_right(starts, span[1]) - 1  # the last stretch starting by the span's end
+        return i >= 0 and merged[i][1] >= span[0]
+
+    return overlaps
