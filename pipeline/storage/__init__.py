@@ -26,13 +26,24 @@ from .engine import (POSTGRESQL, SQLITE, CommitInDoubt, Db, Location, SchemaErro
 from .reader import EXPORT_COLUMNS, Reader
 from .rows import (AREA_SEPARATOR, Choices, EventRow, FetchRecord, Filters, Overview, PlaceRow, PlaceSummary, Report,
                    Totals, UnresolvedRow, UrlState)
-from .snapshot import Snapshot
 from .writer import DUPLICATE, REPLACED, STORED, Writer
 
 __all__ = ["AREA_SEPARATOR", "DUPLICATE", "EXPORT_COLUMNS", "POSTGRESQL", "REPLACED", "SQLITE", "STORED", "Choices",
            "CommitInDoubt", "EventRow", "FetchRecord", "Filters", "Location", "Overview", "PlaceRow", "PlaceSummary",
            "Reader", "Report", "SchemaError", "Snapshot", "Store", "StoreError", "Totals", "Unavailable",
            "UnresolvedRow", "UrlState", "Writer", "fetch_log", "map_rows", "open_store"]
+
+
+def __getattr__(name: str):
+    """Snapshot is imported when first asked for: it needs pandas (a quarter of a second), which the app's views use
+    and a pipeline process (each writer, each `run`) does not."""
+    if name == "Snapshot":
+        from .snapshot import Snapshot
+
+        return Snapshot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Connections a PostgreSQL reader pool keeps per app process: a page's reads run in turn, a few pages at once.
 POOL_SIZE = 8
 
