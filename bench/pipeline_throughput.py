@@ -11,8 +11,9 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
   - `python -m pipeline run` into SQLite in one process; two such processes at once on half the documents each,
     sharing nothing (what two cores of this machine give at best); with `--workers 2` (a Dask LocalCluster); with
     `--scheduler` on a `dask scheduler` with two `dask worker` processes started before (model loading included in
-    all three: a worker loads it with its first task); the peak memory of each worker process.
-`--only workers` runs the last four stages alone.
+    all three: a worker loads it with its first task); the peak memory of each worker process; and in one process
+    whose parsing is spread over two of spaCy's own processes (nlp.pipe's n_process), the other local way.
+`--only workers` runs the last five stages alone.
 Each stage also records how many cores the machine kept busy (/proc/stat, every process: the PostgreSQL server
 too): the one-writer run's CPU seconds spread over every core bound what any number of writers can reach here.
 Usage: python bench/pipeline_throughput.py [--docs 500] [--only workers] [--json bench/results/throughput.json]
@@ -90,7 +91,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "throughput.json"))
     parser.add_argument("--only", choices=["workers"], help="only the `run` stages with and without Dask workers")
+    parser.add_argument("--spacy-processes", nargs=3, metavar=("N", "DATA", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.spacy_processes:
+        return spacy_processes_run(int(args.spacy_processes[0]), *args.spacy_processes[1:])
     if args.only == "workers":
         return workers_stages(corpus(args.docs), Path(args.json))
 
@@ -189,9 +193,12 @@ def workers_stages(docs: list[Article], out: Path) -> None:
                 # The machine's own ceiling: two processes sharing nothing, half the documents each.
                 ("run_2_processes_apart", [[*run, str(half)] for half in halves]),
                 ("run_workers_2", [[*run, str(data), "--workers", "2"]]),
-                ("run_scheduler_2_workers", [[*run, str(data), "--scheduler", _SCHEDULER]])]:
+                ("run_scheduler_2_workers", [[*run, str(data), "--scheduler", _SCHEDULER]]),
+                # The other local way issue 20 names: spaCy's own processes parse, this process does the rest.
+                ("run_spacy_n_process_2", [[sys.executable, __file__, "--spacy-processes", "2", str(data)]])]:
             dbs = [Path(tmp) / f"{name}-{k}.db" for k in range(len(commands))]
-            commands = [[*c, "--db", str(db), "--quiet"] for c, db in zip(commands, dbs)]
+            commands = [[*c, str(db)] if "--spacy-processes" in c else [*c, "--db", str(db), "--quiet"]
+                        for c, db in zip(commands, dbs)]
             if name == "run_scheduler_2_workers":
                 # Up only for its own stage: an idle cluster's heartbeats would take from the stages that keep both
                 # cores busy, and not from the one process, which leaves a core free.
@@ -211,11 +218,27 @@ def workers_stages(docs: list[Article], out: Path) -> None:
     ratios = {"two_processes_apart_over_one": round(results["run_2_processes_apart"]["words_per_s"] / one, 3),
               "workers_2_over_one": round(results["run_workers_2"]["words_per_s"] / one, 3),
               "scheduler_over_workers_2": round(results["run_scheduler_2_workers"]["words_per_s"]
-                                                / results["run_workers_2"]["words_per_s"], 3)}
+                                                / results["run_workers_2"]["words_per_s"], 3),
+              "spacy_n_process_2_over_one": round(results["run_spacy_n_process_2"]["words_per_s"] / one, 3)}
     print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"documents": len(docs), "words": words, "results": results, "ratios": ratios}, indent=2))
     print(f"written: {out}")
+
+
+def spacy_processes_run(n: int, data: str, db: str) -> None:
+    """`pipeline run DATA --db DB` in this process, with spaCy's parsing spread over `n` of its own processes
+    (nlp.pipe's n_process): they parse, and send each parsed document back to this one, which reads and stores."""
+    extractor = Extractor()
+    pipe = extractor.nlp.pipe
+
+    def spread(*args, **kwargs):
+        kwargs.setdefault("n_process", n)  # set once: nlp.pipe calls itself again for `as_tuples`
+        return pipe(*args, **kwargs)
+
+    extractor.nlp.pipe = spread
+    summary = Runner(db, extractor=extractor).run([data])
+    assert not summary.rejected, summary.line()
 
 
 _SCHEDULER = "<the scheduler's address>"  # in a stage's command, until its cluster is up
