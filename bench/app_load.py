@@ -48,7 +48,8 @@ from playwright.async_api import Page, async_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from app_render import CHROMIUM, CHROMIUM_ARGS, DRAWN, MAP_FRAME, ROOT, SOURCES, TYPES, Server, _rss_mb, build_db  # noqa: E402
+from app_render import CHROMIUM, CHROMIUM_ARGS, DRAWN, MAP_FRAME, ROOT, Server, _rss_mb  # noqa: E402
+from synthetic_events import SOURCES, TYPES, build_db  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "app_load.json"
 # Chromium never proxies loopback, so this refuses every other host inside the browser itself.

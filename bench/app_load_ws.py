@@ -57,7 +57,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from app_render import ROOT, Server, _rss_mb, build_db, on_postgres  # noqa: E402
+from app_render import ROOT, Server, _rss_mb  # noqa: E402
+from synthetic_events import build_db, on_postgres  # noqa: E402
 from dashboard.serve import STICKY_COOKIE, WORKER_HEADER  # noqa: E402
 from pipeline_throughput import corpus  # noqa: E402
 from stores import PostgresServer, rows  # noqa: E402

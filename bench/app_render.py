@@ -1,10 +1,8 @@
 """How fast the dashboard draws at 1,000, 10,000 and 100,000 events, on SQLite and on PostgreSQL, next to the old
 one-marker-per-event map.
 
-Builds synthetic events databases with the pipeline's own store (real schema, SQLite; copied with
-`Store.copy_from` into a PostgreSQL database of a throwaway cluster on 127.0.0.1 for that engine): events concentrated on
-3,000 settlements sampled from the real gazetteer (`data/gazetteer.db`, population ≥ 1,000, Zipf-like
-weights so a few places carry many events), 6 sources of unequal size, dates over 2023. Serves each
+Builds synthetic events databases (bench/synthetic_events.py: 3,000 settlements of the real gazetteer, 6 sources,
+2023; copied with `Store.copy_from` into a PostgreSQL database of a throwaway cluster on 127.0.0.1 for that engine). Serves each
 with `streamlit run app.py` on 127.0.0.1 and drives Debian's chromium (playwright; every non-local
 request refused) to measure: navigation until the map's clusters show; a filter change until the map
 shows the new clusters, twice: one source removed in the sidebar (a view no one has asked for yet, so
@@ -27,9 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,7 +34,6 @@ import time
 import urllib.request
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,24 +44,16 @@ sys.path.insert(0, str(ROOT))
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from stores import ENGINES, PostgresServer  # noqa: E402  (the tests' throwaway cluster: initdb, pg_ctl on 127.0.0.1)
+from stores import ENGINES, PostgresServer, _free_port  # noqa: E402  (the tests' throwaway cluster: initdb, pg_ctl on 127.0.0.1)
 
-from pipeline.models import Article, Event  # noqa: E402
-from pipeline.storage import open_store  # noqa: E402
-from pipeline.storage.schema import SCHEMA_VERSION  # noqa: E402
+from synthetic_events import build_db, on_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "app_render.json"
-CACHE = Path(tempfile.gettempdir()) / "dateline-bench"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_FRAME = "iframe[title*='st_folium']"
 DRAWN = ".dl-cluster, .dl-place"  # not .leaflet-marker-icon: the basemap's country names are icons too
-N_PLACES = 3000
-SOURCES = {"Harbour Post": 30, "Northern Ledger": 25, "Meridian Wire": 20, "Coastal Times": 12,
-           "Valley Courier": 8, "Desert Gazette": 5}
-TYPES = ["battle", "strike", "territory", "movement", "protest", "arrest", "diplomacy", "statement", "disaster"]
-EVENTS_PER_ARTICLE = 10
 SETTLE_S = 2.0
 
 # The old map: every matching event as one point of a FastMarkerCluster, same filter widget, local assets.
@@ -107,62 +94,6 @@ class Result:
     websocket_bytes: int
     server_rss_mb: float
     server_peak_rss_mb: float
-
-
-def build_db(n_events: int, seed: int = 7) -> Path:
-    """An SQLite database of `n_events` synthetic events (cached: the same seed and schema give the same data)."""
-    path = CACHE / f"events-{n_events}-v{SCHEMA_VERSION}.db"
-    if path.exists():
-        return path
-    CACHE.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    with sqlite3.connect(ROOT / "data" / "gazetteer.db") as gazetteer:
-        pool = gazetteer.execute(
-            "SELECT place_id, geonameid, name, lat, lon, country_code, admin1, feature_code FROM places"
-            " WHERE precision = 'settlement' AND population >= 1000 ORDER BY place_id").fetchall()
-    places = rng.sample(pool, N_PLACES)
-    weights = [1 / (rank + 1) ** 0.8 for rank in range(N_PLACES)]
-    sources, source_weights = list(SOURCES), list(SOURCES.values())
-    first = date(2023, 1, 1)
-    tmp = path.with_suffix(".partial")
-    for leftover in CACHE.glob(tmp.name + "*"):
-        leftover.unlink()
-    store = open_store(tmp)
-    store.migrate()
-    writer = store.writer()
-    for a in range(n_events // EVENTS_PER_ARTICLE):
-        source = rng.choices(sources, source_weights)[0]
-        published = first + timedelta(days=rng.randrange(365))
-        article = Article(f"a{a}", f"text {a}", f"a{a}.txt", source, f"https://news.example/{a}",
-                          f"Officials report developments in the region, day {a}", published, "given", f"h{a}")
-        events = []
-        for i in range(EVENTS_PER_ARTICLE):
-            pid, gid, name, lat, lon, cc, admin1, fcode = rng.choices(places, weights)[0]
-            day = max(first, published - timedelta(days=rng.randrange(5))).isoformat()
-            kind = rng.choice(TYPES)
-            sentence = (f"Local officials said that {name} saw a {kind} on that day, according to several "
-                        f"witnesses who spoke to reporters from {source} on condition of anonymity.")
-            events.append(Event(f"a{a}-{i}", article.article_id, source, article.url, article.title,
-                                published.isoformat(), False, day, "day", "Monday", "relative", day, name, name,
-                                gid, pid, cc, admin1, fcode, "settlement", lat, lon, sentence, 0, len(name),
-                                kind, 0.8))
-        writer.save_article(article, events, [], run_id="bench")
-    writer.close()
-    os.replace(tmp, path)
-    return path
-
-
-def on_postgres(path: Path, server: PostgresServer) -> str:
-    """The same rows in a new database of `server`: the URL the app is pointed at."""
-    url = server.new_database()
-    open_store(url).copy_from(open_store(path))
-    return url
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rss_mb(*pids: int) -> tuple[float, float]:
