@@ -7,7 +7,8 @@ Measured in one run, so the ratio holds even when the machine's speed varies:
   - the whole `run` path, into a fresh SQLite file and into a fresh PostgreSQL database (a throwaway cluster
     on 127.0.0.1 with PostgreSQL's durable defaults: fsync and synchronous commit on);
   - `python -m pipeline run` processes into PostgreSQL, timed from start to the last exit: one writer with every
-    document, then four writers at once with a quarter each (articles/s in total; model loading included);
+    document, then two at once with half each, then four with a quarter each (articles/s in total; model loading
+    included): two show what the store lets as many writers as cores do, four what more writers than cores cost;
   - `python -m pipeline run` into SQLite in one process; two such processes at once on half the documents each,
     sharing nothing (what two cores of this machine give at best); with `--workers 2` (a Dask LocalCluster); with
     `--scheduler` on a `dask scheduler` with two `dask worker` processes started before (model loading included in
@@ -131,7 +132,7 @@ def main() -> None:
                       ("pipeline_extract", extraction),
                       ("pipeline_run_to_sqlite", lambda: run_into(str(Path(tmp) / "events.db"))),
                       ("pipeline_run_to_postgresql", lambda: run_into(server.new_database()))]
-            stages += [(f"processes_{n}_into_postgresql", _counted(server, n, docs, Path(tmp))) for n in (1, 4)]
+            stages += [(f"processes_{n}_into_postgresql", _counted(server, n, docs, Path(tmp))) for n in (1, 2, 4)]
             results = {}
             for name, fn in stages:
                 seconds, busy = timed(fn)
@@ -147,6 +148,7 @@ def main() -> None:
         r["ratio_to_full_model"] = round(r["words_per_s"] / full, 3)
 
     ratios = {"postgresql_over_sqlite": _over(results, "pipeline_run_to_postgresql", "pipeline_run_to_sqlite"),
+              "two_writers_over_one": _over(results, "processes_2_into_postgresql", "processes_1_into_postgresql"),
               "four_writers_over_one": _over(results, "processes_4_into_postgresql", "processes_1_into_postgresql")}
     print(f"{len(docs)} documents, {words:,} words, batch size {BATCH_SIZE}")
     print(f"{'stage':<30}{'seconds':>9}{'words/s':>10}{'articles/s':>12}{'vs NER':>8}{'vs model':>10}{'cores busy':>12}")
@@ -155,7 +157,7 @@ def main() -> None:
               f"{r['ratio_to_full_model']:>10}{r['cores_busy']:>12}")
     # With every core busy, n writers cannot beat the CPU one writer's run needed, spread over all cores.
     one = results["processes_1_into_postgresql"]
-    ratios["four_writers_ceiling_on_this_machine"] = round(one["seconds"] * os.cpu_count() / one["cpu_seconds"], 3)
+    ratios["writers_ceiling_on_this_machine"] = round(one["seconds"] * os.cpu_count() / one["cpu_seconds"], 3)
     print(", ".join(f"{k.replace('_', ' ')}: {v}x" for k, v in ratios.items()))
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
