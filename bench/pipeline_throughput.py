@@ -92,10 +92,13 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "throughput.json"))
     parser.add_argument("--only", choices=["workers"], help="only the `run` stages with and without Dask workers")
-    parser.add_argument("--spacy-processes", nargs=3, metavar=("N", "DATA", "DB"), help=argparse.SUPPRESS)
+    # A stage's command, as `pipeline run DATA --db DB --quiet` with spaCy's processes: the same options as it.
+    parser.add_argument("--spacy-processes", nargs=2, metavar=("N", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.spacy_processes:
-        return spacy_processes_run(int(args.spacy_processes[0]), *args.spacy_processes[1:])
+        return spacy_processes_run(int(args.spacy_processes[0]), args.spacy_processes[1], args.db)
     if args.only == "workers":
         return workers_stages(corpus(args.docs), Path(args.json))
 
@@ -199,8 +202,7 @@ def workers_stages(docs: list[Article], out: Path) -> None:
                 # The other local way issue 20 names: spaCy's own processes parse, this process does the rest.
                 ("run_spacy_n_process_2", [[sys.executable, __file__, "--spacy-processes", "2", str(data)]])]:
             dbs = [Path(tmp) / f"{name}-{k}.db" for k in range(len(commands))]
-            commands = [[*c, str(db)] if "--spacy-processes" in c else [*c, "--db", str(db), "--quiet"]
-                        for c, db in zip(commands, dbs)]
+            commands = [[*c, "--db", str(db), "--quiet"] for c, db in zip(commands, dbs)]
             if name == "run_scheduler_2_workers":
                 # Up only for its own stage: an idle cluster's heartbeats would take from the stages that keep both
                 # cores busy, and not from the one process, which leaves a core free.
