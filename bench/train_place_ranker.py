@@ -136,6 +136,18 @@ def top1(table: list[tuple[str, str, dict, bool]], rankers: dict[str, PlaceRanke
     return sum(near for _, near in best.values()) / max(1, len(best))
 
 
+def reachable(table: list[tuple[str, str, dict, bool]]) -> str:
+    """Per set (the documents' id prefix), the share of names with at least one candidate within 161 km of gold: the
+    top-1 a perfect ranker would reach over these candidates."""
+    names: dict[tuple[str, str], bool] = {}
+    for doc, name, _, near in table:
+        names[(doc, name)] = names.get((doc, name), False) or near
+    sets: dict[str, list[bool]] = defaultdict(list)
+    for (doc, _), near in names.items():
+        sets[doc.split("-")[0]].append(near)
+    return ", ".join(f"{key} {sum(v) / len(v):.3f}" for key, v in sorted(sets.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "eval" / "geo"))
@@ -162,7 +174,8 @@ def main() -> None:
         oof, fold_rankers = tried[penalty]
         ranker = fit(table, penalty)
         print(f"round {round_ + 1}: {len(table)} readings of {len({(r[0], r[1]) for r in table})} names; top-1 within "
-              f"161 km with the weights they were read with {read_with:.3f}, out of fold {oof:.3f} (penalty {penalty})")
+              f"161 km with the weights they were read with {read_with:.3f}, out of fold {oof:.3f} (penalty {penalty}); "
+              f"what any ranker could reach, names with a reading within 161 km: {reachable(table)}")
     RANKER_PATH.write_text(json.dumps({"note": "fitted by bench/train_place_ranker.py", "weights": ranker.weights,
                                        "bias": ranker.bias, "threshold": ranker.threshold}, indent=2) + "\n")
     FOLDS_PATH.parent.mkdir(parents=True, exist_ok=True)
